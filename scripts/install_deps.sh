@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package ibasho needs to build, run and test. Idempotent: packages that are
+# already present are skipped, and apt is only touched when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config git curl
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libxapian-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev libgtest-dev
+  libmecab-dev mecab mecab-ipadic-utf8 mecab-utils libicu-dev libboost-dev
+  nlohmann-json3-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

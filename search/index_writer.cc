@@ -1,0 +1,212 @@
+#include "search/index_writer.h"
+
+#include <set>
+
+#include "common/taxonomy.h"
+#include "ibasho/search/v1/search.pb.h"
+#include "search/index_schema.h"
+#include "search/normalizer.h"
+#include "search/schedule.h"
+
+namespace ibasho::search {
+namespace {
+
+using registry::v1::Activity;
+using registry::v1::Group;
+
+std::string Join(const std::set<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) {
+    if (!out.empty()) out += kValueSeparator;
+    out += v;
+  }
+  return out;
+}
+
+std::string Summary(const std::string& text, size_t max_chars) {
+  std::string out;
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c & 0xC0) != 0x80) {
+      if (chars == max_chars) return out + "…";
+      ++chars;
+    }
+    out += (c == '\n' || c == '\r') ? ' ' : text[i];
+  }
+  return out;
+}
+
+void FillStored(const Group& g, const Activity& a, v1::StoredActivity* stored) {
+  auto* r = stored->mutable_result();
+  r->set_activity_id(a.id());
+  r->set_group_id(g.id());
+  r->set_title(a.title());
+  r->set_group_name(g.name());
+  const std::string& text = a.description().empty() ? g.description() : a.description();
+  r->set_summary(Summary(text, 80));
+  for (const auto& c : a.categories()) r->add_categories(c);
+  r->set_municipality(a.location().municipality());
+  r->set_address(a.location().address());
+  if (a.location().lat() != 0 || a.location().lon() != 0) {
+    r->mutable_location()->set_lat(a.location().lat());
+    r->mutable_location()->set_lon(a.location().lon());
+  }
+  r->set_schedule_text(a.schedule_text());
+  if (a.has_ages()) *r->mutable_ages() = a.ages();
+  if (a.has_fee()) {
+    r->mutable_fee()->set_free(a.fee().free());
+    r->mutable_fee()->set_text(a.fee().text());
+  }
+  // Public contact fields only: network and staff contacts never reach the index.
+  for (const auto& c : g.contacts()) {
+    if (c.visibility() != "public") continue;
+    auto* pc = r->mutable_contact();
+    if (pc->phone().empty()) pc->set_phone(c.phone());
+    if (pc->email().empty()) pc->set_email(c.email());
+    if (pc->url().empty()) pc->set_url(c.url());
+  }
+  if (r->contact().url().empty() && !g.website().empty()) r->mutable_contact()->set_url(g.website());
+  r->set_source(g.source());
+  r->set_external_id(g.external_id());
+  r->set_updated_at(g.updated_at());
+  stored->set_description(text);
+  *stored->mutable_schedules() = a.schedules();
+}
+
+}  // namespace
+
+Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const DocumentAnalyzer& analyzer,
+                                       std::vector<std::string>* nouns) {
+  Xapian::Document doc;
+  PositionState pos;
+  analyzer.IndexText(a.title(), 3, &doc, &pos, nouns);
+  analyzer.IndexText(g.name(), 2, &doc, &pos, nouns);
+  analyzer.IndexText(g.name_kana(), 1, &doc, &pos, nullptr);
+  analyzer.IndexText(a.description(), 1, &doc, &pos, nouns);
+  if (g.description() != a.description()) analyzer.IndexText(g.description(), 1, &doc, &pos, nouns);
+  for (const auto& c : a.categories()) {
+    if (const char* label = CategoryLabel(c)) analyzer.IndexText(label, 1, &doc, &pos, nullptr);
+  }
+  const auto& loc = a.location();
+  for (const std::string* s : {&loc.name(), &loc.address(), &loc.municipality(), &loc.town(), &loc.nearest_station(),
+                               &a.schedule_text(), &a.fee().text(), &a.accessibility()}) {
+    analyzer.IndexText(*s, 1, &doc, &pos, nullptr);
+  }
+
+  doc.add_boolean_term(kTermActivityId + a.id());
+  doc.add_boolean_term(kTermGroupId + g.id());
+  std::set<std::string> categories(a.categories().begin(), a.categories().end());
+  for (const auto& c : categories) doc.add_boolean_term(kTermCategory + c);
+  doc.add_value(kSlotCategories, Join(categories));
+  if (!loc.municipality().empty()) {
+    doc.add_boolean_term(kTermMunicipality + loc.municipality());
+    doc.add_value(kSlotMunicipality, loc.municipality());
+  }
+  std::set<std::string> weekdays;
+  for (const auto& s : a.schedules()) {
+    for (const auto& d : s.byday()) {
+      weekdays.insert(d);
+      if (s.nth_size() == 0) doc.add_boolean_term(std::string(kTermOccurrence) + "w" + d);
+      for (int n : s.nth())
+        doc.add_boolean_term(std::string(kTermOccurrence) + "n" + (n < 0 ? std::string("L") : std::to_string(n)) + d);
+    }
+    for (const auto& date : s.dates()) {
+      doc.add_boolean_term(std::string(kTermOccurrence) + "d" + date);
+      if (auto cd = ParseCivilDate(date)) weekdays.insert(WeekdayCodes()[DayOfWeek(*cd)]);
+    }
+  }
+  for (const auto& d : weekdays) doc.add_boolean_term(kTermWeekday + d);
+  doc.add_value(kSlotWeekdays, Join(weekdays));
+  if (loc.lat() != 0 || loc.lon() != 0)
+    doc.add_value(kSlotLatLon, Xapian::LatLongCoords(Xapian::LatLongCoord(loc.lat(), loc.lon())).serialise());
+  int age_min = a.has_ages() ? a.ages().min() : 0;
+  int age_max = (a.has_ages() && a.ages().max() > 0) ? a.ages().max() : 999;
+  doc.add_value(kSlotAgeMin, Xapian::sortable_serialise(age_min));
+  doc.add_value(kSlotAgeMax, Xapian::sortable_serialise(age_max));
+  std::set<std::string> bands;
+  for (const auto& b : AgeBands())
+    if (age_min <= b.max && age_max >= b.min) bands.insert(b.code);
+  for (const auto& b : bands) doc.add_boolean_term(kTermAgeBand + b);
+  doc.add_value(kSlotAgeBands, Join(bands));
+  if (a.has_fee()) {
+    std::string fee = a.fee().free() ? "free" : "paid";
+    doc.add_boolean_term(kTermFee + fee);
+    doc.add_value(kSlotFee, fee);
+  }
+  v1::StoredActivity stored;
+  FillStored(g, a, &stored);
+  doc.set_data(stored.SerializeAsString());
+  return doc;
+}
+
+IndexWriter::IndexWriter(Xapian::WritableDatabase db, const Tokenizer& tokenizer)
+    : db_(std::move(db)), analyzer_(tokenizer) {
+  std::string cursor = db_.get_metadata(kMetaAppliedCursor);
+  applied_cursor_ = cursor.empty() ? 0 : std::stoll(cursor);
+}
+
+StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, const Tokenizer& tokenizer) {
+  try {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(db), tokenizer));
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, "cannot open index " + path + ": " + e.get_description());
+  }
+}
+
+Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
+  int64_t last = applied_cursor_;
+  bool in_transaction = false;
+  try {
+    for (const auto& ev : batch.events()) {
+      int64_t cursor = std::stoll(ev.change().cursor());
+      if (cursor <= last) continue;
+      if (!in_transaction) {
+        db_.begin_transaction();
+        in_transaction = true;
+      }
+      last = cursor;
+      const std::string& gid = ev.change().group_id();
+      db_.delete_document(kTermGroupId + gid);
+      if (ev.change().op() != "upsert" || ev.group().status() != "published") continue;
+      for (const auto& a : ev.group().activities()) {
+        if (a.status() != "published") continue;
+        std::vector<std::string> nouns;
+        Xapian::Document doc = BuildActivityDocument(ev.group(), a, analyzer_, &nouns);
+        db_.replace_document(kTermActivityId + a.id(), doc);
+        for (const auto& n : nouns) db_.add_spelling(n);
+      }
+    }
+    if (!in_transaction) return Status::Ok();
+    db_.set_metadata(kMetaAppliedCursor, std::to_string(last));
+    db_.commit_transaction();  // documents and cursor become durable together
+    applied_cursor_ = last;
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    std::string what = e.what();
+    return Abort(in_transaction, "bad change event: " + what, StatusCode::kInternal);
+  } catch (const Xapian::Error& e) {
+    return Abort(in_transaction, "index update failed: " + e.get_description(), StatusCode::kUnavailable);
+  }
+}
+
+Status IndexWriter::Abort(bool in_transaction, const std::string& message, StatusCode code) {
+  if (in_transaction) {
+    try {
+      db_.cancel_transaction();  // nothing of the batch is kept; it will be fetched again
+    } catch (const Xapian::Error&) {
+    }
+  }
+  return Status(code, message);
+}
+
+uint32_t IndexWriter::DocCount() const {
+  try {
+    return db_.get_doccount();
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
+
+}  // namespace ibasho::search

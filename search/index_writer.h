@@ -1,0 +1,48 @@
+// IndexWriter: applies the registry's change feed to the Xapian database. Each batch is one
+// Xapian commit that also stores the batch's last cursor in metadata, so after a crash the
+// service resumes exactly after the last committed batch: no gaps, no duplicates.
+//
+// Only published activities of published groups are indexed, and only public contact fields are
+// stored. Not thread-safe: one writer thread owns it.
+#ifndef IBASHO_SEARCH_INDEX_WRITER_H_
+#define IBASHO_SEARCH_INDEX_WRITER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <xapian.h>
+
+#include "common/status.h"
+#include "ibasho/registry/v1/registry.pb.h"
+#include "search/analyzer.h"
+
+namespace ibasho::search {
+
+// Builds the document for one activity of a group (exposed for tests and benchmarks).
+Xapian::Document BuildActivityDocument(const registry::v1::Group& group, const registry::v1::Activity& activity,
+                                       const DocumentAnalyzer& analyzer, std::vector<std::string>* nouns);
+
+class IndexWriter {
+ public:
+  // Opens or creates the database at path.
+  static StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path, const Tokenizer& tokenizer);
+
+  // Applies every event of the batch in one commit. Events at or before the applied cursor are
+  // skipped. Unavailable when Xapian fails (the batch is then not applied at all).
+  Status Apply(const registry::v1::ChangeBatch& batch);
+
+  int64_t AppliedCursor() const { return applied_cursor_; }
+  uint32_t DocCount() const;
+
+ private:
+  IndexWriter(Xapian::WritableDatabase db, const Tokenizer& tokenizer);
+  Status Abort(bool in_transaction, const std::string& message, StatusCode code);
+  Xapian::WritableDatabase db_;
+  DocumentAnalyzer analyzer_;
+  int64_t applied_cursor_ = 0;
+};
+
+}  // namespace ibasho::search
+
+#endif  // IBASHO_SEARCH_INDEX_WRITER_H_

@@ -1,0 +1,262 @@
+#include "search/query_builder.h"
+
+#include <algorithm>
+
+#include "search/analyzer.h"
+#include "search/index_schema.h"
+#include "search/normalizer.h"
+
+namespace ibasho::search {
+namespace {
+
+// Relative weights of the term families: exact words beat readings, readings beat bigrams.
+constexpr double kWordWeight = 1.0;
+constexpr double kBaseWeight = 0.6;
+constexpr double kSynonymWeight = 0.8;
+constexpr double kReadingWeight = 0.45;
+constexpr double kBigramWeight = 0.35;
+constexpr double kChunkPhraseWeight = 0.5;
+constexpr double kConceptBoost = 2.0;
+constexpr double kIntentBoost = 3.0;
+
+Xapian::Query Scaled(const Xapian::Query& q, double factor) {
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
+}
+
+Xapian::Query Phrase(const std::string& prefix, const std::vector<std::string>& grams, double weight) {
+  std::vector<Xapian::Query> terms;
+  for (const auto& g : grams) terms.emplace_back(prefix + g);
+  if (terms.empty()) return Xapian::Query();
+  if (terms.size() == 1) return Scaled(terms[0], weight);
+  Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size()));
+  return Scaled(phrase, weight / static_cast<double>(terms.size()));
+}
+
+// A constant boost for documents carrying a boolean term.
+Xapian::Query Boost(const std::string& term, double weight) {
+  Xapian::Query constant((new Xapian::FixedWeightPostingSource(weight))->release());
+  return Xapian::Query(Xapian::Query::OP_FILTER, constant, Xapian::Query(term));
+}
+
+Xapian::Query Or(std::vector<Xapian::Query> parts) {
+  parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Xapian::Query& q) { return q.empty(); }),
+              parts.end());
+  if (parts.empty()) return Xapian::Query();
+  if (parts.size() == 1) return parts[0];
+  return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+}
+
+Xapian::Query And(std::vector<Xapian::Query> parts) {
+  parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Xapian::Query& q) { return q.empty(); }),
+              parts.end());
+  if (parts.empty()) return Xapian::Query();
+  if (parts.size() == 1) return parts[0];
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+void AddUnique(std::vector<std::string>* v, const std::string& s) {
+  if (!s.empty() && std::find(v->begin(), v->end(), s) == v->end()) v->push_back(s);
+}
+
+// Substring query: the character bigrams of text as a phrase (exact substring semantics).
+Xapian::Query SubstringQuery(const std::string& normalized, double weight) {
+  std::vector<Xapian::Query> runs;
+  for (const auto& run : CharBigramRuns(normalized)) {
+    if (run.size() == 1 && CharCount(run[0]) == 1) continue;
+    runs.push_back(Phrase(kPrefixBigram, run, weight));
+  }
+  return And(std::move(runs));
+}
+
+// Splits normalised text into chunks at spaces, keeping "quoted text" together.
+std::vector<std::pair<std::string, bool>> SplitChunks(const std::string& q) {
+  std::vector<std::pair<std::string, bool>> out;  // (text, quoted)
+  std::string cur;
+  bool quoted = false;
+  auto flush = [&] {
+    if (!cur.empty()) out.emplace_back(cur, quoted);
+    cur.clear();
+  };
+  for (size_t i = 0; i < q.size();) {
+    // " and the curly quotes “ ” and 「 」 delimit phrases.
+    static const std::vector<std::string> kQuotes = {"\"", "\u201c", "\u201d", "\u300c", "\u300d"};
+    bool is_quote = false;
+    for (const auto& qu : kQuotes) {
+      if (q.compare(i, qu.size(), qu) == 0) {
+        flush();
+        quoted = !quoted;
+        i += qu.size();
+        is_quote = true;
+        break;
+      }
+    }
+    if (is_quote) continue;
+    if (q[i] == ' ' && !quoted) {
+      flush();
+      ++i;
+      continue;
+    }
+    cur += q[i++];
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+Xapian::Query QueryBuilder::TextQuery(const std::string& surface, const std::string& base, const std::string& reading,
+                                      BuiltQuery* out) const {
+  std::string word = WordTerm(surface);
+  std::vector<Xapian::Query> alts;
+  alts.push_back(Scaled(Xapian::Query(word), kWordWeight));
+  if (!base.empty() && base != surface) {
+    std::string base_word = WordTerm(base);
+    alts.push_back(Scaled(Xapian::Query(base_word), kBaseWeight));
+    alts.push_back(Scaled(Xapian::Query(kPrefixBase + base_word), kBaseWeight));
+    AddUnique(&out->highlight_words, base_word);
+  }
+  std::string reading_key = ReadingKey(reading);
+  if (CharCount(reading_key) >= 2) {
+    alts.push_back(Phrase(kPrefixReading, ReadingBigrams(reading_key), kReadingWeight));
+    if (CharCount(reading_key) >= 3) AddUnique(&out->highlight_readings, reading_key);
+  }
+  if (CharCount(surface) >= 2) alts.push_back(SubstringQuery(surface, kBigramWeight));
+  AddUnique(&out->highlight_words, word);
+  return Or(std::move(alts));
+}
+
+Xapian::Query QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, BuiltQuery* out) const {
+  std::vector<Xapian::Query> alts;
+  alts.push_back(TextQuery(entry.surface, "", tokenizer_.Reading(entry.surface), out));
+  for (const auto& v : entry.variants) alts.push_back(Scaled(TextQuery(v, "", tokenizer_.Reading(v), out), kSynonymWeight));
+  if (!literal) {
+    for (const auto& c : entry.concepts) {
+      if (c.field == "category") {
+        alts.push_back(Boost(kTermCategory + c.value, kConceptBoost));
+      } else if (c.field == "weekday") {
+        alts.push_back(Boost(kTermWeekday + c.value, kConceptBoost));
+      }
+    }
+  }
+  return Or(std::move(alts));
+}
+
+Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
+                                       const std::function<bool(const std::string&)>& is_municipality,
+                                       BuiltQuery* out) const {
+  std::vector<Xapian::Query> units;
+  auto note_concepts = [&](const DictionaryEntry& e, const std::string& matched) {
+    if (literal || e.concepts.empty()) return;
+    auto* interp = &out->interpretation;
+    for (const auto& c : e.concepts) {
+      auto* list = c.field == "category" ? interp->mutable_categories() : interp->mutable_weekdays();
+      if (std::find(list->begin(), list->end(), c.value) == list->end()) list->Add(std::string(c.value));
+    }
+    if (std::find(interp->matched().begin(), interp->matched().end(), matched) == interp->matched().end())
+      interp->add_matched(matched);
+  };
+  auto add_segment = [&](const std::string& seg) {
+    if (seg.empty()) return;
+    if (IsKana(seg)) {
+      // Kana-only: MeCab's segmentation of kana is unreliable, so keep it whole and match by reading.
+      if (const DictionaryEntry* e = dictionary_.MatchByReading(seg)) {
+        note_concepts(*e, seg);
+        units.push_back(Or({EntryQuery(*e, literal, out), TextQuery(seg, "", ToKatakana(seg), out)}));
+      } else {
+        units.push_back(TextQuery(seg, "", ToKatakana(seg), out));
+      }
+      AddUnique(&out->spell_words, seg);
+      return;
+    }
+    for (const Token& t : tokenizer_.Tokenize(seg)) {
+      if (!t.content) continue;
+      units.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, out));
+      AddUnique(&out->spell_words, t.surface);
+    }
+  };
+
+  // A chunk naming a municipality the index knows (練馬, 練馬区) is also a municipality concept.
+  if (!literal && is_municipality) {
+    for (const std::string& name : {chunk, chunk + "区", chunk + "市", chunk + "町", chunk + "村"}) {
+      if (is_municipality(name)) {
+        out->interpretation.add_municipalities(name);
+        out->interpretation.add_matched(chunk);
+        units.push_back(Or({TextQuery(chunk, "", tokenizer_.Reading(chunk), out),
+                            Boost(kTermMunicipality + name, kConceptBoost)}));
+        return units.front();
+      }
+    }
+  }
+
+  size_t pos = 0, pending = 0;
+  while (pos < chunk.size()) {
+    size_t len = 0;
+    const DictionaryEntry* e = dictionary_.LongestMatchAt(chunk, pos, &len);
+    if (e) {
+      add_segment(chunk.substr(pending, pos - pending));
+      note_concepts(*e, e->surface);
+      units.push_back(EntryQuery(*e, literal, out));
+      AddUnique(&out->spell_words, e->surface);
+      pos += len;
+      pending = pos;
+      continue;
+    }
+    ++pos;
+    while (pos < chunk.size() && (static_cast<unsigned char>(chunk[pos]) & 0xC0) == 0x80) ++pos;
+  }
+  add_segment(chunk.substr(pending));
+  if (units.empty()) return Xapian::Query();
+  Xapian::Query all = And(units);
+  // The chunk as a whole substring (group names, unknown compounds) is an alternative match.
+  if (CharCount(chunk) >= 2 && units.size() > 1) all = Or({all, SubstringQuery(chunk, kChunkPhraseWeight)});
+  return all;
+}
+
+BuiltQuery QueryBuilder::Build(std::string_view q, bool literal,
+                               const std::function<bool(const std::string&)>& is_municipality) const {
+  BuiltQuery out;
+  std::string norm = Normalize(q);
+  std::vector<Xapian::Query> chunks, excluded;
+  for (const auto& [text, quoted] : SplitChunks(norm)) {
+    if (quoted) {
+      Xapian::Query phrase = SubstringQuery(text, 1.0);
+      if (phrase.empty()) phrase = Xapian::Query(WordTerm(text));
+      chunks.push_back(phrase);
+      AddUnique(&out.highlight_words, text);
+      continue;
+    }
+    if (text.size() > 1 && text[0] == '-') {
+      std::string word = text.substr(1);
+      excluded.push_back(Or({Xapian::Query(WordTerm(word)), SubstringQuery(word, 1.0)}));
+      continue;
+    }
+    Xapian::Query cq = ChunkQuery(text, literal, is_municipality, &out);
+    if (!cq.empty()) chunks.push_back(cq);
+  }
+  out.exclude = Or(std::move(excluded));
+  out.strict = And(chunks);
+  out.relaxed = Or(chunks);
+  out.has_text = !chunks.empty();
+
+  if (!literal) {
+    std::vector<Xapian::Query> boosts;
+    for (const auto& m : dictionary_.MatchIntents(norm, tokenizer_)) {
+      for (const auto& c : m.categories) {
+        auto* cats = out.interpretation.mutable_categories();
+        if (std::find(cats->begin(), cats->end(), c) == cats->end()) cats->Add(std::string(c));
+        boosts.push_back(Boost(kTermCategory + c, kIntentBoost));
+      }
+      out.interpretation.add_matched(m.phrase);
+    }
+    if (!boosts.empty()) {
+      // A worry is conversational: its words need not all appear; the categories it points to lead.
+      Xapian::Query intent = Or(std::move(boosts));
+      out.strict = Or({out.relaxed, intent});
+      out.relaxed = out.strict;
+      out.has_text = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace ibasho::search

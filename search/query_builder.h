@@ -1,0 +1,60 @@
+// Turns what a person typed into Xapian query trees. Never fails: any input becomes a query
+// (possibly matching nothing). Xapian's QueryParser is not used: with CJK n-grams it throws on
+// mixed input such as "NPO 法人ABC".
+//
+// Whitespace-separated chunks must all match (strict); when nothing does, the relaxed query ranks
+// documents by how many chunks they match. "quoted text" must appear as written; -word excludes.
+// Dictionary words expand to their synonyms and boost the facet they name; worry phrases
+// (学校、行きたくない) boost the categories they point to.
+#ifndef IBASHO_SEARCH_QUERY_BUILDER_H_
+#define IBASHO_SEARCH_QUERY_BUILDER_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "ibasho/search/v1/search.pb.h"
+#include "search/query_dictionary.h"
+#include "search/tokenizer.h"
+
+namespace ibasho::search {
+
+struct BuiltQuery {
+  bool has_text = false;   // false: no words, only filters (match all)
+  Xapian::Query strict;    // every chunk required
+  Xapian::Query relaxed;   // any chunk; same as strict when there is one chunk
+  Xapian::Query exclude;   // documents to drop (-word); empty query when none
+  v1::Interpretation interpretation;
+  std::vector<std::string> highlight_words;     // normalised words to mark in snippets
+  std::vector<std::string> highlight_readings;  // katakana readings to mark in snippets
+  std::vector<std::string> spell_words;         // words to check for did_you_mean
+};
+
+class QueryBuilder {
+ public:
+  // Both must outlive the builder. Thread-safe.
+  QueryBuilder(const Tokenizer& tokenizer, const QueryDictionary& dictionary)
+      : tokenizer_(tokenizer), dictionary_(dictionary) {}
+
+  // literal=true skips intent and concept interpretation (the user undid it).
+  // is_municipality(name) tells whether the index knows a municipality of that exact name.
+  BuiltQuery Build(std::string_view q, bool literal,
+                   const std::function<bool(const std::string&)>& is_municipality) const;
+
+ private:
+  Xapian::Query TextQuery(const std::string& surface, const std::string& base, const std::string& reading,
+                          BuiltQuery* out) const;
+  Xapian::Query EntryQuery(const DictionaryEntry& entry, bool literal, BuiltQuery* out) const;
+  Xapian::Query ChunkQuery(const std::string& chunk, bool literal,
+                           const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;
+
+  const Tokenizer& tokenizer_;
+  const QueryDictionary& dictionary_;
+};
+
+}  // namespace ibasho::search
+
+#endif  // IBASHO_SEARCH_QUERY_BUILDER_H_

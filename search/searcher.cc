@@ -1,0 +1,397 @@
+#include "search/searcher.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+#include "common/clock.h"
+#include "common/taxonomy.h"
+#include "search/analyzer.h"
+#include "search/index_schema.h"
+#include "search/normalizer.h"
+#include "search/schedule.h"
+#include "search/snippet.h"
+
+namespace ibasho::search {
+namespace {
+
+using v1::FacetValue;
+using v1::SearchRequest;
+using v1::SearchResponse;
+
+// Counts the values of several multi-valued slots over every matching document.
+class FacetSpy : public Xapian::MatchSpy {
+ public:
+  explicit FacetSpy(std::vector<Xapian::valueno> slots) : slots_(std::move(slots)), counts_(slots_.size()) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    for (size_t i = 0; i < slots_.size(); ++i) {
+      std::string v = doc.get_value(slots_[i]);
+      size_t start = 0;
+      while (start < v.size()) {
+        size_t end = v.find(kValueSeparator, start);
+        if (end == std::string::npos) end = v.size();
+        if (end > start) ++counts_[i][v.substr(start, end - start)];
+        start = end + 1;
+      }
+    }
+  }
+  const std::unordered_map<std::string, int>& counts(Xapian::valueno slot) const {
+    for (size_t i = 0; i < slots_.size(); ++i)
+      if (slots_[i] == slot) return counts_[i];
+    static const std::unordered_map<std::string, int> kEmpty;
+    return kEmpty;
+  }
+
+ private:
+  std::vector<Xapian::valueno> slots_;
+  std::vector<std::unordered_map<std::string, int>> counts_;
+};
+
+// Keeps documents with a session on a given date (exact schedule logic, after the term prefilter).
+class OpenOnDecider : public Xapian::MatchDecider {
+ public:
+  explicit OpenOnDecider(CivilDate date) : date_(date) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    v1::StoredActivity stored;
+    if (!stored.ParseFromString(doc.get_data())) return false;
+    for (const auto& s : stored.schedules())
+      if (OccursOn(s, date_)) return true;
+    return false;
+  }
+
+ private:
+  CivilDate date_;
+};
+
+enum Facet { kCategory, kMunicipality, kWeekday, kAgeBand, kFee, kFacetCount };
+const Xapian::valueno kFacetSlots[kFacetCount] = {kSlotCategories, kSlotMunicipality, kSlotWeekdays, kSlotAgeBands,
+                                                 kSlotFee};
+
+Xapian::Query TermsOr(const char* prefix, const google::protobuf::RepeatedPtrField<std::string>& values) {
+  std::vector<Xapian::Query> qs;
+  for (const auto& v : values) qs.emplace_back(prefix + v);
+  if (qs.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+}
+
+Xapian::Query AndAll(const std::vector<Xapian::Query>& parts) {
+  std::vector<Xapian::Query> keep;
+  for (const auto& p : parts)
+    if (!p.empty()) keep.push_back(p);
+  if (keep.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_AND, keep.begin(), keep.end());
+}
+
+void FillFacet(const std::unordered_map<std::string, int>& counts, Facet facet,
+               google::protobuf::RepeatedPtrField<FacetValue>* out) {
+  std::vector<std::pair<std::string, int>> items(counts.begin(), counts.end());
+  std::sort(items.begin(), items.end(), [&](const auto& a, const auto& b) {
+    if (facet == kWeekday) return WeekdayIndex(a.first) < WeekdayIndex(b.first);
+    if (facet == kAgeBand) {
+      auto idx = [](const std::string& c) {
+        for (size_t i = 0; i < AgeBands().size(); ++i)
+          if (c == AgeBands()[i].code) return i;
+        return AgeBands().size();
+      };
+      return idx(a.first) < idx(b.first);
+    }
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  for (const auto& [value, count] : items) {
+    FacetValue* fv = out->Add();
+    fv->set_value(value);
+    fv->set_count(count);
+    const char* label = nullptr;
+    switch (facet) {
+      case kCategory: label = CategoryLabel(value); break;
+      case kWeekday: label = WeekdayLabel(value); break;
+      case kAgeBand:
+        for (const auto& b : AgeBands())
+          if (value == b.code) label = b.label;
+        break;
+      case kFee: label = value == "free" ? "無料" : "有料"; break;
+      default: break;
+    }
+    fv->set_label(label ? label : value);
+  }
+}
+
+google::protobuf::RepeatedPtrField<FacetValue>* FacetField(v1::Facets* f, Facet facet) {
+  switch (facet) {
+    case kCategory: return f->mutable_category();
+    case kMunicipality: return f->mutable_municipality();
+    case kWeekday: return f->mutable_weekday();
+    case kAgeBand: return f->mutable_age_band();
+    default: return f->mutable_fee();
+  }
+}
+
+Status Validate(const SearchRequest& r, int max_page_size) {
+  if (!IsValidUtf8(r.q())) return InvalidArgument("q is not valid UTF-8", "q");
+  if (r.q().size() > 1000) return InvalidArgument("q is too long (max 1000 bytes)", "q");
+  for (const auto& c : r.category())
+    if (!CategoryLabel(c)) return InvalidArgument("unknown category \"" + c + "\"; see GET /v1/categories", "category");
+  for (const auto& w : r.weekday())
+    if (WeekdayIndex(w) < 0) return InvalidArgument("weekday must be one of mon tue wed thu fri sat sun", "weekday");
+  for (const auto& f : r.fee())
+    if (f != "free" && f != "paid") return InvalidArgument("fee must be free or paid", "fee");
+  if (r.page_size() < 0 || r.page_size() > max_page_size)
+    return InvalidArgument("page_size must be 1.." + std::to_string(max_page_size), "page_size");
+  if (!r.page_token().empty() &&
+      (r.page_token().size() > 9 || !std::all_of(r.page_token().begin(), r.page_token().end(), ::isdigit)))
+    return InvalidArgument("page_token is not one this service issued", "page_token");
+  if (r.has_near()) {
+    if (!(r.lat() >= -90 && r.lat() <= 90)) return InvalidArgument("latitude must be -90..90", "near");
+    if (!(r.lon() >= -180 && r.lon() <= 180)) return InvalidArgument("longitude must be -180..180", "near");
+  }
+  if (r.radius_m() < 0 || std::isnan(r.radius_m())) return InvalidArgument("radius_m must be positive", "radius_m");
+  if (r.radius_m() > 0 && !r.has_near()) return InvalidArgument("radius_m needs near=LAT,LON", "radius_m");
+  if (!r.sort().empty() && r.sort() != "relevance" && r.sort() != "distance")
+    return InvalidArgument("sort must be relevance or distance", "sort");
+  if (r.sort() == "distance" && !r.has_near()) return InvalidArgument("sort=distance needs near=LAT,LON", "sort");
+  if (!r.open_on().empty() && !ParseCivilDate(r.open_on()))
+    return InvalidArgument("open_on must be a real date YYYY-MM-DD", "open_on");
+  if (!r.today().empty() && !ParseCivilDate(r.today()))
+    return InvalidArgument("today must be a real date YYYY-MM-DD", "today");
+  if (r.age() > 120) return InvalidArgument("age must be 0..120", "age");
+  return Status::Ok();
+}
+
+}  // namespace
+
+class Searcher::Lease {
+ public:
+  Lease(Reader* r, std::unique_lock<std::mutex> lock) : reader_(r), lock_(std::move(lock)) {}
+  Xapian::Database& db() { return *reader_->db; }
+
+ private:
+  Reader* reader_;
+  std::unique_lock<std::mutex> lock_;
+};
+
+Searcher::Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary)
+    : options_(options), tokenizer_(tokenizer), builder_(tokenizer, dictionary) {}
+
+StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const SearcherOptions& options, const Tokenizer& tokenizer,
+                                                   const QueryDictionary& dictionary) {
+  std::unique_ptr<Searcher> s(new Searcher(options, tokenizer, dictionary));
+  try {
+    for (int i = 0; i < std::max(1, options.readers); ++i) {
+      auto r = std::make_unique<Reader>();
+      r->db = std::make_unique<Xapian::Database>(options.index_path);
+      s->readers_.push_back(std::move(r));
+    }
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, "cannot open index: " + e.get_description());
+  }
+  return s;
+}
+
+Searcher::Lease Searcher::Acquire() {
+  uint32_t start = next_reader_.fetch_add(1);
+  for (size_t i = 0; i < readers_.size(); ++i) {
+    Reader* r = readers_[(start + i) % readers_.size()].get();
+    std::unique_lock<std::mutex> lock(r->mu, std::try_to_lock);
+    if (lock.owns_lock()) return Lease(r, std::move(lock));
+  }
+  Reader* r = readers_[start % readers_.size()].get();
+  return Lease(r, std::unique_lock<std::mutex>(r->mu));
+}
+
+StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
+  Status valid = Validate(req, options_.max_page_size);
+  if (!valid.ok()) return valid;
+  int page_size = req.page_size() > 0 ? req.page_size() : options_.default_page_size;
+  int offset = req.page_token().empty() ? 0 : std::stoi(req.page_token());
+  CivilDate today = *ParseCivilDate(req.today().empty() ? TokyoToday() : req.today());
+
+  Lease lease = Acquire();
+  try {
+    Xapian::Database& db = lease.db();
+    db.reopen();  // cheap when nothing changed since the last query
+    auto is_municipality = [&db](const std::string& name) { return db.term_exists(kTermMunicipality + name); };
+    BuiltQuery built = builder_.Build(req.q(), req.literal(), is_municipality);
+
+    // Filters by facet field (OR within a field, AND across fields). Each facet's counts apply
+    // every active filter except its own, so a UI can offer the alternatives.
+    Xapian::Query facet_filters[kFacetCount] = {
+        TermsOr(kTermCategory, req.category()), TermsOr(kTermMunicipality, req.municipality()),
+        TermsOr(kTermWeekday, req.weekday()), Xapian::Query(), TermsOr(kTermFee, req.fee())};
+    std::vector<Xapian::Query> fixed_filters;
+    if (req.has_age()) {
+      std::string age = Xapian::sortable_serialise(req.age());
+      fixed_filters.emplace_back(Xapian::Query::OP_AND, Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotAgeMin, age),
+                                 Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotAgeMax, age));
+    }
+    Xapian::LatLongCoords centre;
+    if (req.has_near()) centre.append(Xapian::LatLongCoord(req.lat(), req.lon()));
+    Xapian::GreatCircleMetric metric;
+    if (req.has_near() && req.radius_m() > 0) {
+      fixed_filters.emplace_back(
+          (new Xapian::LatLongDistancePostingSource(kSlotLatLon, centre, metric, req.radius_m()))->release());
+    }
+    std::unique_ptr<OpenOnDecider> decider;
+    if (!req.open_on().empty()) {
+      CivilDate d = *ParseCivilDate(req.open_on());
+      std::string wd = WeekdayCodes()[DayOfWeek(d)];
+      int nth = (d.day - 1) / 7 + 1;
+      std::vector<Xapian::Query> occ = {Xapian::Query(std::string(kTermOccurrence) + "w" + wd),
+                                        Xapian::Query(std::string(kTermOccurrence) + "n" + std::to_string(nth) + wd),
+                                        Xapian::Query(std::string(kTermOccurrence) + "d" + req.open_on())};
+      if (d.day + 7 > DaysInMonth(d.year, d.month)) occ.emplace_back(std::string(kTermOccurrence) + "nL" + wd);
+      fixed_filters.emplace_back(Xapian::Query::OP_OR, occ.begin(), occ.end());
+      decider = std::make_unique<OpenOnDecider>(d);  // valid_from / valid_to
+    }
+
+    auto make_query = [&](const Xapian::Query& text, int skip_facet) {
+      Xapian::Query main = built.has_text ? text : Xapian::Query::MatchAll;
+      if (!built.exclude.empty()) main = Xapian::Query(Xapian::Query::OP_AND_NOT, main, built.exclude);
+      std::vector<Xapian::Query> filters = fixed_filters;
+      for (int f = 0; f < kFacetCount; ++f)
+        if (f != skip_facet) filters.push_back(facet_filters[f]);
+      Xapian::Query filter = AndAll(filters);
+      return filter.empty() ? main : Xapian::Query(Xapian::Query::OP_FILTER, main, filter);
+    };
+
+    Xapian::doccount all = db.get_doccount();
+    Xapian::Enquire enquire(db);
+    if (req.sort() == "distance") {
+      enquire.set_sort_by_key_then_relevance(
+          (new Xapian::LatLongDistanceKeyMaker(kSlotLatLon, centre, metric))->release(), false);
+    } else if (!built.has_text) {
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+    }
+    std::vector<Xapian::valueno> spy_slots;
+    for (int f = 0; f < kFacetCount; ++f)
+      if (facet_filters[f].empty()) spy_slots.push_back(kFacetSlots[f]);
+
+    auto run = [&](const Xapian::Query& text, FacetSpy* spy) {
+      enquire.clear_matchspies();
+      enquire.add_matchspy(spy);
+      enquire.set_query(make_query(text, -1));
+      return enquire.get_mset(offset, page_size, all, nullptr, decider.get());
+    };
+    SearchResponse resp;
+    auto spy = std::make_unique<FacetSpy>(spy_slots);
+    Xapian::MSet mset = run(built.strict, spy.get());
+    Xapian::Query used = built.strict;
+    if (mset.get_matches_estimated() == 0 && built.has_text) {
+      auto relaxed_spy = std::make_unique<FacetSpy>(spy_slots);
+      Xapian::MSet relaxed = run(built.relaxed, relaxed_spy.get());
+      if (relaxed.get_matches_estimated() > 0) {
+        mset = relaxed;
+        spy = std::move(relaxed_spy);
+        used = built.relaxed;
+        resp.mutable_interpretation()->set_relaxed(true);
+      }
+    }
+    resp.set_total(static_cast<int32_t>(mset.get_matches_estimated()));
+    for (int f = 0; f < kFacetCount; ++f) {
+      if (facet_filters[f].empty()) {
+        FillFacet(spy->counts(kFacetSlots[f]), static_cast<Facet>(f), FacetField(resp.mutable_facets(), static_cast<Facet>(f)));
+        continue;
+      }
+      // This facet is filtered: count it with every other filter but its own.
+      FacetSpy own({kFacetSlots[f]});
+      Xapian::Enquire count(db);
+      count.set_weighting_scheme(Xapian::BoolWeight());
+      count.add_matchspy(&own);
+      count.set_query(make_query(used, f));
+      count.get_mset(0, 0, all, nullptr, decider.get());
+      FillFacet(own.counts(kFacetSlots[f]), static_cast<Facet>(f), FacetField(resp.mutable_facets(), static_cast<Facet>(f)));
+    }
+
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      v1::StoredActivity stored;
+      if (!stored.ParseFromString(it.get_document().get_data())) continue;
+      v1::SearchResult* r = resp.add_results();
+      *r = stored.result();
+      r->set_snippet(built.has_text ? MakeSnippet(stored.description(), built.highlight_words,
+                                                  built.highlight_readings, tokenizer_)
+                                    : HtmlEscape(r->summary()));
+      if (req.has_near() && r->has_location()) {
+        double d = metric(centre, Xapian::LatLongCoord(r->location().lat(), r->location().lon()));
+        r->set_distance_m(std::round(d));
+      }
+      r->set_next_occurrence(NextOccurrence(stored.schedules(), today));
+    }
+    if (offset + page_size < resp.total()) resp.set_next_page_token(std::to_string(offset + page_size));
+    *resp.mutable_interpretation()->mutable_categories() = built.interpretation.categories();
+    *resp.mutable_interpretation()->mutable_weekdays() = built.interpretation.weekdays();
+    *resp.mutable_interpretation()->mutable_municipalities() = built.interpretation.municipalities();
+    *resp.mutable_interpretation()->mutable_matched() = built.interpretation.matched();
+
+    // Did you mean: when few results, offer the spelling dictionary's correction if it finds more.
+    if (resp.total() < 3 && !built.spell_words.empty()) {
+      std::string corrected = Normalize(req.q());
+      bool changed = false;
+      for (const auto& w : built.spell_words) {
+        if (CharCount(w) < 3) continue;
+        std::string s = db.get_spelling_suggestion(w, CharCount(w) >= 5 ? 2 : 1);
+        if (s.empty() || s == w) continue;
+        size_t at = corrected.find(w);
+        if (at == std::string::npos) continue;
+        corrected.replace(at, w.size(), s);
+        changed = true;
+      }
+      if (changed) resp.set_did_you_mean(corrected);
+    }
+    return resp;
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, "search failed: " + e.get_description());
+  }
+}
+
+StatusOr<v1::SuggestResponse> Searcher::Suggest(const v1::SuggestRequest& req) {
+  if (!IsValidUtf8(req.q())) return InvalidArgument("q is not valid UTF-8", "q");
+  int limit = req.limit() > 0 ? std::min(req.limit(), 20) : 8;
+  std::string q = Normalize(req.q());
+  v1::SuggestResponse resp;
+  if (q.empty()) return resp;
+  Lease lease = Acquire();
+  try {
+    Xapian::Database& db = lease.db();
+    db.reopen();
+    std::map<std::string, int> found;  // surface → document count
+    auto scan = [&](const std::string& prefix) {
+      int seen = 0;
+      for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix) && seen < 2000; ++t, ++seen) {
+        std::string term = *t;
+        size_t sep = term.find(kSuggestSeparator);
+        if (sep == std::string::npos) continue;
+        std::string surface = term.substr(sep + 1);
+        found[surface] = std::max(found[surface], static_cast<int>(t.get_termfreq()));
+      }
+    };
+    // Completions are keyed by reading, so ふと → 不登校 and こども → こども食堂 alike.
+    std::string reading = ReadingKey(IsKana(q) ? q : tokenizer_.Reading(q));
+    if (!reading.empty()) scan(kPrefixSuggest + reading);
+    std::vector<std::pair<std::string, int>> items(found.begin(), found.end());
+    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    for (const auto& [text, count] : items) {
+      if (static_cast<int>(resp.suggestions_size()) >= limit) break;
+      if (text == q) continue;
+      auto* s = resp.add_suggestions();
+      s->set_text(text);
+      s->set_count(count);
+    }
+    return resp;
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, "suggest failed: " + e.get_description());
+  }
+}
+
+StatusOr<uint32_t> Searcher::DocCount() {
+  Lease lease = Acquire();
+  try {
+    lease.db().reopen();
+    return lease.db().get_doccount();
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, e.get_description());
+  }
+}
+
+}  // namespace ibasho::search

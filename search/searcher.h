@@ -1,0 +1,62 @@
+// Searcher: answers search, suggest and status queries over the Xapian database, with exact facet
+// counts. Holds a small pool of read-only database handles; each query takes one and reopens it,
+// which is cheap when nothing was committed since, so results are current.
+//
+// Thread-safe: any number of threads may call Search/Suggest concurrently.
+#ifndef IBASHO_SEARCH_SEARCHER_H_
+#define IBASHO_SEARCH_SEARCHER_H_
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "common/status.h"
+#include "ibasho/search/v1/search.pb.h"
+#include "search/query_builder.h"
+#include "search/query_dictionary.h"
+#include "search/tokenizer.h"
+
+namespace ibasho::search {
+
+struct SearcherOptions {
+  std::string index_path;
+  int readers = 8;  // database handles in the pool
+  int max_page_size = 100;
+  int default_page_size = 10;
+};
+
+class Searcher {
+ public:
+  // The tokenizer and dictionary must outlive the searcher. The database must exist.
+  static StatusOr<std::unique_ptr<Searcher>> Open(const SearcherOptions& options, const Tokenizer& tokenizer,
+                                                  const QueryDictionary& dictionary);
+
+  // InvalidArgument (naming the field) for bad parameters; Unavailable when Xapian fails.
+  StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request);
+  StatusOr<v1::SuggestResponse> Suggest(const v1::SuggestRequest& request);
+  StatusOr<uint32_t> DocCount();
+
+ private:
+  struct Reader {
+    std::mutex mu;
+    std::unique_ptr<Xapian::Database> db;
+  };
+  class Lease;
+
+  Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary);
+  Lease Acquire();
+
+  SearcherOptions options_;
+  const Tokenizer& tokenizer_;
+  QueryBuilder builder_;
+  std::vector<std::unique_ptr<Reader>> readers_;
+  std::atomic<uint32_t> next_reader_{0};
+};
+
+}  // namespace ibasho::search
+
+#endif  // IBASHO_SEARCH_SEARCHER_H_
