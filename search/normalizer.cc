@@ -23,17 +23,6 @@ bool IsZeroWidth(UChar32 c) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text) {
-  int32_t i = 0, n = static_cast<int32_t>(text.size());
-  const uint8_t* s = reinterpret_cast<const uint8_t*>(text.data());
-  while (i < n) {
-    UChar32 c;
-    U8_NEXT(s, i, n, c);
-    if (c < 0) return false;
-  }
-  return true;
-}
-
 std::string Normalize(std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
   static const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);

@@ -6,15 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "common/utf8.h"
+
 namespace ibasho::search {
 
 // NFKC + case fold (ＮＰＯ→npo, ﾌﾘｰｽｸｰﾙ→フリースクール), zero-width characters removed, dash and
 // wave variants after kana unified to ー (プレ−パーク→プレーパーク), whitespace runs collapsed to one
 // ASCII space and trimmed. Invalid UTF-8 sequences become U+FFFD.
 std::string Normalize(std::string_view text);
-
-// True when text is well-formed UTF-8.
-bool IsValidUtf8(std::string_view text);
 
 // Hiragana → katakana; everything else unchanged (ふとうこう → フトウコウ).
 std::string ToKatakana(std::string_view text);

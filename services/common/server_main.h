@@ -1,0 +1,26 @@
+// Shared start-up for the gRPC services: health checking on, reflection-free, graceful shutdown
+// on SIGINT/SIGTERM.
+#ifndef IBASHO_SERVICES_COMMON_SERVER_MAIN_H_
+#define IBASHO_SERVICES_COMMON_SERVER_MAIN_H_
+
+#include <functional>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+namespace ibasho::services {
+
+// Builds a server on address with the given services, marks it serving, and blocks until SIGINT
+// or SIGTERM. before_shutdown runs first on a signal (e.g. to end streaming calls). Returns the
+// process exit code.
+int RunGrpcServer(const std::string& name, const std::string& address, std::vector<grpc::Service*> services,
+                  const std::function<void()>& before_shutdown = nullptr);
+
+// Blocks SIGINT and SIGTERM in the calling thread (call first in main, so threads inherit it).
+void BlockTerminationSignals();
+// Waits for SIGINT or SIGTERM (they must be blocked).
+void WaitForTerminationSignal();
+
+}  // namespace ibasho::services
+
+#endif  // IBASHO_SERVICES_COMMON_SERVER_MAIN_H_

@@ -1,0 +1,62 @@
+#include "services/search/feed_follower.h"
+
+#include <spdlog/spdlog.h>
+
+namespace ibasho::services {
+
+FeedFollower::FeedFollower(std::shared_ptr<grpc::Channel> registry, search::IndexWriter* writer)
+    : stub_(registry::v1::Registry::NewStub(registry)), writer_(writer) {}
+
+FeedFollower::~FeedFollower() { Stop(); }
+
+void FeedFollower::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void FeedFollower::Stop() {
+  stop_ = true;
+  {
+    std::lock_guard<std::mutex> lock(ctx_mu_);
+    if (ctx_) ctx_->TryCancel();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void FeedFollower::Run() {
+  int backoff_ms = 100;
+  while (!stop_) {
+    grpc::ClientContext ctx;
+    {
+      std::lock_guard<std::mutex> lock(ctx_mu_);
+      if (stop_) break;
+      ctx_ = &ctx;
+    }
+    registry::v1::WatchChangesRequest req;
+    req.set_after(std::to_string(writer_->AppliedCursor()));
+    auto reader = stub_->WatchChanges(&ctx, req);
+    registry::v1::ChangeBatch batch;
+    bool apply_failed = false;
+    while (!stop_ && reader->Read(&batch)) {
+      if (!following_) spdlog::info("search: following the registry from cursor {}", req.after());
+      following_ = true;
+      backoff_ms = 100;
+      Status s = writer_->Apply(batch);
+      if (!s.ok()) {
+        spdlog::error("search: {}", s.ToString());
+        apply_failed = true;
+        ctx.TryCancel();
+        break;
+      }
+    }
+    grpc::Status status = reader->Finish();
+    {
+      std::lock_guard<std::mutex> lock(ctx_mu_);
+      ctx_ = nullptr;
+    }
+    following_ = false;
+    if (stop_) break;
+    if (!apply_failed) spdlog::warn("search: change feed ended ({}); reconnecting", status.error_message());
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
+    backoff_ms = std::min(backoff_ms * 2, 2000);
+  }
+}
+
+}  // namespace ibasho::services

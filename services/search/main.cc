@@ -1,0 +1,65 @@
+// ibasho-search: the search gRPC service. Owns the Xapian index and feeds it from the registry.
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "common/flags.h"
+#include "search/index_writer.h"
+#include "search/query_dictionary.h"
+#include "search/searcher.h"
+#include "search/tokenizer.h"
+#include "services/common/server_main.h"
+#include "services/search/feed_follower.h"
+#include "services/search/search_service.h"
+
+int main(int argc, char** argv) {
+  using namespace ibasho;
+  services::BlockTerminationSignals();
+  Flags flags(argc, argv);
+  std::string listen = flags.Get("listen", "IBASHO_SEARCH_LISTEN", "127.0.0.1:50052");
+  std::string registry = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051");
+  std::string index = flags.Get("index", "IBASHO_SEARCH_INDEX", "var/index");
+
+  search::TokenizerOptions tok_options;
+  tok_options.userdic = flags.Get("userdic", "IBASHO_USERDIC", IBASHO_DEFAULT_USERDIC);
+  if (!std::filesystem::exists(tok_options.userdic)) {
+    spdlog::warn("search: user dictionary {} not found; using ipadic only", tok_options.userdic);
+    tok_options.userdic.clear();
+  }
+  auto tokenizer = search::Tokenizer::Create(tok_options);
+  if (!tokenizer.ok()) {
+    spdlog::error("search: {}", tokenizer.status().ToString());
+    return 1;
+  }
+  std::string dict_dir = flags.Get("dict", "IBASHO_DICT_DIR", IBASHO_SOURCE_DIR "/search/dict");
+  auto dictionary = search::QueryDictionary::Load(dict_dir, **tokenizer);
+  if (!dictionary.ok()) {
+    spdlog::error("search: {}", dictionary.status().ToString());
+    return 1;
+  }
+  std::filesystem::create_directories(index);
+  auto writer = search::IndexWriter::Open(index, **tokenizer);
+  if (!writer.ok()) {
+    spdlog::error("search: {}", writer.status().ToString());
+    return 1;
+  }
+  search::SearcherOptions options;
+  options.index_path = index;
+  auto searcher = search::Searcher::Open(options, **tokenizer, **dictionary);
+  if (!searcher.ok()) {
+    spdlog::error("search: {}", searcher.status().ToString());
+    return 1;
+  }
+  spdlog::info("search: index {} ({} documents, applied cursor {}), {} dictionary entries", index,
+               (*writer)->DocCount(), (*writer)->AppliedCursor(), (*dictionary)->size());
+
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 64 << 20);
+  services::FeedFollower follower(grpc::CreateCustomChannel(registry, grpc::InsecureChannelCredentials(), args),
+                                  writer->get());
+  follower.Start();
+  services::SearchServiceImpl service(searcher->get(), writer->get(), &follower);
+  int rc = services::RunGrpcServer("search", listen, {&service});
+  follower.Stop();
+  return rc;
+}

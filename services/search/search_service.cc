@@ -1,0 +1,33 @@
+#include "services/search/search_service.h"
+
+#include "services/common/grpc_status.h"
+
+namespace ibasho::services {
+
+grpc::Status SearchServiceImpl::Search(grpc::ServerContext*, const search::v1::SearchRequest* req,
+                                       search::v1::SearchResponse* resp) {
+  auto result = searcher_->Search(*req);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *resp = std::move(result).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status SearchServiceImpl::Suggest(grpc::ServerContext*, const search::v1::SuggestRequest* req,
+                                        search::v1::SuggestResponse* resp) {
+  auto result = searcher_->Suggest(*req);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *resp = std::move(result).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status SearchServiceImpl::IndexStatus(grpc::ServerContext*, const search::v1::IndexStatusRequest*,
+                                            search::v1::IndexStatusResponse* resp) {
+  auto count = searcher_->DocCount();
+  if (!count.ok()) return ToGrpcStatus(count.status());
+  resp->set_doc_count(static_cast<int32_t>(*count));
+  resp->set_applied_cursor(std::to_string(writer_->AppliedCursor()));
+  resp->set_following(follower_->following());
+  return grpc::Status::OK;
+}
+
+}  // namespace ibasho::services

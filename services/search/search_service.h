@@ -1,0 +1,32 @@
+// gRPC front of the Searcher.
+#ifndef IBASHO_SERVICES_SEARCH_SEARCH_SERVICE_H_
+#define IBASHO_SERVICES_SEARCH_SEARCH_SERVICE_H_
+
+#include "ibasho/search/v1/search.grpc.pb.h"
+#include "search/index_writer.h"
+#include "search/searcher.h"
+#include "services/search/feed_follower.h"
+
+namespace ibasho::services {
+
+class SearchServiceImpl final : public search::v1::Search::Service {
+ public:
+  // All three must outlive the service.
+  SearchServiceImpl(search::Searcher* searcher, const search::IndexWriter* writer, const FeedFollower* follower)
+      : searcher_(searcher), writer_(writer), follower_(follower) {}
+
+  grpc::Status Search(grpc::ServerContext*, const search::v1::SearchRequest*, search::v1::SearchResponse*) override;
+  grpc::Status Suggest(grpc::ServerContext*, const search::v1::SuggestRequest*,
+                       search::v1::SuggestResponse*) override;
+  grpc::Status IndexStatus(grpc::ServerContext*, const search::v1::IndexStatusRequest*,
+                           search::v1::IndexStatusResponse*) override;
+
+ private:
+  search::Searcher* searcher_;
+  const search::IndexWriter* writer_;
+  const FeedFollower* follower_;
+};
+
+}  // namespace ibasho::services
+
+#endif  // IBASHO_SERVICES_SEARCH_SEARCH_SERVICE_H_
