@@ -15,7 +15,7 @@ constexpr double kBaseWeight = 0.6;
 constexpr double kSynonymWeight = 0.8;
 constexpr double kReadingWeight = 0.45;
 constexpr double kBigramWeight = 0.35;
-constexpr double kChunkPhraseWeight = 0.5;
+constexpr double kChunkPhraseWeight = 1.5;
 constexpr double kConceptBoost = 2.0;
 constexpr double kIntentBoost = 3.0;
 
@@ -188,6 +188,15 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
     }
   }
 
+  // A kana chunk that reads as a dictionary word (こどもしょくどう → こども食堂) is that word.
+  if (IsKana(chunk)) {
+    if (const DictionaryEntry* e = dictionary_.MatchByReading(chunk)) {
+      note_concepts(*e, chunk);
+      AddUnique(&out->spell_words, chunk);
+      return Or({EntryQuery(*e, literal, out), TextQuery(chunk, "", ToKatakana(chunk), out)});
+    }
+  }
+
   size_t pos = 0, pending = 0;
   while (pos < chunk.size()) {
     size_t len = 0;
@@ -205,10 +214,10 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
     while (pos < chunk.size() && (static_cast<unsigned char>(chunk[pos]) & 0xC0) == 0x80) ++pos;
   }
   add_segment(chunk.substr(pending));
-  if (units.empty()) return Xapian::Query();
+  if (units.empty()) return CharCount(chunk) >= 2 ? SubstringQuery(chunk, kChunkPhraseWeight) : Xapian::Query();
   Xapian::Query all = And(units);
   // The chunk as a whole substring (group names, unknown compounds) is an alternative match.
-  if (CharCount(chunk) >= 2 && units.size() > 1) all = Or({all, SubstringQuery(chunk, kChunkPhraseWeight)});
+  if (CharCount(chunk) >= 2) all = Or({all, SubstringQuery(chunk, kChunkPhraseWeight)});
   return all;
 }
 

@@ -1,5 +1,6 @@
 #include "storage/group_validator.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -137,29 +138,35 @@ Status ValidateActivity(const registry::v1::Activity& a, const std::string& path
 
 std::string MunicipalityFromAddress(std::string_view address) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(address.data(), address.size()));
+  auto is_pref_mark = [](UChar c) { return c == u'都' || c == u'道' || c == u'府' || c == u'県'; };
+  // Prefecture names are three characters (東京都, 京都府, 埼玉県) or four (神奈川県, 鹿児島県).
   int32_t start = 0;
-  // Skip the prefecture (…都/道/府/県) when it comes first.
-  for (int32_t i = 0; i < u.length() && i < 5; ++i) {
-    UChar c = u.charAt(i);
-    if (c == u'都' || c == u'道' || c == u'府' || c == u'県') {
-      // 京都府 / 東京都: the prefecture ends at the first of these marks.
-      start = i + 1;
-      break;
-    }
+  if (u.length() > 3 && is_pref_mark(u.charAt(2))) {
+    start = 3;
+  } else if (u.length() > 4 && u.charAt(3) == u'県') {
+    start = 4;
   }
-  for (int32_t i = start; i < u.length() && i < start + 8; ++i) {
-    UChar c = u.charAt(i);
-    if (c == u'区' || c == u'市' || c == u'町' || c == u'村') {
-      // 郡 before 町/村: keep only the town or village itself.
-      int32_t from = start;
-      for (int32_t j = start; j < i; ++j)
-        if (u.charAt(j) == u'郡') from = j + 1;
-      std::string out;
-      u.tempSubString(from, i + 1 - from).toUTF8String(out);
-      return out;
-    }
+  const int32_t window_end = std::min(u.length(), start + 10);
+  auto find_in = [&](int32_t from, std::u16string_view marks) -> int32_t {
+    for (int32_t i = from; i < window_end; ++i)
+      if (marks.find(static_cast<char16_t>(u.charAt(i))) != std::u16string_view::npos) return i;
+    return -1;
+  };
+  auto cut = [&](int32_t from, int32_t end_inclusive) {
+    std::string out;
+    u.tempSubString(from, end_inclusive + 1 - from).toUTF8String(out);
+    return out;
+  };
+  // 西多摩郡日の出町: the town or village after the district.
+  int32_t gun = find_in(start, u"郡");
+  if (gun >= 0) {
+    int32_t end = find_in(gun + 1, u"町村");
+    if (end > gun + 1) return cut(gun + 1, end);
   }
-  return "";
+  // Cities and wards first, so 武蔵村山市 is not cut at its 村 and 町田市 not at its 町.
+  int32_t end = find_in(start + 1, u"市区");
+  if (end < 0) end = find_in(start + 1, u"町村");
+  return end < 0 ? "" : cut(start, end);
 }
 
 void ApplyDefaults(Group* group) {

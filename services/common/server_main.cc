@@ -7,7 +7,8 @@
 
 namespace ibasho::services {
 
-void BlockTerminationSignals() {
+void InitProcess() {
+  spdlog::flush_on(spdlog::level::info);
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
@@ -28,6 +29,8 @@ int RunGrpcServer(const std::string& name, const std::string& address, std::vect
                   const std::function<void()>& before_shutdown) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
+  // A second process on the same port must fail loudly, not share the port with a stale one.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   for (auto* s : services) builder.RegisterService(s);

@@ -16,8 +16,9 @@ namespace ibasho::services {
 int RunGrpcServer(const std::string& name, const std::string& address, std::vector<grpc::Service*> services,
                   const std::function<void()>& before_shutdown = nullptr);
 
-// Blocks SIGINT and SIGTERM in the calling thread (call first in main, so threads inherit it).
-void BlockTerminationSignals();
+// Call first in main: blocks SIGINT and SIGTERM (threads inherit the mask; WaitForTerminationSignal
+// takes them) and makes logs reach their file line by line.
+void InitProcess();
 // Waits for SIGINT or SIGTERM (they must be blocked).
 void WaitForTerminationSignal();
 

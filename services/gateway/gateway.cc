@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/utf8.h"
-#include "services/gateway/json_mapping.h"
+#include "common/json_mapping.h"
 
 namespace ibasho::gateway {
 namespace {
@@ -57,9 +57,8 @@ const char* CodeName(grpc::StatusCode code) {
 }
 
 HttpResponse FromGrpc(const grpc::Status& s) {
-  std::string message = s.error_code() == grpc::StatusCode::UNAVAILABLE && s.error_details().empty()
-                            ? "a backend service is unavailable; try again shortly"
-                            : s.error_message();
+  std::string message = s.error_message();
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) message = "a backend service is unavailable (" + message + "); try again shortly";
   return Error(HttpStatusFor(s.error_code()), CodeName(s.error_code()), message, s.error_details());
 }
 
@@ -132,6 +131,9 @@ Gateway::Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry
 std::unique_ptr<grpc::ClientContext> Gateway::Context() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() + options_.rpc_deadline);
+  // Ride out a backend restart: wait for the channel to reconnect (within the deadline) instead
+  // of failing fast while it is between attempts.
+  ctx->set_wait_for_ready(true);
   return ctx;
 }
 

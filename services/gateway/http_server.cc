@@ -3,12 +3,14 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <utility>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
-#include "services/gateway/json_mapping.h"
+#include "common/json_mapping.h"
 
 namespace ibasho::gateway {
 namespace {

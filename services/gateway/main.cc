@@ -2,13 +2,14 @@
 #include <spdlog/spdlog.h>
 
 #include "common/flags.h"
+#include "services/common/channel.h"
 #include "services/common/server_main.h"
 #include "services/gateway/gateway.h"
 #include "services/gateway/http_server.h"
 
 int main(int argc, char** argv) {
   using namespace ibasho;
-  services::BlockTerminationSignals();
+  services::InitProcess();
   Flags flags(argc, argv);
   gateway::HttpServerOptions http;
   http.address = flags.Get("address", "IBASHO_GATEWAY_ADDRESS", "127.0.0.1");
@@ -19,8 +20,7 @@ int main(int argc, char** argv) {
   options.admin_token = flags.Get("admin_token", "IBASHO_ADMIN_TOKEN", "");
   if (options.admin_token.empty()) spdlog::warn("gateway: no admin token configured; writes are disabled");
 
-  gateway::Gateway gw(options, grpc::CreateChannel(registry, grpc::InsecureChannelCredentials()),
-                      grpc::CreateChannel(search, grpc::InsecureChannelCredentials()));
+  gateway::Gateway gw(options, services::MakeChannel(registry), services::MakeChannel(search));
   gateway::HttpServer server(http, [&gw](const gateway::HttpRequest& r) { return gw.Handle(r); });
   Status started = server.Start();
   if (!started.ok()) {

@@ -7,7 +7,7 @@
 #include "storage/registry_store.h"
 
 int main(int argc, char** argv) {
-  ibasho::services::BlockTerminationSignals();
+  ibasho::services::InitProcess();
   ibasho::Flags flags(argc, argv);
   std::string listen = flags.Get("listen", "IBASHO_REGISTRY_LISTEN", "127.0.0.1:50051");
   ibasho::storage::RegistryStoreOptions options;

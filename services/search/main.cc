@@ -8,13 +8,14 @@
 #include "search/query_dictionary.h"
 #include "search/searcher.h"
 #include "search/tokenizer.h"
+#include "services/common/channel.h"
 #include "services/common/server_main.h"
 #include "services/search/feed_follower.h"
 #include "services/search/search_service.h"
 
 int main(int argc, char** argv) {
   using namespace ibasho;
-  services::BlockTerminationSignals();
+  services::InitProcess();
   Flags flags(argc, argv);
   std::string listen = flags.Get("listen", "IBASHO_SEARCH_LISTEN", "127.0.0.1:50052");
   std::string registry = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051");
@@ -53,10 +54,7 @@ int main(int argc, char** argv) {
   spdlog::info("search: index {} ({} documents, applied cursor {}), {} dictionary entries", index,
                (*writer)->DocCount(), (*writer)->AppliedCursor(), (*dictionary)->size());
 
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 64 << 20);
-  services::FeedFollower follower(grpc::CreateCustomChannel(registry, grpc::InsecureChannelCredentials(), args),
-                                  writer->get());
+  services::FeedFollower follower(services::MakeChannel(registry), writer->get());
   follower.Start();
   services::SearchServiceImpl service(searcher->get(), writer->get(), &follower);
   int rc = services::RunGrpcServer("search", listen, {&service});

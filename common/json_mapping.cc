@@ -1,11 +1,11 @@
-#include "services/gateway/json_mapping.h"
+#include "common/json_mapping.h"
 
 #include <google/protobuf/util/json_util.h>
 #include <nlohmann/json.hpp>
 
 #include "common/utf8.h"
 
-namespace ibasho::gateway {
+namespace ibasho {
 namespace {
 
 // protobuf reports errors like "(activities[0].title): invalid value 5 for type TYPE_STRING";
@@ -33,7 +33,7 @@ Status ParseJson(const std::string& json, google::protobuf::Message* message) {
     std::string field = FieldFromParseError(msg);
     size_t colon = msg.find("): ");
     std::string text = colon == std::string::npos ? msg : msg.substr(colon + 3);
-    if (field.empty() && text.rfind("Cannot find field", 0) == 0) {
+    if (field.empty() && text.find("Cannot find field") != std::string::npos) {
       // "Cannot find field." does not name the field; find the first unknown top-level key.
       const auto* desc = message->GetDescriptor();
       for (const auto& [key, value] : doc.items()) {
@@ -63,4 +63,4 @@ std::string ErrorJson(const std::string& code, const std::string& message, const
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace ibasho::gateway
+}  // namespace ibasho

@@ -1,7 +1,7 @@
 // JSON ↔ protobuf for the REST API (protobuf's JSON mapping, snake_case names) and the error body
 // every failure returns: {"error":{"code":"INVALID_ARGUMENT","message":"…","field":"…"}}.
-#ifndef IBASHO_SERVICES_GATEWAY_JSON_MAPPING_H_
-#define IBASHO_SERVICES_GATEWAY_JSON_MAPPING_H_
+#ifndef IBASHO_COMMON_JSON_MAPPING_H_
+#define IBASHO_COMMON_JSON_MAPPING_H_
 
 #include <string>
 
@@ -9,7 +9,7 @@
 
 #include "common/status.h"
 
-namespace ibasho::gateway {
+namespace ibasho {
 
 // Parses a JSON object into message. Unknown fields and wrong types are InvalidArgument naming
 // the field path (e.g. "activities[0].ages.min"); invalid UTF-8 is rejected.
@@ -21,6 +21,6 @@ std::string ToJson(const google::protobuf::Message& message, bool print_defaults
 // The error body for a code name such as "INVALID_ARGUMENT".
 std::string ErrorJson(const std::string& code, const std::string& message, const std::string& field);
 
-}  // namespace ibasho::gateway
+}  // namespace ibasho
 
-#endif  // IBASHO_SERVICES_GATEWAY_JSON_MAPPING_H_
+#endif  // IBASHO_COMMON_JSON_MAPPING_H_

@@ -1,0 +1,31 @@
+// Helpers shared by the tests: temporary directories and free loopback ports.
+#ifndef IBASHO_TESTS_TEST_UTIL_H_
+#define IBASHO_TESTS_TEST_UTIL_H_
+
+#include <string>
+
+namespace ibasho::testing {
+
+// A fresh directory under /tmp, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int FreePort();
+
+// The whole content of a file ("" when unreadable).
+std::string ReadFile(const std::string& path);
+
+}  // namespace ibasho::testing
+
+#endif  // IBASHO_TESTS_TEST_UTIL_H_

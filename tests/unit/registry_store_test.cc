@@ -1,0 +1,169 @@
+#include "storage/registry_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+
+#include "tests/test_util.h"
+
+namespace ibasho::storage {
+namespace {
+
+using registry::v1::Group;
+
+Group MakeGroup(const std::string& name) {
+  Group g;
+  g.set_name(name);
+  auto* a = g.add_activities();
+  a->set_title(name + "の居場所");
+  a->add_categories("ibasho");
+  return g;
+}
+
+class RegistryStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+  void Open(std::function<Status(std::string_view)> hook = nullptr) {
+    store_.reset();
+    RegistryStoreOptions o;
+    o.path = dir_.File("registry.db");
+    o.before_outbox_write = std::move(hook);
+    auto s = RegistryStore::Open(o);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+  int64_t CountRows(const char* table) {
+    SQLite::Database db(dir_.File("registry.db"), SQLite::OPEN_READONLY);
+    return db.execAndGet(std::string("SELECT COUNT(*) FROM ") + table).getInt64();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<RegistryStore> store_;
+};
+
+TEST_F(RegistryStoreTest, MigrationsApplyOnceAndDatabaseUsesWalAndForeignKeys) {
+  EXPECT_EQ(store_->SchemaVersion(), LatestSchemaVersion());
+  Open();  // reopening applies nothing twice
+  EXPECT_EQ(store_->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(CountRows("schema_migrations"), LatestSchemaVersion());
+  SQLite::Database db(dir_.File("registry.db"), SQLite::OPEN_READWRITE);
+  EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+  db.exec("PRAGMA foreign_keys = ON");
+  EXPECT_THROW(db.exec("INSERT INTO changes(group_id, op, version, changed_at) VALUES ('nope', 'upsert', 1, 'x')"),
+               SQLite::Exception);
+}
+
+TEST_F(RegistryStoreTest, CreateWritesTheChangeRowInTheSameTransaction) {
+  auto g = store_->Create(MakeGroup("石神井・小さなうち"));
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->version(), 1);
+  EXPECT_FALSE(g->id().empty());
+  EXPECT_FALSE(g->activities(0).id().empty());
+  auto changes = store_->ChangesAfter(0, 10, true);
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ((*changes)[0].change().op(), "upsert");
+  EXPECT_EQ((*changes)[0].change().group_id(), g->id());
+  EXPECT_EQ((*changes)[0].group().name(), "石神井・小さなうち");
+  EXPECT_EQ(store_->LatestSeq(), 1);
+}
+
+TEST_F(RegistryStoreTest, FailedOutboxWriteRollsBackTheGroupToo) {
+  auto kept = store_->Create(MakeGroup("残る会"));
+  ASSERT_TRUE(kept.ok());
+  Open([](std::string_view) { return Status(StatusCode::kUnavailable, "disk full"); });
+  auto failed = store_->Create(MakeGroup("消える会"));
+  EXPECT_FALSE(failed.ok());
+  Group changed = *kept;
+  changed.set_description("変更");
+  EXPECT_FALSE(store_->Update(changed, 0).ok());
+  EXPECT_EQ(CountRows("groups"), 1);
+  EXPECT_EQ(CountRows("changes"), 1);
+  Open();
+  auto still = store_->Get(kept->id());
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->description(), "");  // nothing stored was lost or half-changed
+}
+
+TEST_F(RegistryStoreTest, UpdateChecksVersionAndKeepsActivityIds) {
+  auto g = store_->Create(MakeGroup("会"));
+  ASSERT_TRUE(g.ok());
+  Group edit = *g;
+  edit.mutable_activities(0)->set_description("新しい説明");
+  edit.mutable_activities(0)->clear_id();  // matched back by title
+  auto updated = store_->Update(edit, 1);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->version(), 2);
+  EXPECT_EQ(updated->activities(0).id(), g->activities(0).id());
+  auto stale = store_->Update(edit, 1);
+  EXPECT_EQ(stale.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CountRows("changes"), 2);  // the rejected write left no change row
+}
+
+TEST_F(RegistryStoreTest, SamePayloadTwiceChangesNothing) {
+  auto g = store_->Create(MakeGroup("会"));
+  ASSERT_TRUE(g.ok());
+  auto again = store_->Update(*g, 0);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->version(), 1);
+  EXPECT_EQ(CountRows("changes"), 1);
+}
+
+TEST_F(RegistryStoreTest, ArchiveIsADeleteInTheFeedAndKeepsTheGroup) {
+  auto g = store_->Create(MakeGroup("会"));
+  ASSERT_TRUE(g.ok());
+  auto archived = store_->Archive(g->id(), 0);
+  ASSERT_TRUE(archived.ok());
+  EXPECT_EQ(archived->status(), "archived");
+  auto changes = store_->ChangesAfter(1, 10, true);
+  ASSERT_TRUE(changes.ok());
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_EQ((*changes)[0].change().op(), "delete");
+  EXPECT_FALSE((*changes)[0].has_group());
+  EXPECT_TRUE(store_->Get(g->id()).ok());
+  EXPECT_TRUE(store_->Archive(g->id(), 0).ok());
+  EXPECT_EQ(CountRows("changes"), 2);  // archiving twice is one change
+}
+
+TEST_F(RegistryStoreTest, ExternalIdsAreUniquePerSource) {
+  Group a = MakeGroup("A");
+  a.set_source("opendata");
+  a.set_external_id("1");
+  ASSERT_TRUE(store_->Create(a).ok());
+  auto dup = store_->Create(a);
+  EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.status().field(), "external_id");
+  auto found = store_->GetByExternalId("opendata", "1");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->name(), "A");
+}
+
+TEST_F(RegistryStoreTest, InvalidGroupIsRejectedWithFieldAndNothingWritten) {
+  Group bad = MakeGroup("会");
+  bad.mutable_activities(0)->add_categories("unknown");
+  auto r = store_->Create(bad);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().field(), "activities[0].categories[1]");
+  EXPECT_EQ(CountRows("groups"), 0);
+}
+
+TEST_F(RegistryStoreTest, ListPagesInIdOrder) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->Create(MakeGroup("会" + std::to_string(i))).ok());
+  auto p1 = store_->List(2, "");
+  ASSERT_TRUE(p1.ok());
+  EXPECT_EQ(p1->groups.size(), 2u);
+  auto p2 = store_->List(2, p1->next_page_token);
+  auto p3 = store_->List(2, p2->next_page_token);
+  EXPECT_EQ(p3->groups.size(), 1u);
+  EXPECT_TRUE(p3->next_page_token.empty());
+  EXPECT_LT(p1->groups[1].id(), p2->groups[0].id());
+}
+
+TEST_F(RegistryStoreTest, WaitForChangeWakesOnWrite) {
+  EXPECT_FALSE(store_->WaitForChangeAfter(0, std::chrono::milliseconds(10)));
+  std::thread writer([&] { ASSERT_TRUE(store_->Create(MakeGroup("会")).ok()); });
+  EXPECT_TRUE(store_->WaitForChangeAfter(0, std::chrono::seconds(5)));
+  writer.join();
+}
+
+}  // namespace
+}  // namespace ibasho::storage

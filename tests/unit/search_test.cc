@@ -1,0 +1,437 @@
+// Search over the real sample data: registry store → change feed → Xapian index → searcher.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "common/json_mapping.h"
+#include "search/index_schema.h"
+#include "search/index_writer.h"
+#include "search/searcher.h"
+#include "storage/registry_store.h"
+#include "tests/test_util.h"
+
+#include <nlohmann/json.hpp>
+
+namespace ibasho::search {
+namespace {
+
+using registry::v1::Group;
+using v1::SearchRequest;
+using v1::SearchResponse;
+
+class SearchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    env_ = new Env();
+    env_->dir = std::make_unique<testing::TempDir>();
+    TokenizerOptions to;
+    to.userdic = IBASHO_TEST_USERDIC;
+    env_->tokenizer = std::move(Tokenizer::Create(to)).value();
+    env_->dictionary = std::move(QueryDictionary::Load(IBASHO_SOURCE_DIR "/search/dict", *env_->tokenizer)).value();
+    storage::RegistryStoreOptions so;
+    so.path = env_->dir->File("registry.db");
+    env_->store = std::move(storage::RegistryStore::Open(so)).value();
+    auto doc = nlohmann::json::parse(testing::ReadFile(IBASHO_SOURCE_DIR "/data/sample/groups.json"));
+    for (const auto& item : doc["groups"]) {
+      Group g;
+      ASSERT_TRUE(ParseJson(item.dump(), &g).ok());
+      g.set_source("sample");
+      ASSERT_TRUE(env_->store->Create(g).ok()) << g.name();
+    }
+    for (const char* extra : {
+             R"({"name":"京都こども食堂の会","activities":[{"title":"京都の子ども食堂","description":"京都市中京区で開く子ども食堂。",
+                 "categories":["kodomo_shokudo"],"location":{"address":"京都府京都市中京区1-1","lat":35.01,"lon":135.76}}]})",
+             R"({"name":"東京都の窓口","activities":[{"title":"東京都の相談窓口","description":"東京都が運営する相談窓口です。",
+                 "categories":["soudan"],"location":{"address":"東京都新宿区西新宿2-8-1","lat":35.69,"lon":139.69}}]})",
+             R"({"name":"エスケープ確認の会","activities":[{"title":"HTMLの確認",
+                 "description":"<script>alert(1)</script> と書かれた説明にも不登校の言葉があります。","categories":["event"]}]})",
+             R"({"name":"下書きの会","status":"draft","activities":[{"title":"まだ公開しない不登校の居場所","categories":["futoukou"]}]})",
+         }) {
+      Group g;
+      ASSERT_TRUE(ParseJson(extra, &g).ok());
+      ASSERT_TRUE(env_->store->Create(g).ok());
+    }
+    env_->writer = std::move(IndexWriter::Open(env_->dir->File("index"), *env_->tokenizer)).value();
+    ApplyFeed();
+    SearcherOptions o;
+    o.index_path = env_->dir->File("index");
+    env_->searcher = std::move(Searcher::Open(o, *env_->tokenizer, *env_->dictionary)).value();
+  }
+  static void TearDownTestSuite() { delete env_; }
+
+  static void ApplyFeed() {
+    int64_t after = env_->writer->AppliedCursor();
+    for (;;) {
+      auto events = env_->store->ChangesAfter(after, 50, true);
+      ASSERT_TRUE(events.ok());
+      if (events->empty()) break;
+      registry::v1::ChangeBatch batch;
+      for (auto& e : *events) *batch.add_events() = e;
+      ASSERT_TRUE(env_->writer->Apply(batch).ok());
+      after = env_->writer->AppliedCursor();
+    }
+  }
+
+  static SearchResponse Search(SearchRequest r) {
+    if (r.today().empty()) r.set_today("2026-11-26");
+    auto resp = env_->searcher->Search(r);
+    EXPECT_TRUE(resp.ok()) << r.q() << ": " << resp.status().ToString();
+    return resp.ok() ? std::move(resp).value() : SearchResponse();
+  }
+  static SearchResponse Q(const std::string& q, int page_size = 10) {
+    SearchRequest r;
+    r.set_q(q);
+    r.set_page_size(page_size);
+    return Search(r);
+  }
+  static std::vector<std::string> Titles(const SearchResponse& r, int n = 100) {
+    std::vector<std::string> out;
+    for (const auto& x : r.results())
+      if (static_cast<int>(out.size()) < n) out.push_back(x.title());
+    return out;
+  }
+  // Every result of a request, across pages.
+  static std::vector<v1::SearchResult> All(SearchRequest r) {
+    std::vector<v1::SearchResult> out;
+    r.set_page_size(100);
+    for (;;) {
+      SearchResponse resp = Search(r);
+      for (const auto& x : resp.results()) out.push_back(x);
+      if (resp.next_page_token().empty()) break;
+      r.set_page_token(resp.next_page_token());
+    }
+    return out;
+  }
+
+  struct Env {
+    std::unique_ptr<testing::TempDir> dir;
+    std::unique_ptr<Tokenizer> tokenizer;
+    std::unique_ptr<QueryDictionary> dictionary;
+    std::unique_ptr<storage::RegistryStore> store;
+    std::unique_ptr<IndexWriter> writer;
+    std::unique_ptr<Searcher> searcher;
+  };
+  static Env* env_;
+};
+SearchTest::Env* SearchTest::env_ = nullptr;
+
+TEST_F(SearchTest, FindsTheWordAsWritten) {
+  SearchResponse r = Q("不登校");
+  ASSERT_GT(r.total(), 3);
+  for (const auto& x : r.results()) EXPECT_NE(x.title(), "まだ公開しない不登校の居場所");  // drafts are not searchable
+}
+
+TEST_F(SearchTest, OrthographicVariantsFindTheSameListings) {
+  const std::vector<std::vector<std::string>> sets = {
+      {"こども食堂", "子ども食堂", "子供食堂", "こどもしょくどう"},
+      {"プレーパーク", "プレイパーク", "冒険遊び場"},
+      {"フリースクール", "ﾌﾘｰｽｸｰﾙ", "フリ−スク−ル"},
+      {"不登校", "ふとうこう", "登校拒否"},
+  };
+  for (const auto& set : sets) {
+    std::set<std::string> first;
+    for (const auto& t : Titles(Q(set[0]), 3)) first.insert(t);
+    for (size_t i = 1; i < set.size(); ++i) {
+      std::set<std::string> other;
+      for (const auto& t : Titles(Q(set[i]), 10)) other.insert(t);
+      for (const auto& t : first) EXPECT_TRUE(other.count(t)) << set[i] << " misses " << t << " found by " << set[0];
+    }
+  }
+}
+
+TEST_F(SearchTest, WorriesLeadToTheirCategory) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"学校、行きたくない", "futoukou"},
+      {"がっこう いきたくない", "futoukou"},
+      {"家と学校以外の居場所がほしい", "ibasho"},
+      {"おうち、辛い", "soudan"},
+      {"ゆっくり勉強につき合ってくれる人いないかな", "gakushu"},
+      {"思いっきり遊びたい", "playpark"},
+      {"うちの子ちょっと個性的かな", "hattatsu"},
+  };
+  for (const auto& [q, cat] : cases) {
+    // The first result, and most of the first three, are of the category the worry points to.
+    SearchResponse r = Q(q, 3);
+    ASSERT_EQ(r.results_size(), 3) << q;
+    int in_category = 0;
+    for (const auto& x : r.results()) {
+      std::set<std::string> cats(x.categories().begin(), x.categories().end());
+      in_category += cats.count(cat);
+    }
+    EXPECT_TRUE(std::count(r.results(0).categories().begin(), r.results(0).categories().end(), cat))
+        << q << " → " << r.results(0).title();
+    EXPECT_GE(in_category, 2) << q;
+    const auto& interp = r.interpretation().categories();
+    EXPECT_NE(std::find(interp.begin(), interp.end(), cat), interp.end()) << q;
+  }
+}
+
+TEST_F(SearchTest, LiteralTurnsInterpretationOff) {
+  SearchRequest r;
+  r.set_q("学校、行きたくない");
+  r.set_literal(true);
+  SearchResponse resp = Search(r);
+  EXPECT_EQ(resp.interpretation().categories_size(), 0);
+}
+
+TEST_F(SearchTest, WordAndWeekdayTogether) {
+  SearchResponse r = Q("こども食堂 土曜", 5);
+  ASSERT_GE(r.results_size(), 3);
+  for (const auto& x : r.results()) {
+    EXPECT_NE(std::find(x.categories().begin(), x.categories().end(), "kodomo_shokudo"), x.categories().end());
+    EXPECT_NE(x.schedule_text().find("土曜"), std::string::npos) << x.title();
+  }
+}
+
+TEST_F(SearchTest, KyotoIsNotTokyo) {
+  SearchResponse r = Q("京都");
+  ASSERT_GT(r.results_size(), 0);
+  EXPECT_EQ(r.results(0).title(), "京都の子ども食堂");
+}
+
+TEST_F(SearchTest, GroupNameFindsItsListingsFirst) {
+  SearchResponse r = Q("石神井・小さなうち", 3);
+  ASSERT_GT(r.results_size(), 0);
+  EXPECT_EQ(r.results(0).group_name(), "石神井・小さなうち");
+  SearchResponse r2 = Q("なゆたふらっと", 3);
+  ASSERT_GT(r2.results_size(), 0);
+  EXPECT_EQ(r2.results(0).group_name(), "フリースペースなゆたふらっと");
+}
+
+// The stored weekday values of a result, read straight from its Xapian document.
+std::vector<std::string> StoredWeekdays(const std::string& index, const std::string& activity_id) {
+  Xapian::Database db(index);
+  auto it = db.postlist_begin(kTermActivityId + activity_id);
+  std::string v = db.get_document(*it).get_value(kSlotWeekdays);
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < v.size()) {
+    size_t end = v.find(kValueSeparator, start);
+    if (end == std::string::npos) end = v.size();
+    out.push_back(v.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+TEST_F(SearchTest, FacetCountsMatchABruteForceCount) {
+  // Each facet counts every match of the request with all filters except its own.
+  struct Case {
+    const char* q;
+    std::vector<std::string> category;
+    std::vector<std::string> weekday;
+  } cases[] = {{"", {}, {}},
+               {"居場所", {}, {}},
+               {"", {"kodomo_shokudo"}, {}},
+               {"子ども", {"ibasho", "futoukou"}, {"sat"}},
+               {"", {}, {"sun", "wed"}},
+               {"学校、行きたくない", {"soudan"}, {"mon"}}};
+  for (const auto& c : cases) {
+    SearchRequest req;
+    req.set_q(c.q);
+    for (const auto& v : c.category) req.add_category(v);
+    for (const auto& v : c.weekday) req.add_weekday(v);
+    SearchRequest without_category = req, without_weekday = req;
+    without_category.clear_category();
+    without_weekday.clear_weekday();
+    std::map<std::string, int> expected_cat, expected_wd, got_cat, got_wd;
+    for (const auto& x : All(without_category))
+      for (const auto& cat : x.categories()) ++expected_cat[cat];
+    for (const auto& x : All(without_weekday))
+      for (const auto& wd : StoredWeekdays(env_->dir->File("index"), x.activity_id())) ++expected_wd[wd];
+    SearchResponse resp = Search(req);
+    for (const auto& f : resp.facets().category()) got_cat[f.value()] = f.count();
+    for (const auto& f : resp.facets().weekday()) got_wd[f.value()] = f.count();
+    EXPECT_EQ(got_cat, expected_cat) << c.q;
+    EXPECT_EQ(got_wd, expected_wd) << c.q;
+    EXPECT_EQ(resp.total(), static_cast<int>(All(req).size())) << c.q;
+  }
+}
+
+TEST_F(SearchTest, FiltersOrWithinAndAcrossFields) {
+  SearchRequest both;
+  both.add_category("playpark");
+  both.add_category("kodomo_shokudo");
+  SearchRequest a, b;
+  a.add_category("playpark");
+  b.add_category("kodomo_shokudo");
+  int na = Search(a).total(), nb = Search(b).total(), nboth = Search(both).total();
+  EXPECT_GE(nboth, std::max(na, nb));
+  EXPECT_LE(nboth, na + nb);
+  SearchRequest across = b;
+  across.add_weekday("sat");
+  for (const auto& x : All(across)) {
+    // Weekly and monthly listings say 土曜; dated events give the date (a Saturday).
+    bool saturday = x.schedule_text().find("土") != std::string::npos || x.schedule_text().find("年") != std::string::npos;
+    EXPECT_TRUE(saturday) << x.title() << " " << x.schedule_text();
+  }
+  EXPECT_LT(Search(across).total(), nb);
+}
+
+TEST_F(SearchTest, AgeAndFeeFilters) {
+  SearchRequest r;
+  r.set_age(2);
+  for (const auto& x : All(r)) {
+    if (!x.has_ages()) continue;
+    EXPECT_LE(x.ages().min(), 2) << x.title();
+    if (x.ages().max() > 0) EXPECT_GE(x.ages().max(), 2) << x.title();
+  }
+  SearchRequest f;
+  f.add_fee("free");
+  for (const auto& x : All(f)) EXPECT_TRUE(x.fee().free()) << x.title();
+}
+
+TEST_F(SearchTest, GeoRadiusAndDistanceSort) {
+  SearchRequest r;
+  r.set_has_near(true);
+  r.set_lat(35.7437);  // 石神井公園駅のあたり
+  r.set_lon(139.6063);
+  r.set_radius_m(1500);
+  r.set_sort("distance");
+  auto all = All(r);
+  ASSERT_GT(all.size(), 2u);
+  double last = 0;
+  for (const auto& x : all) {
+    ASSERT_TRUE(x.has_distance_m());
+    EXPECT_LE(x.distance_m(), 1500);
+    EXPECT_GE(x.distance_m(), last);
+    last = x.distance_m();
+  }
+}
+
+TEST_F(SearchTest, OpenOnUsesNthWeekdaysAndDates) {
+  SearchRequest r;
+  r.set_open_on("2026-12-12");  // the second Saturday of December 2026
+  std::set<std::string> titles;
+  for (const auto& x : All(r)) titles.insert(x.title());
+  EXPECT_TRUE(titles.count("不登校の親の会 こねくと"));       // 第2・第4土
+  EXPECT_TRUE(titles.count("大泉まちの子ども食堂"));           // every Saturday
+  EXPECT_FALSE(titles.count("たまっこ食堂"));                  // 第1・第3土 only
+  SearchRequest d;
+  d.set_open_on("2026-12-13");
+  std::set<std::string> dated;
+  for (const auto& x : All(d)) dated.insert(x.title());
+  EXPECT_TRUE(dated.count("ねりま笑店街 2026冬"));
+}
+
+TEST_F(SearchTest, NextOccurrenceIsReported) {
+  SearchResponse r = Q("ねりま笑店街");
+  ASSERT_GT(r.results_size(), 0);
+  EXPECT_EQ(r.results(0).next_occurrence(), "2026-12-13T10:00+09:00");
+}
+
+TEST_F(SearchTest, SnippetMarksWordsAndEscapesHtml) {
+  SearchResponse r = Q("エスケープ確認 不登校");
+  ASSERT_GT(r.results_size(), 0);
+  const std::string& s = r.results(0).snippet();
+  EXPECT_EQ(s.find("<script"), std::string::npos) << s;
+  EXPECT_EQ(s.find("</script"), std::string::npos) << s;
+  EXPECT_NE(s.find("&lt;/script&gt;"), std::string::npos) << s;
+  EXPECT_NE(s.find("<mark>不登校</mark>"), std::string::npos) << s;
+}
+
+TEST_F(SearchTest, ExcludeAndPhrase) {
+  for (const auto& x : All([] { SearchRequest r; r.set_q("居場所 -不登校"); return r; }())) {
+    EXPECT_EQ(x.title().find("不登校"), std::string::npos);
+  }
+  SearchResponse phrase = Q("\"毎週土曜\"");
+  for (const auto& x : phrase.results()) EXPECT_NE(x.schedule_text().find("毎週土曜"), std::string::npos);
+}
+
+TEST_F(SearchTest, NeverFailsOnOddInput) {
+  const std::string long_q(900, 'a');
+  const char* odd[] = {"", " ", "\"", "\"\"", "-", "--", "-不登校", "NPO 法人ABC", "(((", "***", "OR AND NOT",
+                       "京", "🙂", "ｰｰｰ", "\t\n", "a\"b c", "「こども食堂」", long_q.c_str()};
+  for (const char* q : odd) {
+    SearchRequest r;
+    r.set_q(q);
+    EXPECT_TRUE(env_->searcher->Search(r).ok()) << q;
+  }
+}
+
+TEST_F(SearchTest, BadParametersNameTheField) {
+  const std::pair<std::function<void(SearchRequest*)>, const char*> cases[] = {
+      {[](SearchRequest* r) { r->set_q("\xff"); }, "q"},
+      {[](SearchRequest* r) { r->add_category("nope"); }, "category"},
+      {[](SearchRequest* r) { r->add_weekday("someday"); }, "weekday"},
+      {[](SearchRequest* r) { r->set_page_size(1000); }, "page_size"},
+      {[](SearchRequest* r) { r->set_page_token("x"); }, "page_token"},
+      {[](SearchRequest* r) { r->set_open_on("2026-02-30"); }, "open_on"},
+      {[](SearchRequest* r) { r->set_sort("distance"); }, "sort"},
+      {[](SearchRequest* r) { r->set_radius_m(100); }, "radius_m"},
+  };
+  for (const auto& [set, field] : cases) {
+    SearchRequest r;
+    set(&r);
+    auto resp = env_->searcher->Search(r);
+    EXPECT_EQ(resp.status().code(), StatusCode::kInvalidArgument) << field;
+    EXPECT_EQ(resp.status().field(), field);
+  }
+}
+
+TEST_F(SearchTest, PagesAreDisjointAndCoverTheTotal) {
+  SearchRequest r;
+  r.set_q("居場所");
+  r.set_page_size(4);
+  std::set<std::string> seen;
+  int pages = 0;
+  int total = Search(r).total();
+  for (;;) {
+    SearchResponse resp = Search(r);
+    for (const auto& x : resp.results()) EXPECT_TRUE(seen.insert(x.activity_id()).second);
+    ++pages;
+    if (resp.next_page_token().empty()) break;
+    r.set_page_token(resp.next_page_token());
+  }
+  EXPECT_EQ(static_cast<int>(seen.size()), total);
+  EXPECT_GT(pages, 1);
+}
+
+TEST_F(SearchTest, SuggestCompletesFromReadings) {
+  v1::SuggestRequest s;
+  s.set_q("ふと");
+  auto r = env_->searcher->Suggest(s);
+  ASSERT_TRUE(r.ok());
+  std::set<std::string> texts;
+  for (const auto& x : r->suggestions()) texts.insert(x.text());
+  EXPECT_TRUE(texts.count("不登校")) << r->DebugString();
+  s.set_q("こども");
+  auto r2 = env_->searcher->Suggest(s);
+  ASSERT_TRUE(r2.ok());
+  ASSERT_GT(r2->suggestions_size(), 0);
+}
+
+TEST_F(SearchTest, DidYouMean) {
+  SearchResponse r = Q("フリースクル");
+  EXPECT_EQ(r.did_you_mean(), "フリースクール");
+}
+
+TEST_F(SearchTest, IndexHoldsNoPrivateContactData) {
+  Xapian::Database db(env_->dir->File("index"));
+  for (Xapian::PostingIterator it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    Xapian::Document doc = db.get_document(*it);
+    std::string data = doc.get_data();
+    EXPECT_EQ(data.find("03-0000-0101"), std::string::npos);
+    EXPECT_EQ(data.find("rep@example.invalid"), std::string::npos);
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) EXPECT_EQ((*t).find("0101"), std::string::npos);
+  }
+}
+
+TEST_F(SearchTest, ReopenedWriterResumesFromItsCursor) {
+  int64_t cursor = env_->writer->AppliedCursor();
+  uint32_t docs = env_->writer->DocCount();
+  env_->writer.reset();
+  env_->writer = std::move(IndexWriter::Open(env_->dir->File("index"), *env_->tokenizer)).value();
+  EXPECT_EQ(env_->writer->AppliedCursor(), cursor);
+  // Replaying already-applied changes changes nothing.
+  auto events = env_->store->ChangesAfter(0, 1000, true);
+  registry::v1::ChangeBatch batch;
+  for (auto& e : *events) *batch.add_events() = e;
+  ASSERT_TRUE(env_->writer->Apply(batch).ok());
+  EXPECT_EQ(env_->writer->DocCount(), docs);
+  EXPECT_EQ(env_->writer->AppliedCursor(), cursor);
+}
+
+}  // namespace
+}  // namespace ibasho::search
