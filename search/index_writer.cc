@@ -107,6 +107,7 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
   for (const auto& s : a.schedules()) {
     for (const auto& d : s.byday()) {
       weekdays.insert(d);
+      if (s.weeks_unknown()) continue;
       if (s.nth_size() == 0) doc.add_boolean_term(std::string(kTermOccurrence) + "w" + d);
       for (int n : s.nth())
         doc.add_boolean_term(std::string(kTermOccurrence) + "n" + (n < 0 ? std::string("L") : std::to_string(n)) + d);

@@ -63,6 +63,7 @@ int DayOfWeek(const CivilDate& d) {
 }
 
 bool OccursOn(const registry::v1::Schedule& s, const CivilDate& date) {
+  if (s.weeks_unknown()) return false;
   std::string ymd = FormatCivilDate(date);
   if (!s.valid_from().empty() && ymd < s.valid_from()) return false;
   if (!s.valid_to().empty() && ymd > s.valid_to()) return false;

@@ -1,7 +1,6 @@
 #include "storage/group_validator.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -42,8 +41,9 @@ bool IsValidDate(const std::string& s) {
   return d <= max_day;
 }
 
-// Kana readings may hold katakana, hiragana, the long-vowel mark, middle dot, spaces and ASCII
-// letters/digits (for names like "NPO法人" → "エヌピーオーホウジン" or "ABC").
+// A kana reading may hold kana, Latin letters, digits, spaces and punctuation (・, ～, （）, 「」), as
+// published readings do ("ドリ～ムキッチン", "NPOホウジン…"); kanji or other scripts' letters mean
+// it is not a reading.
 bool IsKanaText(const std::string& s) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
   for (int32_t i = 0; i < u.length();) {
@@ -51,12 +51,9 @@ bool IsKanaText(const std::string& s) {
     i += U16_LENGTH(c);
     UErrorCode status = U_ZERO_ERROR;
     UScriptCode script = uscript_getScript(c, &status);
-    if (script == USCRIPT_KATAKANA || script == USCRIPT_HIRAGANA) continue;
-    if (c == 0x30FC || c == 0x30FB || c == 0xFF70 || c == 0x3000 || c == ' ' || c == 0x309B ||
-        c == 0x309C || c == 0xFF9E || c == 0xFF9F || c == '-' || c == '.' || c == 0xFF0E)
+    if (script == USCRIPT_KATAKANA || script == USCRIPT_HIRAGANA || script == USCRIPT_LATIN ||
+        script == USCRIPT_COMMON || script == USCRIPT_INHERITED)
       continue;
-    if (c < 0x80 && std::isalnum(c)) continue;
-    if (c >= 0xFF10 && c <= 0xFF5A) continue;  // full-width alphanumerics
     return false;
   }
   return true;

@@ -343,6 +343,28 @@ StatusOr<GroupPage> RegistryStore::List(int page_size, const std::string& page_t
   }
 }
 
+StatusOr<std::pair<Group, RegistryStore::UpsertResult>> RegistryStore::Upsert(const std::string& source,
+                                                                               const std::string& external_id,
+                                                                               Group g, int expected_version) {
+  if (source.empty()) return InvalidArgument("source is required", "source");
+  if (external_id.empty()) return InvalidArgument("external_id is required", "external_id");
+  g.set_source(source);
+  g.set_external_id(external_id);
+  auto existing = GetByExternalId(source, external_id);
+  if (!existing.ok() && existing.status().code() != StatusCode::kNotFound) return existing.status();
+  if (!existing.ok()) {
+    g.clear_id();
+    auto created = Create(std::move(g));
+    if (!created.ok()) return created.status();
+    return std::make_pair(std::move(created).value(), UpsertResult::kCreated);
+  }
+  g.set_id(existing->id());
+  auto updated = Update(std::move(g), expected_version);
+  if (!updated.ok()) return updated.status();
+  UpsertResult result = updated->version() == existing->version() ? UpsertResult::kUnchanged : UpsertResult::kUpdated;
+  return std::make_pair(std::move(updated).value(), result);
+}
+
 StatusOr<std::vector<ChangeEvent>> RegistryStore::ChangesAfter(int64_t after, int limit, bool with_groups) {
   if (limit <= 0) limit = 100;
   std::lock_guard<std::mutex> lock(impl_->mu);

@@ -55,6 +55,13 @@ class RegistryStore {
   StatusOr<registry::v1::Group> Archive(const std::string& id, int expected_version);
   StatusOr<GroupPage> List(int page_size, const std::string& page_token);
 
+  enum class UpsertResult { kCreated, kUpdated, kUnchanged };
+  // Creates or replaces the group that (source, external_id) names. The same payload twice is
+  // kUnchanged: no new version, no change row.
+  StatusOr<std::pair<registry::v1::Group, UpsertResult>> Upsert(const std::string& source,
+                                                                const std::string& external_id,
+                                                                registry::v1::Group group, int expected_version);
+
   // Changes with seq > after, oldest first, at most limit. With with_groups, each upsert carries
   // the group's current state read in the same snapshot.
   StatusOr<std::vector<registry::v1::ChangeEvent>> ChangesAfter(int64_t after, int limit, bool with_groups);

@@ -63,26 +63,11 @@ grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext*, const registr
 
 grpc::Status RegistryServiceImpl::UpsertGroup(grpc::ServerContext*, const registry::v1::UpsertGroupRequest* req,
                                               registry::v1::UpsertGroupResponse* resp) {
-  if (req->source().empty()) return ToGrpcStatus(InvalidArgument("source is required", "source"));
-  if (req->external_id().empty()) return ToGrpcStatus(InvalidArgument("external_id is required", "external_id"));
-  Group g = req->group();
-  g.set_source(req->source());
-  g.set_external_id(req->external_id());
-  auto existing = store_->GetByExternalId(req->source(), req->external_id());
-  if (!existing.ok() && existing.status().code() != StatusCode::kNotFound) return ToGrpcStatus(existing.status());
-  if (!existing.ok()) {
-    g.clear_id();
-    auto created = store_->Create(std::move(g));
-    if (!created.ok()) return ToGrpcStatus(created.status());
-    *resp->mutable_group() = std::move(created).value();
-    resp->set_result("created");
-    return grpc::Status::OK;
-  }
-  g.set_id(existing->id());
-  auto updated = store_->Update(std::move(g), req->expected_version());
-  if (!updated.ok()) return ToGrpcStatus(updated.status());
-  resp->set_result(updated->version() == existing->version() ? "unchanged" : "updated");
-  *resp->mutable_group() = std::move(updated).value();
+  auto r = store_->Upsert(req->source(), req->external_id(), req->group(), req->expected_version());
+  if (!r.ok()) return ToGrpcStatus(r.status());
+  using Result = storage::RegistryStore::UpsertResult;
+  *resp->mutable_group() = std::move(r->first);
+  resp->set_result(r->second == Result::kCreated ? "created" : r->second == Result::kUpdated ? "updated" : "unchanged");
   return grpc::Status::OK;
 }
 
