@@ -9,6 +9,7 @@ PACKAGES=(
   libxapian-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev libgtest-dev
   libmecab-dev mecab mecab-ipadic-utf8 mecab-utils libicu-dev libboost-dev
   nlohmann-json3-dev
+  groonga-bin groonga-tokenizer-mecab sqlite3 nginx-light wrk
 )
 
 missing=()

@@ -163,7 +163,12 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
         note_concepts(*e, seg);
         units.push_back(Or({EntryQuery(*e, literal, out), TextQuery(seg, "", ToKatakana(seg), out)}));
       } else {
-        units.push_back(TextQuery(seg, "", ToKatakana(seg), out));
+        // Also as MeCab's words, all required (こそだてひろば → こそだて + ひろば).
+        std::vector<Xapian::Query> words;
+        for (const Token& t : tokenizer_.Tokenize(seg))
+          if (t.content && CharCount(t.surface) >= 2) words.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, out));
+        Xapian::Query whole = TextQuery(seg, "", ToKatakana(seg), out);
+        units.push_back(words.size() >= 2 ? Or({whole, And(std::move(words))}) : whole);
       }
       AddUnique(&out->spell_words, seg);
       return;

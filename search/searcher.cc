@@ -1,12 +1,15 @@
 #include "search/searcher.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <map>
 #include <unordered_map>
 
 #include "common/clock.h"
 #include "common/taxonomy.h"
+#include <unicode/unistr.h>
+
 #include "search/analyzer.h"
 #include "search/index_schema.h"
 #include "search/normalizer.h"
@@ -158,6 +161,60 @@ Status Validate(const SearchRequest& r, int max_page_size) {
   return Status::Ok();
 }
 
+// Edit distance between two strings counted in code points.
+size_t EditDistance(const std::u32string& a, const std::u32string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::u32string CodePoints(const std::string& s) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  std::u32string out;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    out.push_back(static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+// A kana word's closest written form by reading (ふとうこお → 不登校): the suggestion terms whose
+// reading starts like the word's and is within a small edit distance; the most common wins.
+std::string ReadingCorrection(Xapian::Database& db, const std::string& kana) {
+  std::u32string want = CodePoints(ReadingKey(kana));
+  if (want.size() < 3) return "";
+  size_t max_distance = want.size() >= 6 ? 2 : 1;
+  icu::UnicodeString first_char(static_cast<UChar32>(want[0]));
+  std::string prefix;
+  first_char.toUTF8String(prefix);
+  prefix = kPrefixSuggest + prefix;
+  std::string best;
+  size_t best_distance = max_distance + 1;
+  Xapian::doccount best_freq = 0;
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    std::string term = *t;
+    size_t sep = term.find(kSuggestSeparator);
+    if (sep == std::string::npos) continue;
+    std::u32string reading = CodePoints(term.substr(std::strlen(kPrefixSuggest), sep - std::strlen(kPrefixSuggest)));
+    if (reading.size() + max_distance < want.size() || reading.size() > want.size() + max_distance) continue;
+    size_t d = EditDistance(want, reading);
+    Xapian::doccount freq = t.get_termfreq();
+    if (d < best_distance || (d == best_distance && freq > best_freq)) {
+      best = term.substr(sep + 1);
+      best_distance = d;
+      best_freq = freq;
+    }
+  }
+  return best_distance == 0 ? "" : best;
+}
+
 }  // namespace
 
 class Searcher::Lease {
@@ -199,9 +256,30 @@ Searcher::Lease Searcher::Acquire() {
   return Lease(r, std::unique_lock<std::mutex>(r->mu));
 }
 
+std::string Searcher::SpellingCorrection(Xapian::Database& db, const std::string& normalized_q,
+                                         const std::vector<std::string>& words) const {
+  std::string corrected = normalized_q;
+  bool changed = false;
+  for (const auto& w : words) {
+    if (CharCount(w) < 3) continue;
+    std::string s = db.get_spelling_suggestion(w, CharCount(w) >= 5 ? 2 : 1);
+    if ((s.empty() || s == w) && IsKana(w)) s = ReadingCorrection(db, w);
+    if (s.empty() || s == w) continue;
+    size_t at = corrected.find(w);
+    if (at == std::string::npos) continue;
+    corrected.replace(at, w.size(), s);
+    changed = true;
+  }
+  return changed ? corrected : "";
+}
+
 StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
   Status valid = Validate(req, options_.max_page_size);
   if (!valid.ok()) return valid;
+  return SearchOnce(req, /*may_correct=*/true);
+}
+
+StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may_correct) {
   int page_size = req.page_size() > 0 ? req.page_size() : options_.default_page_size;
   int offset = req.page_token().empty() ? 0 : std::stoi(req.page_token());
   CivilDate today = *ParseCivilDate(req.today().empty() ? TokyoToday() : req.today());
@@ -322,20 +400,23 @@ StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
     *resp.mutable_interpretation()->mutable_municipalities() = built.interpretation.municipalities();
     *resp.mutable_interpretation()->mutable_matched() = built.interpretation.matched();
 
-    // Did you mean: when few results, offer the spelling dictionary's correction if it finds more.
+    // Did you mean: with few results, offer a spelling that the index knows; with none, search it.
     if (resp.total() < 3 && !built.spell_words.empty()) {
-      std::string corrected = Normalize(req.q());
-      bool changed = false;
-      for (const auto& w : built.spell_words) {
-        if (CharCount(w) < 3) continue;
-        std::string s = db.get_spelling_suggestion(w, CharCount(w) >= 5 ? 2 : 1);
-        if (s.empty() || s == w) continue;
-        size_t at = corrected.find(w);
-        if (at == std::string::npos) continue;
-        corrected.replace(at, w.size(), s);
-        changed = true;
+      std::string corrected = SpellingCorrection(db, Normalize(req.q()), built.spell_words);
+      if (!corrected.empty()) {
+        resp.set_did_you_mean(corrected);
+        if (resp.total() == 0 && may_correct) {
+          SearchRequest again = req;
+          again.set_q(corrected);
+          lease = Lease(nullptr, {});  // release the reader before searching again
+          auto second = SearchOnce(again, /*may_correct=*/false);
+          if (second.ok() && second->total() > 0) {
+            second->mutable_interpretation()->set_corrected(corrected);
+            second->set_did_you_mean(corrected);
+            return second;
+          }
+        }
       }
-      if (changed) resp.set_did_you_mean(corrected);
     }
     return resp;
   } catch (const Xapian::Error& e) {

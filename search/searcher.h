@@ -49,6 +49,10 @@ class Searcher {
 
   Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary);
   Lease Acquire();
+  // The query with misspelt words replaced, or "" when nothing better is known.
+  std::string SpellingCorrection(Xapian::Database& db, const std::string& normalized_q,
+                                 const std::vector<std::string>& words) const;
+  StatusOr<v1::SearchResponse> SearchOnce(const v1::SearchRequest& request, bool may_correct);
 
   SearcherOptions options_;
   const Tokenizer& tokenizer_;
