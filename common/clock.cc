@@ -6,8 +6,8 @@
 
 namespace ibasho {
 
-std::string NowRfc3339() {
-  auto now = std::chrono::system_clock::now();
+namespace {
+std::string Format(std::chrono::system_clock::time_point now) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
@@ -17,6 +17,11 @@ std::string NowRfc3339() {
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
 }
+}  // namespace
+
+std::string NowRfc3339() { return Format(std::chrono::system_clock::now()); }
+
+std::string Rfc3339DaysAgo(int days) { return Format(std::chrono::system_clock::now() - std::chrono::hours(24 * days)); }
 
 std::string TokyoToday() {
   std::time_t t = std::time(nullptr) + 9 * 3600;

@@ -9,6 +9,8 @@ namespace ibasho {
 
 // e.g. "2026-11-26T07:30:15.123Z"
 std::string NowRfc3339();
+// The UTC time days ago, in the same format (for retention cutoffs).
+std::string Rfc3339DaysAgo(int days);
 // Today's date in Asia/Tokyo as "YYYY-MM-DD".
 std::string TokyoToday();
 

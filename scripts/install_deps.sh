@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libxapian-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev libgtest-dev
   libmecab-dev mecab mecab-ipadic-utf8 mecab-utils libicu-dev libboost-dev
-  nlohmann-json3-dev
+  nlohmann-json3-dev libssl-dev
   groonga-bin groonga-tokenizer-mecab sqlite3 nginx-light wrk
 )
 

@@ -170,14 +170,7 @@ Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
       last = cursor;
       const std::string& gid = ev.change().group_id();
       db_.delete_document(kTermGroupId + gid);
-      if (ev.change().op() != "upsert" || ev.group().status() != "published") continue;
-      for (const auto& a : ev.group().activities()) {
-        if (a.status() != "published") continue;
-        std::vector<std::string> nouns;
-        Xapian::Document doc = BuildActivityDocument(ev.group(), a, analyzer_, &nouns);
-        db_.replace_document(kTermActivityId + a.id(), doc);
-        for (const auto& n : nouns) db_.add_spelling(n);
-      }
+      if (ev.change().op() == "upsert") AddGroup(ev.group());
     }
     if (!in_transaction) return Status::Ok();
     db_.set_metadata(kMetaAppliedCursor, std::to_string(last));
@@ -189,6 +182,34 @@ Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
     return Abort(in_transaction, "bad change event: " + what, StatusCode::kInternal);
   } catch (const Xapian::Error& e) {
     return Abort(in_transaction, "index update failed: " + e.get_description(), StatusCode::kUnavailable);
+  }
+}
+
+void IndexWriter::AddGroup(const Group& g) {
+  if (g.status() != "published") return;
+  for (const auto& a : g.activities()) {
+    if (a.status() != "published") continue;
+    std::vector<std::string> nouns;
+    Xapian::Document doc = BuildActivityDocument(g, a, analyzer_, &nouns);
+    db_.replace_document(kTermActivityId + a.id(), doc);
+    for (const auto& n : nouns) db_.add_spelling(n);
+  }
+}
+
+Status IndexWriter::ReplaceAll(const std::vector<Group>& groups, int64_t cursor) {
+  bool in_transaction = false;
+  try {
+    db_.begin_transaction();
+    in_transaction = true;
+    std::vector<Xapian::docid> all(db_.postlist_begin(""), db_.postlist_end(""));
+    for (Xapian::docid id : all) db_.delete_document(id);
+    for (const auto& g : groups) AddGroup(g);
+    db_.set_metadata(kMetaAppliedCursor, std::to_string(cursor));
+    db_.commit_transaction();
+    applied_cursor_ = cursor;
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Abort(in_transaction, "index rebuild failed: " + e.get_description(), StatusCode::kUnavailable);
   }
 }
 

@@ -32,12 +32,18 @@ class IndexWriter {
   // skipped. Unavailable when Xapian fails (the batch is then not applied at all).
   Status Apply(const registry::v1::ChangeBatch& batch);
 
+  // Replaces the whole index with the published activities of groups, as of cursor, in one
+  // commit (a resync after the registry compacted the part of the feed this index needed).
+  Status ReplaceAll(const std::vector<registry::v1::Group>& groups, int64_t cursor);
+
   int64_t AppliedCursor() const { return applied_cursor_; }
   uint32_t DocCount() const;
 
  private:
   IndexWriter(Xapian::WritableDatabase db, const Tokenizer& tokenizer);
   Status Abort(bool in_transaction, const std::string& message, StatusCode code);
+  // Adds the published activities of a published group. Inside a transaction.
+  void AddGroup(const registry::v1::Group& group);
   Xapian::WritableDatabase db_;
   DocumentAnalyzer analyzer_;
   int64_t applied_cursor_ = 0;

@@ -1,5 +1,11 @@
 // ibasho-registry: the registry gRPC service over a SQLite file.
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
 #include <spdlog/spdlog.h>
+
+#include "common/clock.h"
 
 #include "common/flags.h"
 #include "services/common/server_main.h"
@@ -19,6 +25,26 @@ int main(int argc, char** argv) {
   }
   spdlog::info("registry: {} (schema v{}, latest change {})", options.path, (*store)->SchemaVersion(),
                (*store)->LatestSeq());
+  // Feed retention: hourly, compact change rows older than the retention (tombstones included).
+  int retention_days = flags.GetInt("change_retention_days", "IBASHO_CHANGE_RETENTION_DAYS", 180);
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;
+  std::thread compactor([&] {
+    std::unique_lock<std::mutex> lock(stop_mu);
+    do {
+      auto dropped = (*store)->CompactChanges(ibasho::Rfc3339DaysAgo(retention_days));
+      if (dropped.ok() && *dropped > 0)
+        spdlog::info("registry: compacted {} change rows older than {} days", *dropped, retention_days);
+    } while (!stop_cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; }));
+  });
   ibasho::services::RegistryServiceImpl service(store->get());
-  return ibasho::services::RunGrpcServer("registry", listen, {&service}, [&] { service.Shutdown(); });
+  int rc = ibasho::services::RunGrpcServer("registry", listen, {&service}, [&] { service.Shutdown(); });
+  {
+    std::lock_guard<std::mutex> lock(stop_mu);
+    stopping = true;
+  }
+  stop_cv.notify_all();
+  compactor.join();
+  return rc;
 }

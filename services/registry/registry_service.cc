@@ -2,13 +2,14 @@
 
 #include <charconv>
 
+#include "common/clock.h"
 #include "common/taxonomy.h"
 #include "services/common/grpc_status.h"
 
 namespace ibasho::services {
 namespace {
 
-using registry::v1::Group;
+using rv1::Group;
 
 template <typename T>
 grpc::Status Reply(StatusOr<T> result, T* out) {
@@ -16,6 +17,8 @@ grpc::Status Reply(StatusOr<T> result, T* out) {
   *out = std::move(result).value();
   return grpc::Status::OK;
 }
+
+storage::Actor ActorOf(const rv1::Actor& a) { return {a.id(), a.name()}; }
 
 // Parses a change cursor; "" is the beginning of the feed.
 bool ParseCursor(const std::string& s, int64_t* out) {
@@ -27,52 +30,65 @@ bool ParseCursor(const std::string& s, int64_t* out) {
   return ec == std::errc() && ptr == s.data() + s.size() && *out >= 0;
 }
 
-}  // namespace
-
-grpc::Status RegistryServiceImpl::CreateGroup(grpc::ServerContext*, const registry::v1::CreateGroupRequest* req,
-                                              Group* resp) {
-  return Reply(store_->Create(req->group()), resp);
+rv1::Token ToProto(const storage::TokenInfo& t) {
+  rv1::Token out;
+  out.set_id(t.id);
+  out.set_name(t.name);
+  out.set_role(t.role);
+  for (const auto& g : t.groups) out.add_groups(g);
+  out.set_source(t.source);
+  out.set_created_at(t.created_at);
+  out.set_revoked_at(t.revoked_at);
+  return out;
 }
 
-grpc::Status RegistryServiceImpl::GetGroup(grpc::ServerContext*, const registry::v1::GetGroupRequest* req,
-                                           Group* resp) {
+}  // namespace
+
+grpc::Status RegistryServiceImpl::CreateGroup(grpc::ServerContext*, const rv1::CreateGroupRequest* req, Group* resp) {
+  return Reply(store_->Create(req->group(), ActorOf(req->actor())), resp);
+}
+
+grpc::Status RegistryServiceImpl::GetGroup(grpc::ServerContext*, const rv1::GetGroupRequest* req, Group* resp) {
   return Reply(store_->Get(req->id()), resp);
 }
 
-grpc::Status RegistryServiceImpl::UpdateGroup(grpc::ServerContext*, const registry::v1::UpdateGroupRequest* req,
-                                              Group* resp) {
+grpc::Status RegistryServiceImpl::UpdateGroup(grpc::ServerContext*, const rv1::UpdateGroupRequest* req, Group* resp) {
   if (req->group().id().empty()) return ToGrpcStatus(InvalidArgument("group.id is required", "id"));
-  return Reply(store_->Update(req->group(), req->expected_version()), resp);
+  if (req->review()) return Reply(store_->SubmitRevision(req->group(), req->expected_version(), ActorOf(req->actor())), resp);
+  return Reply(store_->Update(req->group(), req->expected_version(), ActorOf(req->actor())), resp);
 }
 
-grpc::Status RegistryServiceImpl::DeleteGroup(grpc::ServerContext*, const registry::v1::DeleteGroupRequest* req,
-                                              Group* resp) {
-  return Reply(store_->Archive(req->id(), req->expected_version()), resp);
+grpc::Status RegistryServiceImpl::DeleteGroup(grpc::ServerContext*, const rv1::DeleteGroupRequest* req, Group* resp) {
+  return Reply(store_->Archive(req->id(), req->expected_version(), ActorOf(req->actor())), resp);
 }
 
-grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext*, const registry::v1::ListGroupsRequest* req,
-                                             registry::v1::ListGroupsResponse* resp) {
+grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext*, const rv1::ListGroupsRequest* req,
+                                             rv1::ListGroupsResponse* resp) {
   if (req->page_size() < 0 || req->page_size() > 500)
     return ToGrpcStatus(InvalidArgument("page_size must be 1..500", "page_size"));
   auto page = store_->List(req->page_size(), req->page_token());
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (auto& g : page->groups) *resp->add_groups() = std::move(g);
   resp->set_next_page_token(page->next_page_token);
+  resp->set_feed_cursor(std::to_string(page->feed_cursor));
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::UpsertGroup(grpc::ServerContext*, const registry::v1::UpsertGroupRequest* req,
-                                              registry::v1::UpsertGroupResponse* resp) {
-  auto r = store_->Upsert(req->source(), req->external_id(), req->group(), req->expected_version());
+grpc::Status RegistryServiceImpl::UpsertGroup(grpc::ServerContext*, const rv1::UpsertGroupRequest* req,
+                                              rv1::UpsertGroupResponse* resp) {
+  std::vector<rv1::FieldChange> diff;
+  auto r = store_->Upsert(req->source(), req->external_id(), req->group(), req->expected_version(),
+                          ActorOf(req->actor()), req->dry_run(), &diff);
   if (!r.ok()) return ToGrpcStatus(r.status());
   using Result = storage::RegistryStore::UpsertResult;
   *resp->mutable_group() = std::move(r->first);
   resp->set_result(r->second == Result::kCreated ? "created" : r->second == Result::kUpdated ? "updated" : "unchanged");
+  for (auto& c : diff) *resp->add_diff() = std::move(c);
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::ListChanges(grpc::ServerContext*, const registry::v1::ListChangesRequest* req,
-                                              registry::v1::ListChangesResponse* resp) {
+grpc::Status RegistryServiceImpl::ListChanges(grpc::ServerContext*, const rv1::ListChangesRequest* req,
+                                              rv1::ListChangesResponse* resp) {
   int64_t after = 0;
   if (!ParseCursor(req->after(), &after))
     return ToGrpcStatus(InvalidArgument("after is not a cursor this service issued", "after"));
@@ -85,12 +101,14 @@ grpc::Status RegistryServiceImpl::ListChanges(grpc::ServerContext*, const regist
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const registry::v1::WatchChangesRequest* req,
-                                               grpc::ServerWriter<registry::v1::ChangeBatch>* writer) {
+grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const rv1::WatchChangesRequest* req,
+                                               grpc::ServerWriter<rv1::ChangeBatch>* writer) {
   int64_t cursor = 0;
   if (!ParseCursor(req->after(), &cursor))
     return ToGrpcStatus(InvalidArgument("after is not a cursor this service issued", "after"));
   int max_batch = req->max_batch() > 0 ? std::min(req->max_batch(), 1000) : 256;
+  // An empty first batch tells the follower the stream is established.
+  if (!writer->Write(rv1::ChangeBatch())) return grpc::Status::OK;
   while (!ctx->IsCancelled() && !shutting_down_) {
     auto events = store_->ChangesAfter(cursor, max_batch, /*with_groups=*/true);
     if (!events.ok()) return ToGrpcStatus(events.status());
@@ -98,7 +116,7 @@ grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const r
       store_->WaitForChangeAfter(cursor, std::chrono::milliseconds(250));
       continue;
     }
-    registry::v1::ChangeBatch batch;
+    rv1::ChangeBatch batch;
     for (auto& ev : *events) *batch.add_events() = std::move(ev);
     cursor = std::stoll(batch.events().rbegin()->change().cursor());
     if (!writer->Write(batch)) break;  // the follower went away
@@ -106,13 +124,95 @@ grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const r
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::ListCategories(grpc::ServerContext*, const registry::v1::ListCategoriesRequest*,
-                                                 registry::v1::ListCategoriesResponse* resp) {
+grpc::Status RegistryServiceImpl::ListCategories(grpc::ServerContext*, const rv1::ListCategoriesRequest*,
+                                                 rv1::ListCategoriesResponse* resp) {
   for (const auto& c : Categories()) {
     auto* out = resp->add_categories();
     out->set_code(c.code);
     out->set_label(c.label);
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::GetPendingRevision(grpc::ServerContext*, const rv1::GetGroupRequest* req,
+                                                     Group* resp) {
+  return Reply(store_->PendingRevision(req->id()), resp);
+}
+
+grpc::Status RegistryServiceImpl::PublishRevision(grpc::ServerContext*, const rv1::ReviewRequest* req, Group* resp) {
+  return Reply(store_->PublishRevision(req->id(), ActorOf(req->actor())), resp);
+}
+
+grpc::Status RegistryServiceImpl::RejectRevision(grpc::ServerContext*, const rv1::ReviewRequest* req, Group* resp) {
+  Status s = store_->RejectRevision(req->id(), req->reason(), ActorOf(req->actor()));
+  if (!s.ok()) return ToGrpcStatus(s);
+  return Reply(store_->Get(req->id()), resp);
+}
+
+grpc::Status RegistryServiceImpl::GetHistory(grpc::ServerContext*, const rv1::GetGroupRequest* req,
+                                             rv1::HistoryResponse* resp) {
+  auto entries = store_->History(req->id());
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  for (auto& e : *entries) *resp->add_entries() = std::move(e);
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::ListStale(grpc::ServerContext*, const rv1::ListStaleRequest* req,
+                                            rv1::ListGroupsResponse* resp) {
+  auto groups = store_->Stale(req->before_date(), req->limit());
+  if (!groups.ok()) return ToGrpcStatus(groups.status());
+  for (auto& g : *groups) *resp->add_groups() = std::move(g);
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::VerifyGroup(grpc::ServerContext*, const rv1::VerifyGroupRequest* req, Group* resp) {
+  return Reply(store_->Verify(req->id(), req->date().empty() ? TokyoToday() : req->date(), ActorOf(req->actor())), resp);
+}
+
+grpc::Status RegistryServiceImpl::CompactChanges(grpc::ServerContext*, const rv1::CompactChangesRequest* req,
+                                                 rv1::CompactChangesResponse* resp) {
+  auto dropped = store_->CompactChanges(req->cutoff());
+  if (!dropped.ok()) return ToGrpcStatus(dropped.status());
+  resp->set_dropped(*dropped);
+  resp->set_compacted_through(std::to_string(store_->CompactedThrough()));
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::CreateToken(grpc::ServerContext*, const rv1::CreateTokenRequest* req,
+                                              rv1::CreateTokenResponse* resp) {
+  storage::TokenInfo info;
+  info.name = req->token().name();
+  info.role = req->token().role();
+  info.groups.assign(req->token().groups().begin(), req->token().groups().end());
+  info.source = req->token().source();
+  auto created = store_->CreateToken(std::move(info));
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  *resp->mutable_token() = ToProto(created->first);
+  resp->set_secret(created->second);
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::RevokeToken(grpc::ServerContext*, const rv1::RevokeTokenRequest* req,
+                                              rv1::Token* resp) {
+  Status s = store_->RevokeToken(req->id());
+  if (!s.ok()) return ToGrpcStatus(s);
+  resp->set_id(req->id());
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::ListTokens(grpc::ServerContext*, const rv1::ListTokensRequest*,
+                                             rv1::ListTokensResponse* resp) {
+  auto tokens = store_->ListTokens();
+  if (!tokens.ok()) return ToGrpcStatus(tokens.status());
+  for (const auto& t : *tokens) *resp->add_tokens() = ToProto(t);
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::Authenticate(grpc::ServerContext*, const rv1::AuthenticateRequest* req,
+                                               rv1::Token* resp) {
+  auto t = store_->Authenticate(req->secret());
+  if (!t.ok()) return ToGrpcStatus(t.status());
+  *resp = ToProto(*t);
   return grpc::Status::OK;
 }
 

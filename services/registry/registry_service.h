@@ -1,5 +1,5 @@
-// gRPC front of the RegistryStore. Trusts its caller (the gateway authenticates people); binds to
-// loopback by default.
+// gRPC front of the RegistryStore. Trusts its caller (the gateway authenticates and authorises
+// people, and passes who they are as Actor); binds to loopback by default.
 #ifndef IBASHO_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define IBASHO_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
@@ -10,30 +10,38 @@
 
 namespace ibasho::services {
 
-class RegistryServiceImpl final : public registry::v1::Registry::Service {
+namespace rv1 = registry::v1;
+
+class RegistryServiceImpl final : public rv1::Registry::Service {
  public:
   // store must outlive the service.
   explicit RegistryServiceImpl(storage::RegistryStore* store) : store_(store) {}
   // Ends open WatchChanges streams (they return within their poll interval).
   void Shutdown() { shutting_down_ = true; }
 
-  grpc::Status CreateGroup(grpc::ServerContext*, const registry::v1::CreateGroupRequest*,
-                           registry::v1::Group*) override;
-  grpc::Status GetGroup(grpc::ServerContext*, const registry::v1::GetGroupRequest*, registry::v1::Group*) override;
-  grpc::Status UpdateGroup(grpc::ServerContext*, const registry::v1::UpdateGroupRequest*,
-                           registry::v1::Group*) override;
-  grpc::Status DeleteGroup(grpc::ServerContext*, const registry::v1::DeleteGroupRequest*,
-                           registry::v1::Group*) override;
-  grpc::Status ListGroups(grpc::ServerContext*, const registry::v1::ListGroupsRequest*,
-                          registry::v1::ListGroupsResponse*) override;
-  grpc::Status UpsertGroup(grpc::ServerContext*, const registry::v1::UpsertGroupRequest*,
-                           registry::v1::UpsertGroupResponse*) override;
-  grpc::Status ListChanges(grpc::ServerContext*, const registry::v1::ListChangesRequest*,
-                           registry::v1::ListChangesResponse*) override;
-  grpc::Status WatchChanges(grpc::ServerContext*, const registry::v1::WatchChangesRequest*,
-                            grpc::ServerWriter<registry::v1::ChangeBatch>*) override;
-  grpc::Status ListCategories(grpc::ServerContext*, const registry::v1::ListCategoriesRequest*,
-                              registry::v1::ListCategoriesResponse*) override;
+  grpc::Status CreateGroup(grpc::ServerContext*, const rv1::CreateGroupRequest*, rv1::Group*) override;
+  grpc::Status GetGroup(grpc::ServerContext*, const rv1::GetGroupRequest*, rv1::Group*) override;
+  grpc::Status UpdateGroup(grpc::ServerContext*, const rv1::UpdateGroupRequest*, rv1::Group*) override;
+  grpc::Status DeleteGroup(grpc::ServerContext*, const rv1::DeleteGroupRequest*, rv1::Group*) override;
+  grpc::Status ListGroups(grpc::ServerContext*, const rv1::ListGroupsRequest*, rv1::ListGroupsResponse*) override;
+  grpc::Status UpsertGroup(grpc::ServerContext*, const rv1::UpsertGroupRequest*, rv1::UpsertGroupResponse*) override;
+  grpc::Status ListChanges(grpc::ServerContext*, const rv1::ListChangesRequest*, rv1::ListChangesResponse*) override;
+  grpc::Status WatchChanges(grpc::ServerContext*, const rv1::WatchChangesRequest*,
+                            grpc::ServerWriter<rv1::ChangeBatch>*) override;
+  grpc::Status ListCategories(grpc::ServerContext*, const rv1::ListCategoriesRequest*,
+                              rv1::ListCategoriesResponse*) override;
+  grpc::Status GetPendingRevision(grpc::ServerContext*, const rv1::GetGroupRequest*, rv1::Group*) override;
+  grpc::Status PublishRevision(grpc::ServerContext*, const rv1::ReviewRequest*, rv1::Group*) override;
+  grpc::Status RejectRevision(grpc::ServerContext*, const rv1::ReviewRequest*, rv1::Group*) override;
+  grpc::Status GetHistory(grpc::ServerContext*, const rv1::GetGroupRequest*, rv1::HistoryResponse*) override;
+  grpc::Status ListStale(grpc::ServerContext*, const rv1::ListStaleRequest*, rv1::ListGroupsResponse*) override;
+  grpc::Status VerifyGroup(grpc::ServerContext*, const rv1::VerifyGroupRequest*, rv1::Group*) override;
+  grpc::Status CompactChanges(grpc::ServerContext*, const rv1::CompactChangesRequest*,
+                              rv1::CompactChangesResponse*) override;
+  grpc::Status CreateToken(grpc::ServerContext*, const rv1::CreateTokenRequest*, rv1::CreateTokenResponse*) override;
+  grpc::Status RevokeToken(grpc::ServerContext*, const rv1::RevokeTokenRequest*, rv1::Token*) override;
+  grpc::Status ListTokens(grpc::ServerContext*, const rv1::ListTokensRequest*, rv1::ListTokensResponse*) override;
+  grpc::Status Authenticate(grpc::ServerContext*, const rv1::AuthenticateRequest*, rv1::Token*) override;
 
  private:
   storage::RegistryStore* store_;

@@ -38,6 +38,7 @@ void FeedFollower::Run() {
       if (!following_) spdlog::info("search: following the registry from cursor {}", req.after());
       following_ = true;
       backoff_ms = 100;
+      if (batch.events_size() == 0) continue;
       Status s = writer_->Apply(batch);
       if (!s.ok()) {
         spdlog::error("search: {}", s.ToString());
@@ -53,10 +54,36 @@ void FeedFollower::Run() {
     }
     following_ = false;
     if (stop_) break;
+    if (status.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
+      spdlog::warn("search: {}; rebuilding the index from a full listing", status.error_message());
+      Status s = Resync();
+      if (!s.ok()) spdlog::error("search: resync failed: {}", s.ToString());
+      continue;
+    }
     if (!apply_failed) spdlog::warn("search: change feed ended ({}); reconnecting", status.error_message());
     std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
     backoff_ms = std::min(backoff_ms * 2, 2000);
   }
+}
+
+Status FeedFollower::Resync() {
+  std::vector<registry::v1::Group> groups;
+  std::string token, feed_cursor;
+  do {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    registry::v1::ListGroupsRequest req;
+    req.set_page_size(500);
+    req.set_page_token(token);
+    registry::v1::ListGroupsResponse resp;
+    grpc::Status s = stub_->ListGroups(&ctx, req, &resp);
+    if (!s.ok()) return Status(StatusCode::kUnavailable, s.error_message());
+    if (feed_cursor.empty()) feed_cursor = resp.feed_cursor();
+    for (auto& g : *resp.mutable_groups()) groups.push_back(std::move(g));
+    token = resp.next_page_token();
+  } while (!token.empty() && !stop_);
+  // Changes made while listing are replayed from the first page's cursor: harmless, state-based.
+  return writer_->ReplaceAll(groups, feed_cursor.empty() ? 0 : std::stoll(feed_cursor));
 }
 
 }  // namespace ibasho::services

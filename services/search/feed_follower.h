@@ -30,6 +30,8 @@ class FeedFollower {
 
  private:
   void Run();
+  // Rebuilds the index from a full listing after the feed was compacted past our cursor.
+  Status Resync();
 
   std::unique_ptr<registry::v1::Registry::Stub> stub_;
   search::IndexWriter* writer_;
