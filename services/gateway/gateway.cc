@@ -5,12 +5,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/utf8.h"
+#include "clients/importers/csv_export.h"
+#include "clients/importers/hsds.h"
+#include "clients/importers/open_data.h"
+#include "common/clock.h"
 #include "common/json_mapping.h"
+#include "common/utf8.h"
 
 namespace ibasho::gateway {
 namespace {
 
+using nlohmann::json;
 using registry::v1::Group;
 
 HttpResponse Json(int status, std::string body) {
@@ -25,6 +30,16 @@ HttpResponse Error(int status, const std::string& code, const std::string& messa
 }
 
 HttpResponse BadRequest(const Status& s) { return Error(400, "INVALID_ARGUMENT", s.message(), s.field()); }
+
+// 401 for anonymous callers, 403 for callers whose token does not allow the route.
+HttpResponse Denied(const Principal& who, const std::string& what) {
+  if (who.role == Role::kAnonymous) {
+    HttpResponse r = Error(401, "UNAUTHENTICATED", what + " needs Authorization: Bearer <token>", "Authorization");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  return Error(403, "PERMISSION_DENIED", std::string("a ") + RoleName(who.role) + " token may not " + what);
+}
 
 int HttpStatusFor(grpc::StatusCode code) {
   switch (code) {
@@ -47,7 +62,7 @@ const char* CodeName(grpc::StatusCode code) {
     case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
     case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
     case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
+    case grpc::StatusCode::OUT_OF_RANGE: return "GONE";
     case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
     case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
     case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
@@ -58,8 +73,15 @@ const char* CodeName(grpc::StatusCode code) {
 
 HttpResponse FromGrpc(const grpc::Status& s) {
   std::string message = s.error_message();
-  if (s.error_code() == grpc::StatusCode::UNAVAILABLE) message = "a backend service is unavailable (" + message + "); try again shortly";
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE)
+    message = "a backend service is unavailable (" + message + "); try again shortly";
   return Error(HttpStatusFor(s.error_code()), CodeName(s.error_code()), message, s.error_details());
+}
+
+HttpResponse FromStatus(const Status& s) {
+  if (s.code() == StatusCode::kInvalidArgument) return BadRequest(s);
+  int http = s.code() == StatusCode::kUnauthenticated ? 401 : s.code() == StatusCode::kUnavailable ? 503 : 500;
+  return Error(http, StatusCodeName(s.code()), s.message(), s.field());
 }
 
 std::string Etag(int version) { return "\"" + std::to_string(version) + "\""; }
@@ -90,17 +112,12 @@ bool ParseDouble(const std::string& s, double* out) {
   }
 }
 
+bool IsTrue(const std::string& v) { return v == "true" || v == "1"; }
+
 HttpResponse GroupResponse(int status, const Group& g) {
   HttpResponse r = Json(status, ToJson(g));
   r.headers.emplace_back("ETag", Etag(g.version()));
   return r;
-}
-
-bool ConstantTimeEquals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 std::vector<std::string> SplitPath(const std::string& path) {
@@ -115,18 +132,29 @@ std::vector<std::string> SplitPath(const std::string& path) {
   return parts;
 }
 
+json DiffJson(const google::protobuf::RepeatedPtrField<registry::v1::FieldChange>& diff) {
+  json out = json::array();
+  for (const auto& c : diff) out.push_back({{"path", c.path()}, {"before", c.before()}, {"after", c.after()}});
+  return out;
+}
+
 }  // namespace
 
-void StripPrivateFields(Group* group) {
+void FilterForViewer(Group* group, const Principal& viewer) {
+  if (viewer.is_admin() || viewer.EditsGroup(group->id())) return;
   auto* contacts = group->mutable_contacts();
-  for (int i = contacts->size() - 1; i >= 0; --i)
-    if (contacts->Get(i).visibility() != "public") contacts->DeleteSubrange(i, 1);
+  for (int i = contacts->size() - 1; i >= 0; --i) {
+    const std::string& v = contacts->Get(i).visibility();
+    bool visible = v == "public" || (v == "network" && viewer.role == Role::kEditor);
+    if (!visible) contacts->DeleteSubrange(i, 1);
+  }
 }
 
 Gateway::Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> search)
     : options_(std::move(options)),
       registry_(registry::v1::Registry::NewStub(registry)),
-      search_(search::v1::Search::NewStub(search)) {}
+      search_(search::v1::Search::NewStub(search)),
+      auth_(options_.admin_token, registry_.get()) {}
 
 std::unique_ptr<grpc::ClientContext> Gateway::Context() const {
   auto ctx = std::make_unique<grpc::ClientContext>();
@@ -137,66 +165,75 @@ std::unique_ptr<grpc::ClientContext> Gateway::Context() const {
   return ctx;
 }
 
-Gateway::Caller Gateway::Authenticate(const HttpRequest& req) const {
-  std::string auth = req.Header("authorization");
-  const std::string prefix = "Bearer ";
-  if (options_.admin_token.empty() || auth.rfind(prefix, 0) != 0) return Caller::kAnonymous;
-  return ConstantTimeEquals(auth.substr(prefix.size()), options_.admin_token) ? Caller::kAdmin : Caller::kAnonymous;
-}
-
 HttpResponse Gateway::Handle(const HttpRequest& req) {
-  const std::string& m = req.method;
-  std::vector<std::string> p = SplitPath(req.path);
-  bool writes = m == "POST" || m == "PATCH" || m == "PUT" || m == "DELETE";
-  if (writes && Authenticate(req) != Caller::kAdmin) {
-    HttpResponse r = req.Header("authorization").empty()
-                         ? Error(401, "UNAUTHENTICATED", "writes need Authorization: Bearer <token>")
-                         : Error(403, "PERMISSION_DENIED", "this token may not write");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (req.method == "GET" && req.path == "/healthz") return Json(200, R"({"status":"ok"})");
+  if (req.method == "GET" && req.path == "/readyz") return Ready();
+  auto who = auth_.Resolve(req.Header("authorization"));
+  if (!who.ok()) {
+    HttpResponse r = FromStatus(who.status());
+    if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  if (m == "GET" && req.path == "/healthz") return Json(200, R"({"status":"ok"})");
-  if (m == "GET" && req.path == "/readyz") return Ready();
-  if (p.size() >= 1 && p[0] == "v1") {
-    if (p.size() == 2 && p[1] == "search" && m == "GET") return Search(req);
-    if (p.size() == 2 && p[1] == "suggest" && m == "GET") return Suggest(req);
-    if (p.size() == 2 && p[1] == "categories" && m == "GET") return Categories();
-    if (p.size() == 2 && p[1] == "changes" && m == "GET") return Changes(req);
-    if (p.size() == 2 && p[1] == "groups") {
-      if (m == "GET") return ListGroups(req);
-      if (m == "POST") return CreateGroup(req);
-    }
-    if (p.size() == 3 && p[1] == "groups") {
-      if (m == "GET") return GetGroup(req, p[2]);
-      if (m == "PATCH") return PatchGroup(req, p[2]);
-      if (m == "DELETE") return DeleteGroup(req, p[2]);
-    }
-    if (p.size() == 5 && p[1] == "sources" && p[3] == "groups" && m == "PUT") return PutSourceGroup(req, p[2], p[4]);
+  return Route(req, *who);
+}
+
+HttpResponse Gateway::Route(const HttpRequest& req, const Principal& who) {
+  const std::string& m = req.method;
+  std::vector<std::string> p = SplitPath(req.path);
+  if (p.empty() || p[0] != "v1") return Error(404, "NOT_FOUND", "no route for " + m + " " + req.path);
+  size_t n = p.size();
+  if (n == 2 && m == "GET") {
+    if (p[1] == "search") return Search(req);
+    if (p[1] == "suggest") return Suggest(req);
+    if (p[1] == "categories") return Categories();
+    if (p[1] == "changes") return Changes(req);
+  }
+  if (n >= 2 && p[1] == "groups") {
+    if (n == 2 && m == "GET") return ListGroups(req, who);
+    if (n == 2 && m == "POST") return CreateGroup(req, who);
+    if (n == 3 && m == "GET") return GetGroup(p[2], who);
+    if (n == 3 && m == "PATCH") return PatchGroup(req, p[2], who);
+    if (n == 3 && m == "DELETE") return DeleteGroup(req, p[2], who);
+    if (n == 4 && m == "GET" && p[3] == "history") return History(p[2], who);
+    if (n == 4 && m == "GET" && p[3] == "pending") return Pending(p[2], who);
+    if (n == 4 && m == "POST" && p[3] == "publish") return Review(req, p[2], true, who);
+    if (n == 4 && m == "POST" && p[3] == "reject") return Review(req, p[2], false, who);
+    if (n == 4 && m == "POST" && p[3] == "verify") return Verify(p[2], who);
+  }
+  if (n >= 3 && p[1] == "sources") {
+    if (n == 5 && p[3] == "groups" && m == "PUT") return PutSourceGroup(req, p[2], p[4], who);
+    if (n == 5 && p[3] == "groups" && m == "DELETE") return DeleteSourceGroup(req, p[2], p[4], who);
+    if (n == 4 && p[3] == "groups:batch" && m == "POST") return Batch(req, p[2], who);
+    if (n == 4 && p[3] == "import" && m == "POST") return Import(req, p[2], who);
+  }
+  if (n == 3 && p[1] == "admin" && p[2] == "stale" && m == "GET")
+    return who.is_admin() ? Stale(req) : Denied(who, "list stale groups");
+  if (n == 3 && p[1] == "export" && m == "GET") {
+    if (p[2] == "groups.csv") return who.is_admin() ? ExportCsv() : Denied(who, "export the staff CSV");
+    if (p[2] == "hsds.json") return ExportHsds(who);
   }
   return Error(404, "NOT_FOUND", "no route for " + m + " " + req.path);
 }
 
 HttpResponse Gateway::Ready() {
-  nlohmann::json out;
+  json out;
   bool ready = true;
   {
-    auto ctx = Context();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
     registry::v1::ListCategoriesResponse resp;
-    grpc::Status s = registry_->ListCategories(ctx.get(), {}, &resp);
+    grpc::Status s = registry_->ListCategories(&ctx, {}, &resp);
     out["registry"] = s.ok() ? "ok" : s.error_message();
     ready &= s.ok();
   }
   {
-    auto ctx = Context();
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
     search::v1::IndexStatusResponse resp;
-    grpc::Status s = search_->IndexStatus(ctx.get(), {}, &resp);
+    grpc::Status s = search_->IndexStatus(&ctx, {}, &resp);
     out["search"] = s.ok() ? "ok" : s.error_message();
-    if (s.ok()) {
-      out["index"] = {{"doc_count", resp.doc_count()}, {"applied_cursor", resp.applied_cursor()},
-                      {"following", resp.following()}};
-    }
+    if (s.ok())
+      out["index"] = {{"doc_count", resp.doc_count()}, {"applied_cursor", resp.applied_cursor()}, {"following", resp.following()}};
     ready &= s.ok();
   }
   out["status"] = ready ? "ready" : "not ready";
@@ -227,8 +264,7 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   if (!near.empty()) {
     size_t comma = near.find(',');
     double lat = 0, lon = 0;
-    if (comma == std::string::npos || !ParseDouble(near.substr(0, comma), &lat) ||
-        !ParseDouble(near.substr(comma + 1), &lon))
+    if (comma == std::string::npos || !ParseDouble(near.substr(0, comma), &lat) || !ParseDouble(near.substr(comma + 1), &lon))
       return BadRequest(InvalidArgument("near must be LAT,LON in degrees", "near"));
     sr.set_has_near(true);
     sr.set_lat(lat);
@@ -243,8 +279,7 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   sr.set_sort(req.Param("sort"));
   sr.set_open_on(req.Param("open_on"));
   sr.set_today(req.Param("today"));
-  std::string literal = req.Param("literal");
-  sr.set_literal(literal == "true" || literal == "1");
+  sr.set_literal(IsTrue(req.Param("literal")));
   auto ctx = Context();
   search::v1::SearchResponse resp;
   grpc::Status s = search_->Search(ctx.get(), sr, &resp);
@@ -258,8 +293,7 @@ HttpResponse Gateway::Suggest(const HttpRequest& req) {
   sr.set_q(req.Param("q"));
   int n = 0;
   if (req.query.count("limit")) {
-    if (!ParseInt(req.Param("limit"), &n) || n < 1 || n > 20)
-      return BadRequest(InvalidArgument("limit must be 1..20", "limit"));
+    if (!ParseInt(req.Param("limit"), &n) || n < 1 || n > 20) return BadRequest(InvalidArgument("limit must be 1..20", "limit"));
     sr.set_limit(n);
   }
   auto ctx = Context();
@@ -277,10 +311,28 @@ HttpResponse Gateway::Categories() {
   return Json(200, ToJson(resp));
 }
 
-HttpResponse Gateway::CreateGroup(const HttpRequest& req) {
+HttpResponse Gateway::Changes(const HttpRequest& req) {
+  registry::v1::ListChangesRequest lr;
+  lr.set_after(req.Param("after"));
+  int n = 0;
+  if (req.query.count("page_size")) {
+    if (!ParseInt(req.Param("page_size"), &n) || n < 1 || n > 1000)
+      return BadRequest(InvalidArgument("page_size must be 1..1000", "page_size"));
+    lr.set_page_size(n);
+  }
+  auto ctx = Context();
+  registry::v1::ListChangesResponse resp;
+  grpc::Status s = registry_->ListChanges(ctx.get(), lr, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return Json(200, ToJson(resp, true));
+}
+
+HttpResponse Gateway::CreateGroup(const HttpRequest& req, const Principal& who) {
+  if (!who.is_admin()) return Denied(who, "create groups");
   registry::v1::CreateGroupRequest cr;
   Status parsed = ParseJson(req.body, cr.mutable_group());
   if (!parsed.ok()) return BadRequest(parsed);
+  *cr.mutable_actor() = who.actor();
   auto ctx = Context();
   Group g;
   grpc::Status s = registry_->CreateGroup(ctx.get(), cr, &g);
@@ -290,29 +342,34 @@ HttpResponse Gateway::CreateGroup(const HttpRequest& req) {
   return r;
 }
 
-HttpResponse Gateway::GetGroup(const HttpRequest& req, const std::string& id) {
+HttpResponse Gateway::GetGroup(const std::string& id, const Principal& who) {
   registry::v1::GetGroupRequest gr;
   gr.set_id(id);
   auto ctx = Context();
   Group g;
   grpc::Status s = registry_->GetGroup(ctx.get(), gr, &g);
   if (!s.ok()) return FromGrpc(s);
-  if (Authenticate(req) != Caller::kAdmin) {
-    if (g.status() != "published") return Error(404, "NOT_FOUND", "group " + id + " not found");
-    StripPrivateFields(&g);
-  }
+  if (g.status() != "published" && !who.EditsGroup(id)) return Error(404, "NOT_FOUND", "group " + id + " not found");
+  FilterForViewer(&g, who);
   return GroupResponse(200, g);
 }
 
-HttpResponse Gateway::PatchGroup(const HttpRequest& req, const std::string& id) {
+HttpResponse Gateway::PatchGroup(const HttpRequest& req, const std::string& id, const Principal& who) {
+  if (!who.EditsGroup(id)) return Denied(who, "edit this group");
   int if_match = ParseIfMatch(req.Header("if-match"));
   if (if_match < 0) return BadRequest(InvalidArgument("If-Match must be an ETag such as \"3\"", "If-Match"));
+  if (if_match == 0 && !who.is_admin())
+    return Error(428, "FAILED_PRECONDITION", "editors must send If-Match with the ETag they edited", "If-Match");
   if (!IsValidUtf8(req.body)) return BadRequest(InvalidArgument("request body is not valid UTF-8"));
-  nlohmann::json patch = nlohmann::json::parse(req.body, nullptr, false);
+  json patch = json::parse(req.body, nullptr, false);
   if (patch.is_discarded()) return BadRequest(InvalidArgument("request body is not valid JSON"));
   if (!patch.is_object()) return BadRequest(InvalidArgument("request body must be a JSON merge patch object"));
   for (const char* fixed : {"id", "version", "created_at", "updated_at"})
     if (patch.contains(fixed)) return BadRequest(InvalidArgument(std::string(fixed) + " cannot be changed", fixed));
+  if (!who.is_admin())
+    for (const char* admin_only : {"status", "source", "external_id"})
+      if (patch.contains(admin_only))
+        return Error(403, "PERMISSION_DENIED", std::string("only staff may change ") + admin_only, admin_only);
   // Without If-Match the patch applies to whatever is current: retry a lost race a few times.
   for (int attempt = 0; attempt < 3; ++attempt) {
     registry::v1::GetGroupRequest gr;
@@ -328,28 +385,41 @@ HttpResponse Gateway::PatchGroup(const HttpRequest& req, const std::string& id) 
       r.headers.emplace_back("ETag", Etag(current.version()));
       return r;
     }
-    nlohmann::json merged = nlohmann::json::parse(ToJson(current));
+    json merged = json::parse(ToJson(current));
     merged.merge_patch(patch);
     registry::v1::UpdateGroupRequest ur;
     Status parsed = ParseJson(merged.dump(), ur.mutable_group());
     if (!parsed.ok()) return BadRequest(parsed);
     ur.set_expected_version(current.version());
+    // An editor's change to a published group waits for review; the listing stays as it is.
+    ur.set_review(!who.is_admin() && current.status() == "published");
+    *ur.mutable_actor() = who.actor();
     Group updated;
     auto uctx = Context();
     s = registry_->UpdateGroup(uctx.get(), ur, &updated);
     if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION && if_match == 0) continue;
     if (!s.ok()) return FromGrpc(s);
+    if (ur.review()) {
+      json body = {{"status", "pending_review"},
+                   {"message", "saved; the change is published after review by ward staff"},
+                   {"revision", json::parse(ToJson(updated))}};
+      HttpResponse r = Json(202, body.dump());
+      r.headers.emplace_back("ETag", Etag(current.version()));
+      return r;
+    }
     return GroupResponse(200, updated);
   }
   return Error(409, "ABORTED", "the group is being changed by others; try again");
 }
 
-HttpResponse Gateway::DeleteGroup(const HttpRequest& req, const std::string& id) {
+HttpResponse Gateway::DeleteGroup(const HttpRequest& req, const std::string& id, const Principal& who) {
+  if (!who.is_admin()) return Denied(who, "archive groups");
   int if_match = ParseIfMatch(req.Header("if-match"));
   if (if_match < 0) return BadRequest(InvalidArgument("If-Match must be an ETag such as \"3\"", "If-Match"));
   registry::v1::DeleteGroupRequest dr;
   dr.set_id(id);
   dr.set_expected_version(if_match);
+  *dr.mutable_actor() = who.actor();
   auto ctx = Context();
   Group g;
   grpc::Status s = registry_->DeleteGroup(ctx.get(), dr, &g);
@@ -357,7 +427,7 @@ HttpResponse Gateway::DeleteGroup(const HttpRequest& req, const std::string& id)
   return GroupResponse(200, g);
 }
 
-HttpResponse Gateway::ListGroups(const HttpRequest& req) {
+HttpResponse Gateway::ListGroups(const HttpRequest& req, const Principal& who) {
   registry::v1::ListGroupsRequest lr;
   int n = 0;
   if (req.query.count("page_size")) {
@@ -370,21 +440,90 @@ HttpResponse Gateway::ListGroups(const HttpRequest& req) {
   registry::v1::ListGroupsResponse resp;
   grpc::Status s = registry_->ListGroups(ctx.get(), lr, &resp);
   if (!s.ok()) return FromGrpc(s);
-  if (Authenticate(req) != Caller::kAdmin) {
-    auto* groups = resp.mutable_groups();
-    for (int i = groups->size() - 1; i >= 0; --i) {
-      if (groups->Get(i).status() != "published") {
-        groups->DeleteSubrange(i, 1);
-      } else {
-        StripPrivateFields(groups->Mutable(i));
-      }
+  auto* groups = resp.mutable_groups();
+  for (int i = groups->size() - 1; i >= 0; --i) {
+    if (groups->Get(i).status() != "published" && !who.EditsGroup(groups->Get(i).id())) {
+      groups->DeleteSubrange(i, 1);
+    } else {
+      FilterForViewer(groups->Mutable(i), who);
     }
   }
   return Json(200, ToJson(resp));
 }
 
-HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& source,
-                                     const std::string& external_id) {
+HttpResponse Gateway::History(const std::string& id, const Principal& who) {
+  if (!who.EditsGroup(id)) return Denied(who, "read this group's history");
+  registry::v1::GetGroupRequest gr;
+  gr.set_id(id);
+  auto ctx = Context();
+  registry::v1::HistoryResponse resp;
+  grpc::Status s = registry_->GetHistory(ctx.get(), gr, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return Json(200, ToJson(resp, true));
+}
+
+HttpResponse Gateway::Pending(const std::string& id, const Principal& who) {
+  if (!who.EditsGroup(id)) return Denied(who, "read this group's pending change");
+  registry::v1::GetGroupRequest gr;
+  gr.set_id(id);
+  auto ctx = Context();
+  Group g;
+  grpc::Status s = registry_->GetPendingRevision(ctx.get(), gr, &g);
+  if (!s.ok()) return FromGrpc(s);
+  return Json(200, ToJson(g));
+}
+
+HttpResponse Gateway::Review(const HttpRequest& req, const std::string& id, bool publish, const Principal& who) {
+  if (!who.is_admin()) return Denied(who, publish ? "publish changes" : "reject changes");
+  registry::v1::ReviewRequest rr;
+  rr.set_id(id);
+  if (!req.body.empty()) {
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return BadRequest(InvalidArgument("body must be a JSON object"));
+    if (body.contains("reason") && body["reason"].is_string()) rr.set_reason(body["reason"]);
+  }
+  *rr.mutable_actor() = who.actor();
+  auto ctx = Context();
+  Group g;
+  grpc::Status s = publish ? registry_->PublishRevision(ctx.get(), rr, &g) : registry_->RejectRevision(ctx.get(), rr, &g);
+  if (!s.ok()) return FromGrpc(s);
+  return GroupResponse(200, g);
+}
+
+HttpResponse Gateway::Verify(const std::string& id, const Principal& who) {
+  if (!who.EditsGroup(id)) return Denied(who, "verify this group");
+  registry::v1::VerifyGroupRequest vr;
+  vr.set_id(id);
+  *vr.mutable_actor() = who.actor();
+  auto ctx = Context();
+  Group g;
+  grpc::Status s = registry_->VerifyGroup(ctx.get(), vr, &g);
+  if (!s.ok()) return FromGrpc(s);
+  return GroupResponse(200, g);
+}
+
+HttpResponse Gateway::Stale(const HttpRequest& req) {
+  std::string older = req.Param("older_than", "365d");
+  int days = 0;
+  if (older.size() < 2 || older.back() != 'd' || !ParseInt(older.substr(0, older.size() - 1), &days) || days < 0)
+    return BadRequest(InvalidArgument("older_than must be a number of days such as 365d", "older_than"));
+  std::string cutoff = Rfc3339DaysAgo(days).substr(0, 10);
+  registry::v1::ListStaleRequest lr;
+  lr.set_before_date(cutoff);
+  lr.set_limit(1000);
+  auto ctx = Context();
+  registry::v1::ListGroupsResponse resp;
+  grpc::Status s = registry_->ListStale(ctx.get(), lr, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  json out = {{"verified_before", cutoff}, {"groups", json::array()}};
+  for (const auto& g : resp.groups())
+    out["groups"].push_back({{"id", g.id()}, {"name", g.name()}, {"verified_at", g.verified_at()}, {"updated_at", g.updated_at()}});
+  return Json(200, out.dump());
+}
+
+HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& source, const std::string& external_id,
+                                     const Principal& who) {
+  if (!who.WritesSource(source)) return Denied(who, "write source " + source);
   int if_match = ParseIfMatch(req.Header("if-match"));
   if (if_match < 0) return BadRequest(InvalidArgument("If-Match must be an ETag such as \"3\"", "If-Match"));
   registry::v1::UpsertGroupRequest ur;
@@ -393,29 +532,201 @@ HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& 
   ur.set_source(source);
   ur.set_external_id(external_id);
   ur.set_expected_version(if_match);
+  ur.set_dry_run(IsTrue(req.Param("dry_run")));
+  *ur.mutable_actor() = who.actor();
   auto ctx = Context();
   registry::v1::UpsertGroupResponse resp;
   grpc::Status s = registry_->UpsertGroup(ctx.get(), ur, &resp);
   if (!s.ok()) return FromGrpc(s);
-  HttpResponse r = Json(resp.result() == "created" ? 201 : 200, ToJson(resp));
-  r.headers.emplace_back("ETag", Etag(resp.group().version()));
+  json body = {{"result", resp.result()}, {"dry_run", ur.dry_run()}, {"diff", DiffJson(resp.diff())},
+               {"group", json::parse(ToJson(resp.group()))}};
+  HttpResponse r = Json(resp.result() == "created" && !ur.dry_run() ? 201 : 200, body.dump());
+  if (!ur.dry_run()) r.headers.emplace_back("ETag", Etag(resp.group().version()));
   return r;
 }
 
-HttpResponse Gateway::Changes(const HttpRequest& req) {
-  registry::v1::ListChangesRequest lr;
-  lr.set_after(req.Param("after"));
-  int n = 0;
-  if (req.query.count("page_size")) {
-    if (!ParseInt(req.Param("page_size"), &n) || n < 1 || n > 1000)
-      return BadRequest(InvalidArgument("page_size must be 1..1000", "page_size"));
-    lr.set_page_size(n);
-  }
+HttpResponse Gateway::DeleteSourceGroup(const HttpRequest& req, const std::string& source,
+                                        const std::string& external_id, const Principal& who) {
+  if (!who.WritesSource(source)) return Denied(who, "write source " + source);
+  int if_match = ParseIfMatch(req.Header("if-match"));
+  if (if_match < 0) return BadRequest(InvalidArgument("If-Match must be an ETag such as \"3\"", "If-Match"));
+  registry::v1::DeleteGroupRequest dr;
+  dr.set_source(source);
+  dr.set_external_id(external_id);
+  dr.set_expected_version(if_match);
+  *dr.mutable_actor() = who.actor();
   auto ctx = Context();
-  registry::v1::ListChangesResponse resp;
-  grpc::Status s = registry_->ListChanges(ctx.get(), lr, &resp);
+  Group g;
+  grpc::Status s = registry_->DeleteGroup(ctx.get(), dr, &g);
   if (!s.ok()) return FromGrpc(s);
-  return Json(200, ToJson(resp, true));
+  return GroupResponse(200, g);
+}
+
+HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, const Principal& who) {
+  if (!who.WritesSource(source)) return Denied(who, "write source " + source);
+  if (!IsValidUtf8(req.body)) return BadRequest(InvalidArgument("request body is not valid UTF-8"));
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("groups") || !body["groups"].is_array())
+    return BadRequest(InvalidArgument("body must be {\"groups\": [ {\"external_id\": …, …}, … ]}", "groups"));
+  if (static_cast<int>(body["groups"].size()) > options_.max_batch_items)
+    return BadRequest(InvalidArgument("at most " + std::to_string(options_.max_batch_items) + " groups per batch", "groups"));
+  bool dry_run = IsTrue(req.Param("dry_run")) || body.value("dry_run", false);
+  json results = json::array();
+  std::map<std::string, int> counts;
+  int i = 0;
+  for (const auto& item : body["groups"]) {
+    std::string path = "groups[" + std::to_string(i++) + "]";
+    json r = {{"index", i - 1}};
+    std::string external_id = item.is_object() ? item.value("external_id", "") : "";
+    r["external_id"] = external_id;
+    registry::v1::UpsertGroupRequest ur;
+    Status parsed = item.is_object() ? ParseJson(item.dump(), ur.mutable_group()) : InvalidArgument("not an object");
+    if (parsed.ok() && external_id.empty()) parsed = InvalidArgument("external_id is required", "external_id");
+    if (!parsed.ok()) {
+      r["result"] = "rejected";
+      r["error"] = {{"code", "INVALID_ARGUMENT"}, {"message", parsed.message()},
+                    {"field", parsed.field().empty() ? path : path + "." + parsed.field()}};
+      ++counts["rejected"];
+      results.push_back(r);
+      continue;
+    }
+    ur.set_source(source);
+    ur.set_external_id(external_id);
+    ur.set_dry_run(dry_run);
+    *ur.mutable_actor() = who.actor();
+    auto ctx = Context();
+    registry::v1::UpsertGroupResponse resp;
+    grpc::Status s = registry_->UpsertGroup(ctx.get(), ur, &resp);
+    if (!s.ok()) {
+      r["result"] = "rejected";
+      r["error"] = {{"code", CodeName(s.error_code())}, {"message", s.error_message()},
+                    {"field", s.error_details().empty() ? path : path + "." + s.error_details()}};
+      ++counts["rejected"];
+    } else {
+      r["result"] = resp.result();
+      r["id"] = resp.group().id();
+      r["version"] = resp.group().version();
+      if (dry_run || resp.result() == "updated") r["diff"] = DiffJson(resp.diff());
+      ++counts[resp.result()];
+    }
+    results.push_back(r);
+  }
+  json out = {{"dry_run", dry_run}, {"results", results}, {"created", counts["created"]}, {"updated", counts["updated"]},
+              {"unchanged", counts["unchanged"]}, {"rejected", counts["rejected"]}};
+  return Json(200, out.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, const Principal& who) {
+  if (!who.WritesSource(source)) return Denied(who, "write source " + source);
+  bool dry_run = IsTrue(req.Param("dry_run"));
+  std::string content_type = req.Header("content-type");
+  std::vector<Group> groups;
+  std::vector<int> lines;
+  json report = {{"source", source}, {"dry_run", dry_run}};
+  json rejected = json::array();
+  if (content_type.find("json") != std::string::npos) {
+    // HSDS 3.0: an array of organizations, or {"organizations": [...]}.
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) return BadRequest(InvalidArgument("request body is not valid JSON"));
+    json orgs = body.is_array() ? body : body.value("organizations", json::array());
+    report["format"] = "hsds";
+    report["rows_read"] = orgs.size();
+    int i = 0;
+    for (const auto& org : orgs) {
+      auto g = importers::GroupFromHsds(org);
+      if (!g.ok()) {
+        rejected.push_back({{"item", i}, {"reason", g.status().message()}, {"field", g.status().field()}});
+      } else if (g->external_id().empty()) {
+        rejected.push_back({{"item", i}, {"reason", "an organization needs an id"}, {"field", "id"}});
+      } else {
+        groups.push_back(std::move(g).value());
+        lines.push_back(i);
+      }
+      ++i;
+    }
+  } else {
+    importers::OpenDataOptions options;
+    options.source = source;
+    auto parsed = importers::ParseOpenDataCsv(req.body, req.Param("filename", source + ".csv"), options);
+    if (!parsed.ok()) return BadRequest(parsed.status());
+    report["format"] = parsed->format;
+    report["encoding"] = parsed->encoding;
+    report["rows_read"] = parsed->rows_read;
+    report["blank_rows"] = parsed->blank_rows;
+    for (const auto& r : parsed->rejected) rejected.push_back({{"line", r.line}, {"reason", r.reason}});
+    json skipped = json::array();
+    for (const auto& r : parsed->skipped) skipped.push_back({{"line", r.line}, {"reason", r.reason}});
+    json warnings = json::array();
+    for (const auto& r : parsed->warnings) warnings.push_back({{"line", r.line}, {"reason", r.reason}});
+    report["skipped"] = skipped;
+    report["warnings"] = warnings;
+    groups = std::move(parsed->groups);
+    lines = std::move(parsed->group_lines);
+  }
+  std::map<std::string, int> counts;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    registry::v1::UpsertGroupRequest ur;
+    ur.set_source(source);
+    ur.set_external_id(groups[i].external_id());
+    *ur.mutable_group() = std::move(groups[i]);
+    ur.set_dry_run(dry_run);
+    *ur.mutable_actor() = who.actor();
+    auto ctx = Context();
+    registry::v1::UpsertGroupResponse resp;
+    grpc::Status s = registry_->UpsertGroup(ctx.get(), ur, &resp);
+    if (!s.ok()) {
+      rejected.push_back({{"line", lines[i]}, {"reason", s.error_message()}, {"field", s.error_details()}});
+      continue;
+    }
+    ++counts[resp.result()];
+  }
+  report["created"] = counts["created"];
+  report["updated"] = counts["updated"];
+  report["unchanged"] = counts["unchanged"];
+  report["rejected"] = rejected;
+  return Json(200, report.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+HttpResponse Gateway::ExportCsv() {
+  std::vector<Group> groups;
+  std::string token;
+  do {
+    registry::v1::ListGroupsRequest lr;
+    lr.set_page_size(500);
+    lr.set_page_token(token);
+    auto ctx = Context();
+    registry::v1::ListGroupsResponse resp;
+    grpc::Status s = registry_->ListGroups(ctx.get(), lr, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    for (auto& g : *resp.mutable_groups()) groups.push_back(std::move(g));
+    token = resp.next_page_token();
+  } while (!token.empty());
+  HttpResponse r;
+  r.body = importers::GroupsToCsv(groups);
+  r.content_type = "text/csv; charset=utf-8";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"ibasho-groups.csv\"");
+  return r;
+}
+
+HttpResponse Gateway::ExportHsds(const Principal& who) {
+  json orgs = json::array();
+  std::string token;
+  do {
+    registry::v1::ListGroupsRequest lr;
+    lr.set_page_size(500);
+    lr.set_page_token(token);
+    auto ctx = Context();
+    registry::v1::ListGroupsResponse resp;
+    grpc::Status s = registry_->ListGroups(ctx.get(), lr, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    for (auto& g : *resp.mutable_groups()) {
+      if (g.status() != "published" && !who.EditsGroup(g.id())) continue;
+      FilterForViewer(&g, who);
+      orgs.push_back(importers::GroupToHsds(g));
+    }
+    token = resp.next_page_token();
+  } while (!token.empty());
+  return Json(200, json({{"hsds_version", "3.0"}, {"organizations", orgs}}).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace ibasho::gateway

@@ -1,6 +1,6 @@
-// The REST/JSON API (v1) over the registry and search gRPC services. Authenticates writers,
-// strips non-public contact fields from anonymous responses, and maps gRPC status to HTTP.
-// Thread-safe: Handle may run on many connection threads at once.
+// The REST/JSON API (v1) over the registry and search gRPC services. Authenticates callers
+// (see auth.h for the roles), authorises each route, strips contact fields the caller may not see,
+// and maps gRPC status to HTTP. Thread-safe: Handle may run on many connection threads at once.
 #ifndef IBASHO_SERVICES_GATEWAY_GATEWAY_H_
 #define IBASHO_SERVICES_GATEWAY_GATEWAY_H_
 
@@ -12,13 +12,15 @@
 
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 #include "ibasho/search/v1/search.grpc.pb.h"
+#include "services/gateway/auth.h"
 #include "services/gateway/http_server.h"
 
 namespace ibasho::gateway {
 
 struct GatewayOptions {
-  std::string admin_token;  // Bearer token for writes; empty disables writes
+  std::string admin_token;  // bootstrap admin Bearer token; empty: only registry tokens
   std::chrono::milliseconds rpc_deadline{5000};
+  int max_batch_items = 1000;
 };
 
 class Gateway {
@@ -27,29 +29,42 @@ class Gateway {
   HttpResponse Handle(const HttpRequest& request);
 
  private:
-  enum class Caller { kAnonymous, kAdmin };
-  Caller Authenticate(const HttpRequest& request) const;
   std::unique_ptr<grpc::ClientContext> Context() const;
+  HttpResponse Route(const HttpRequest& request, const Principal& who);
 
   HttpResponse Search(const HttpRequest& request);
   HttpResponse Suggest(const HttpRequest& request);
   HttpResponse Categories();
   HttpResponse Ready();
-  HttpResponse CreateGroup(const HttpRequest& request);
-  HttpResponse GetGroup(const HttpRequest& request, const std::string& id);
-  HttpResponse PatchGroup(const HttpRequest& request, const std::string& id);
-  HttpResponse DeleteGroup(const HttpRequest& request, const std::string& id);
-  HttpResponse ListGroups(const HttpRequest& request);
-  HttpResponse PutSourceGroup(const HttpRequest& request, const std::string& source, const std::string& external_id);
   HttpResponse Changes(const HttpRequest& request);
+  HttpResponse CreateGroup(const HttpRequest& request, const Principal& who);
+  HttpResponse GetGroup(const std::string& id, const Principal& who);
+  HttpResponse PatchGroup(const HttpRequest& request, const std::string& id, const Principal& who);
+  HttpResponse DeleteGroup(const HttpRequest& request, const std::string& id, const Principal& who);
+  HttpResponse ListGroups(const HttpRequest& request, const Principal& who);
+  HttpResponse History(const std::string& id, const Principal& who);
+  HttpResponse Pending(const std::string& id, const Principal& who);
+  HttpResponse Review(const HttpRequest& request, const std::string& id, bool publish, const Principal& who);
+  HttpResponse Verify(const std::string& id, const Principal& who);
+  HttpResponse Stale(const HttpRequest& request);
+  HttpResponse PutSourceGroup(const HttpRequest& request, const std::string& source, const std::string& external_id,
+                              const Principal& who);
+  HttpResponse DeleteSourceGroup(const HttpRequest& request, const std::string& source,
+                                 const std::string& external_id, const Principal& who);
+  HttpResponse Batch(const HttpRequest& request, const std::string& source, const Principal& who);
+  HttpResponse Import(const HttpRequest& request, const std::string& source, const Principal& who);
+  HttpResponse ExportCsv();
+  HttpResponse ExportHsds(const Principal& who);
 
   GatewayOptions options_;
   std::unique_ptr<registry::v1::Registry::Stub> registry_;
   std::unique_ptr<search::v1::Search::Stub> search_;
+  Authenticator auth_;
 };
 
-// Drops contacts that are not public (for anonymous callers).
-void StripPrivateFields(registry::v1::Group* group);
+// Removes what the viewer may not see: anonymous and partners see public contacts; editors also
+// network ones (and everything of their own groups); admins everything.
+void FilterForViewer(registry::v1::Group* group, const Principal& viewer);
 
 }  // namespace ibasho::gateway
 

@@ -59,7 +59,13 @@ grpc::Status RegistryServiceImpl::UpdateGroup(grpc::ServerContext*, const rv1::U
 }
 
 grpc::Status RegistryServiceImpl::DeleteGroup(grpc::ServerContext*, const rv1::DeleteGroupRequest* req, Group* resp) {
-  return Reply(store_->Archive(req->id(), req->expected_version(), ActorOf(req->actor())), resp);
+  std::string id = req->id();
+  if (id.empty()) {
+    auto g = store_->GetByExternalId(req->source(), req->external_id());
+    if (!g.ok()) return ToGrpcStatus(g.status());
+    id = g->id();
+  }
+  return Reply(store_->Archive(id, req->expected_version(), ActorOf(req->actor())), resp);
 }
 
 grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext*, const rv1::ListGroupsRequest* req,

@@ -165,5 +165,87 @@ TEST_F(RegistryStoreTest, WaitForChangeWakesOnWrite) {
   writer.join();
 }
 
+TEST_F(RegistryStoreTest, CompactionKeepsEachGroupsLatestChangeAndOldCursorsGetOutOfRange) {
+  auto a = store_->Create(MakeGroup("A"));
+  auto b = store_->Create(MakeGroup("B"));
+  Group a2 = *a;
+  a2.set_description("2");
+  ASSERT_TRUE(store_->Update(a2, 0).ok());            // seq 3 supersedes seq 1
+  ASSERT_TRUE(store_->Archive(b->id(), 0).ok());      // seq 4: a tombstone for B
+  auto dropped = store_->CompactChanges("9999-12-31");  // everything is older than this cutoff
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(*dropped, 3);  // A's first row, B's upsert and B's tombstone
+  EXPECT_EQ(store_->CompactedThrough(), 4);
+  auto old = store_->ChangesAfter(0, 10, false);
+  EXPECT_EQ(old.status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(old.status().field(), "after");
+  EXPECT_NE(old.status().message().find("resync"), std::string::npos);
+  auto fresh = store_->ChangesAfter(4, 10, false);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(CountRows("changes"), 1);  // A's latest state survives
+}
+
+TEST_F(RegistryStoreTest, TokensAreStoredHashedAndRevocable) {
+  auto g = store_->Create(MakeGroup("会"));
+  TokenInfo info;
+  info.name = "会の代表";
+  info.role = "editor";
+  info.groups = {g->id()};
+  auto created = store_->CreateToken(info);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  const std::string secret = created->second;
+  {
+    SQLite::Database db(dir_.File("registry.db"), SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT secret_sha256 FROM tokens");
+    ASSERT_TRUE(q.executeStep());
+    EXPECT_NE(q.getColumn(0).getString(), secret);
+    EXPECT_EQ(q.getColumn(0).getString().size(), 64u);
+  }
+  auto who = store_->Authenticate(secret);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->role, "editor");
+  EXPECT_EQ(who->groups, std::vector<std::string>{g->id()});
+  EXPECT_EQ(store_->Authenticate("ibs_wrong").status().code(), StatusCode::kUnauthenticated);
+  ASSERT_TRUE(store_->RevokeToken(who->id).ok());
+  EXPECT_EQ(store_->Authenticate(secret).status().code(), StatusCode::kUnauthenticated);
+  info.groups.clear();
+  EXPECT_EQ(store_->CreateToken(info).status().field(), "groups");
+}
+
+TEST_F(RegistryStoreTest, ReviewKeepsThePublishedVersionUntilPublishAndAuditsEveryStep) {
+  auto g = store_->Create(MakeGroup("会"), Actor{"t_1", "職員"});
+  Group edit = *g;
+  edit.set_description("審査待ちの説明");
+  auto pending = store_->SubmitRevision(edit, 1, Actor{"t_2", "会の代表"});
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  EXPECT_EQ(store_->Get(g->id())->description(), "");  // published copy untouched
+  EXPECT_EQ(store_->LatestSeq(), 1);                    // nothing in the feed yet
+  EXPECT_EQ(store_->PendingRevision(g->id())->description(), "審査待ちの説明");
+  auto published = store_->PublishRevision(g->id(), Actor{"t_1", "職員"});
+  ASSERT_TRUE(published.ok());
+  EXPECT_EQ(published->version(), 2);
+  EXPECT_EQ(published->description(), "審査待ちの説明");
+  EXPECT_EQ(store_->PendingRevision(g->id()).status().code(), StatusCode::kNotFound);
+  auto history = store_->History(g->id());
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[1].action(), "submit");
+  EXPECT_EQ((*history)[1].actor(), "会の代表 (t_2)");
+  EXPECT_EQ((*history)[2].action(), "publish");
+  ASSERT_EQ((*history)[2].changes_size(), 1);
+  EXPECT_EQ((*history)[2].changes(0).path(), "description");
+  EXPECT_EQ((*history)[2].changes(0).after(), "\"審査待ちの説明\"");
+}
+
+TEST_F(RegistryStoreTest, DryRunUpsertWritesNothing) {
+  std::vector<registry::v1::FieldChange> diff;
+  auto r = store_->Upsert("ward", "1", MakeGroup("会"), 0, {}, /*dry_run=*/true, &diff);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->second, RegistryStore::UpsertResult::kCreated);
+  EXPECT_FALSE(diff.empty());
+  EXPECT_EQ(CountRows("groups"), 0);
+  EXPECT_EQ(CountRows("changes"), 0);
+}
+
 }  // namespace
 }  // namespace ibasho::storage

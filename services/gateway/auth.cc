@@ -1,0 +1,76 @@
+#include "services/gateway/auth.h"
+
+namespace ibasho::gateway {
+namespace {
+
+bool ConstantTimeEquals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin: return "admin";
+    case Role::kEditor: return "editor";
+    case Role::kPartner: return "partner";
+    default: return "anonymous";
+  }
+}
+
+registry::v1::Actor Principal::actor() const {
+  registry::v1::Actor a;
+  a.set_id(id.empty() ? RoleName(role) : id);
+  a.set_name(name);
+  return a;
+}
+
+Authenticator::Authenticator(std::string bootstrap_admin_token, registry::v1::Registry::Stub* registry,
+                             std::chrono::seconds cache_ttl)
+    : bootstrap_(std::move(bootstrap_admin_token)), registry_(registry), ttl_(cache_ttl) {}
+
+StatusOr<Principal> Authenticator::Resolve(const std::string& header) {
+  if (header.empty()) return Principal{};
+  const std::string prefix = "Bearer ";
+  if (header.rfind(prefix, 0) != 0)
+    return Status(StatusCode::kUnauthenticated, "Authorization must be \"Bearer <token>\"", "Authorization");
+  std::string secret = header.substr(prefix.size());
+  if (!bootstrap_.empty() && ConstantTimeEquals(secret, bootstrap_)) {
+    Principal p;
+    p.role = Role::kAdmin;
+    p.id = "admin";
+    p.name = "bootstrap admin";
+    return p;
+  }
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(secret);
+    if (it != cache_.end() && it->second.second > now) return it->second.first;
+  }
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  ctx.set_wait_for_ready(true);
+  registry::v1::AuthenticateRequest req;
+  req.set_secret(secret);
+  registry::v1::Token token;
+  grpc::Status s = registry_->Authenticate(&ctx, req, &token);
+  if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED)
+    return Status(StatusCode::kUnauthenticated, "unknown or revoked token", "Authorization");
+  if (!s.ok()) return Status(StatusCode::kUnavailable, "cannot check the token: " + s.error_message());
+  Principal p;
+  p.role = token.role() == "admin" ? Role::kAdmin : token.role() == "editor" ? Role::kEditor : Role::kPartner;
+  p.id = token.id();
+  p.name = token.name();
+  p.groups.insert(token.groups().begin(), token.groups().end());
+  p.source = token.source();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cache_.size() > 10000) cache_.clear();
+  cache_[secret] = {p, now + ttl_};
+  return p;
+}
+
+}  // namespace ibasho::gateway

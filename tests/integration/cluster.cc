@@ -1,0 +1,160 @@
+#include "tests/integration/cluster.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+
+namespace ibasho::testing {
+
+namespace http = boost::beast::http;
+
+Process::Process(std::vector<std::string> args, std::string log) : args_(std::move(args)), log_(std::move(log)) {
+  std::vector<char*> argv;
+  for (auto& a : args_) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    // Child: log to the file, and inherit no other descriptor of the test process.
+    int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    for (int i = 3; i < 1024; ++i) close(i);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+}
+
+Process::~Process() { Stop(SIGTERM); }
+
+void Process::Stop(int signal) {
+  if (pid_ <= 0) return;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return condition();
+}
+
+bool HasTitle(const HttpResult& r, const std::string& title) {
+  if (!r.body.is_object() || !r.body.contains("results")) return false;
+  for (const auto& x : r.body["results"])
+    if (x["title"] == title) return true;
+  return false;
+}
+
+std::string PercentEncode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+Cluster::Cluster() {
+  registry_addr_ = "127.0.0.1:" + std::to_string(FreePort());
+  search_addr_ = "127.0.0.1:" + std::to_string(FreePort());
+  http_port_ = FreePort();
+  std::string bin = IBASHO_BINARY_DIR "/services/";
+  registry_ = std::make_unique<Process>(
+      std::vector<std::string>{bin + "ibasho-registry", "--db=" + dir_.File("registry.db"), "--listen=" + registry_addr_},
+      dir_.File("registry.log"));
+  StartSearch();
+  gateway_ = std::make_unique<Process>(
+      std::vector<std::string>{bin + "gateway/ibasho-gateway", "--port=" + std::to_string(http_port_),
+                               "--registry=" + registry_addr_, "--search=" + search_addr_,
+                               "--admin_token=" + std::string(kAdminToken)},
+      dir_.File("gateway.log"));
+  EXPECT_TRUE(WaitUntil([&] { return Call("GET", "/readyz").status == 200; }, std::chrono::seconds(10)))
+      << Log("registry") << Log("search") << Log("gateway");
+}
+
+void Cluster::StartSearch() {
+  search_ = std::make_unique<Process>(
+      std::vector<std::string>{IBASHO_BINARY_DIR "/services/ibasho-search", "--index=" + dir_.File("index"),
+                               "--listen=" + search_addr_, "--registry=" + registry_addr_},
+      dir_.File("search.log"));
+}
+
+void Cluster::StopSearch(int signal) { search_->Stop(signal); }
+
+HttpResult Cluster::Call(const std::string& method, const std::string& target, const std::string& body,
+                         std::map<std::string, std::string> headers) {
+  HttpResult out;
+  try {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(http_port_)});
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    req.set(http::field::host, "localhost");
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket, req);
+    boost::beast::flat_buffer buf;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 << 20);
+    http::read(socket, buf, parser);
+    auto& resp = parser.get();
+    out.status = resp.result_int();
+    out.etag = std::string(resp[http::field::etag]);
+    out.content_type = std::string(resp[http::field::content_type]);
+    out.raw = resp.body();
+    out.body = nlohmann::json::parse(out.raw, nullptr, false);
+  } catch (const std::exception&) {
+    out.status = -1;
+  }
+  return out;
+}
+
+HttpResult Cluster::As(const std::string& token, const std::string& method, const std::string& target,
+                       const std::string& body, std::map<std::string, std::string> headers) {
+  if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+  return Call(method, target, body, std::move(headers));
+}
+
+HttpResult Cluster::Search(const std::string& q, const std::string& extra) {
+  return Call("GET", "/v1/search?page_size=100&q=" + PercentEncode(q) + extra);
+}
+
+std::string Cluster::Ctl(const std::string& args, int* exit_code) {
+  std::string out_file = dir_.File("ctl.out");
+  std::string cmd = IBASHO_BINARY_DIR "/clients/ibashoctl " + args + " --registry=" + registry_addr_ + " > " + out_file;
+  int rc = std::system(cmd.c_str());
+  if (exit_code) *exit_code = WEXITSTATUS(rc);
+  return ReadFile(out_file);
+}
+
+std::string Cluster::CreateToken(const std::string& args) {
+  int rc = 0;
+  auto out = nlohmann::json::parse(Ctl("token create " + args, &rc), nullptr, false);
+  EXPECT_EQ(rc, 0) << args;
+  return out.is_object() ? out.value("secret", "") : "";
+}
+
+}  // namespace ibasho::testing

@@ -1,0 +1,83 @@
+// The three real services (registry, search, gateway) as child processes on free loopback ports,
+// with a real SQLite file and Xapian database in a temporary directory, and a small HTTP client.
+#ifndef IBASHO_TESTS_INTEGRATION_CLUSTER_H_
+#define IBASHO_TESTS_INTEGRATION_CLUSTER_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/test_util.h"
+
+namespace ibasho::testing {
+
+// A child process whose stdout and stderr go to a log file. Stopped (SIGTERM) on destruction.
+class Process {
+ public:
+  Process(std::vector<std::string> args, std::string log);
+  ~Process();
+  void Stop(int signal);
+
+ private:
+  std::vector<std::string> args_;
+  std::string log_;
+  pid_t pid_ = -1;
+};
+
+struct HttpResult {
+  int status = 0;  // -1 when the connection failed
+  nlohmann::json body;
+  std::string raw;
+  std::string etag;
+  std::string content_type;
+};
+
+class Cluster {
+ public:
+  static constexpr const char* kAdminToken = "test-admin-token";
+
+  // Starts all three and waits until /readyz answers 200 (fails the test otherwise).
+  Cluster();
+  void StartSearch();
+  void StopSearch(int signal);
+
+  HttpResult Call(const std::string& method, const std::string& target, const std::string& body = "",
+                  std::map<std::string, std::string> headers = {});
+  HttpResult As(const std::string& token, const std::string& method, const std::string& target,
+                const std::string& body = "", std::map<std::string, std::string> headers = {});
+  HttpResult Admin(const std::string& method, const std::string& target, const std::string& body = "",
+                   std::map<std::string, std::string> headers = {}) {
+    return As(kAdminToken, method, target, body, std::move(headers));
+  }
+  // GET /v1/search with q percent-encoded and page_size 100.
+  HttpResult Search(const std::string& q, const std::string& extra = "");
+  // Runs build/clients/ibashoctl with args (registry address added); returns its stdout.
+  std::string Ctl(const std::string& args, int* exit_code = nullptr);
+  // Creates a token with ibashoctl and returns its secret.
+  std::string CreateToken(const std::string& args);
+
+  const std::string& registry_address() const { return registry_addr_; }
+  std::string Log(const std::string& name) const { return ReadFile(dir_.File(name + ".log")); }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  std::string registry_addr_, search_addr_;
+  int http_port_ = 0;
+  std::unique_ptr<Process> registry_, search_, gateway_;
+};
+
+bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit);
+bool HasTitle(const HttpResult& r, const std::string& title);
+std::string PercentEncode(const std::string& s);
+
+}  // namespace ibasho::testing
+
+#endif  // IBASHO_TESTS_INTEGRATION_CLUSTER_H_
