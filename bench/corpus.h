@@ -14,6 +14,13 @@ namespace ibasho::bench {
 // Dies with a message when a file is missing.
 std::vector<registry::v1::Group> LoadRealCorpus(const std::string& source_dir, const std::string& opendata_dir);
 
+// The real corpus followed by deterministic synthetic listings (one activity each) up to
+// `activities` in all: every category, Nerima and 30 other municipalities, weekly and monthly
+// schedules, ages, fees, 60–250 characters of Japanese with orthographic variants. The same seed
+// gives the same corpus.
+std::vector<registry::v1::Group> SyntheticCorpus(const std::vector<registry::v1::Group>& real, size_t activities,
+                                                 uint64_t seed = 20261126);
+
 // "source:external_id", the stable key judgments use.
 std::string GroupKey(const registry::v1::Group& g);
 
@@ -32,6 +39,20 @@ struct FlatDoc {
   bool free = false;
 };
 std::vector<FlatDoc> Flatten(const std::vector<registry::v1::Group>& groups);
+
+// A realistic query log: single words, hiragana and katakana, variants, two-word queries, worries,
+// group names, rare words; ~40% with category / municipality / weekday filters, ~10% near a place.
+struct LoggedQuery {
+  std::string kind;  // word | kana | variant | two_words | worry | name | rare
+  std::string q;
+  std::vector<std::string> category, municipality, weekday;
+  bool has_near = false;
+  double lat = 0, lon = 0, radius_m = 0;
+};
+std::vector<LoggedQuery> QueryLog(const std::vector<registry::v1::Group>& corpus, size_t n, uint64_t seed = 7);
+
+// The query as a GET /v1/search target (facets are always computed).
+std::string IbashoSearchTarget(const LoggedQuery& q);
 
 }  // namespace ibasho::bench
 

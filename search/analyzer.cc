@@ -113,8 +113,9 @@ void DocumentAnalyzer::IndexText(std::string_view text, int weight, Xapian::Docu
     AddTerm(doc, word, weight, &pos->word);
     std::string base = WordTerm(Normalize(tok.base));
     if (base != word) AddTerm(doc, kPrefixBase + base, weight, nullptr);
+    std::string reading = FoldKatakanaLongVowel(ToKatakana(tok.reading));
+    if (CharCount(reading) >= 2) AddTerm(doc, kPrefixReadingWord + reading, weight, nullptr);
     if (tok.noun) {
-      std::string reading = FoldKatakanaLongVowel(ToKatakana(tok.reading));
       AddTerm(doc, std::string(kPrefixSuggest) + reading + kSuggestSeparator + word, 0, nullptr);
       if (nouns) nouns->push_back(word);
     }

@@ -2,7 +2,8 @@
 // own prefix so queries can weigh them differently:
 //   (none) word surface, positional         — exact word and phrase matches rank highest
 //   Z      dictionary form when it differs  — 行き → 行く
-//   K      katakana reading bigrams, positional — 子ども/こども/子供/コドモ and ふとうこう meet
+//   R      katakana reading of a word           — 子ども/こども/子供/コドモ and ふとうこう meet, cheaply
+//   K      katakana reading bigrams, positional — readings across word boundaries (deep fallback)
 //   N      character bigrams, positional    — unknown words, names, substrings
 //   XR     reading + \x1f + surface of nouns (boolean) — completion (GET /v1/suggest)
 // Thread-safe if the Tokenizer is (it is).
@@ -20,6 +21,7 @@
 namespace ibasho::search {
 
 inline constexpr char kPrefixBase[] = "Z";
+inline constexpr char kPrefixReadingWord[] = "R";
 inline constexpr char kPrefixReading[] = "K";
 inline constexpr char kPrefixBigram[] = "N";
 inline constexpr char kPrefixSuggest[] = "XR";

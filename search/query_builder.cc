@@ -15,7 +15,7 @@ constexpr double kBaseWeight = 0.6;
 constexpr double kSynonymWeight = 0.8;
 constexpr double kReadingWeight = 0.45;
 constexpr double kBigramWeight = 0.35;
-constexpr double kChunkPhraseWeight = 1.5;
+constexpr double kChunkPhraseWeight = 3.0;
 constexpr double kConceptBoost = 2.0;
 constexpr double kIntentBoost = 3.0;
 
@@ -105,7 +105,7 @@ std::vector<std::pair<std::string, bool>> SplitChunks(const std::string& q) {
 }  // namespace
 
 Xapian::Query QueryBuilder::TextQuery(const std::string& surface, const std::string& base, const std::string& reading,
-                                      BuiltQuery* out) const {
+                                      bool deep, BuiltQuery* out) const {
   std::string word = WordTerm(surface);
   std::vector<Xapian::Query> alts;
   alts.push_back(Scaled(Xapian::Query(word), kWordWeight));
@@ -115,20 +115,22 @@ Xapian::Query QueryBuilder::TextQuery(const std::string& surface, const std::str
     alts.push_back(Scaled(Xapian::Query(kPrefixBase + base_word), kBaseWeight));
     AddUnique(&out->highlight_words, base_word);
   }
-  std::string reading_key = ReadingKey(reading);
+  std::string reading_key = FoldKatakanaLongVowel(ReadingKey(reading));
   if (CharCount(reading_key) >= 2) {
-    alts.push_back(Phrase(kPrefixReading, ReadingBigrams(reading_key), kReadingWeight));
+    alts.push_back(Scaled(Xapian::Query(kPrefixReadingWord + reading_key), kReadingWeight));
+    if (deep) alts.push_back(Phrase(kPrefixReading, ReadingBigrams(reading_key), kReadingWeight));
     if (CharCount(reading_key) >= 3) AddUnique(&out->highlight_readings, reading_key);
   }
-  if (CharCount(surface) >= 2) alts.push_back(SubstringQuery(surface, kBigramWeight));
+  if (deep && CharCount(surface) >= 2) alts.push_back(SubstringQuery(surface, kBigramWeight));
   AddUnique(&out->highlight_words, word);
   return Or(std::move(alts));
 }
 
-Xapian::Query QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, BuiltQuery* out) const {
+Xapian::Query QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const {
   std::vector<Xapian::Query> alts;
-  alts.push_back(TextQuery(entry.surface, "", tokenizer_.Reading(entry.surface), out));
-  for (const auto& v : entry.variants) alts.push_back(Scaled(TextQuery(v, "", tokenizer_.Reading(v), out), kSynonymWeight));
+  alts.push_back(TextQuery(entry.surface, "", tokenizer_.Reading(entry.surface), deep, out));
+  for (const auto& v : entry.variants)
+    alts.push_back(Scaled(TextQuery(v, "", tokenizer_.Reading(v), deep, out), kSynonymWeight));
   if (!literal) {
     for (const auto& c : entry.concepts) {
       if (c.field == "category") {
@@ -141,7 +143,7 @@ Xapian::Query QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool litera
   return Or(std::move(alts));
 }
 
-Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
+Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool deep,
                                        const std::function<bool(const std::string&)>& is_municipality,
                                        BuiltQuery* out) const {
   std::vector<Xapian::Query> units;
@@ -161,13 +163,14 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
       // Kana-only: MeCab's segmentation of kana is unreliable, so keep it whole and match by reading.
       if (const DictionaryEntry* e = dictionary_.MatchByReading(seg)) {
         note_concepts(*e, seg);
-        units.push_back(Or({EntryQuery(*e, literal, out), TextQuery(seg, "", ToKatakana(seg), out)}));
+        units.push_back(Or({EntryQuery(*e, literal, deep, out), TextQuery(seg, "", ToKatakana(seg), deep, out)}));
       } else {
         // Also as MeCab's words, all required (こそだてひろば → こそだて + ひろば).
         std::vector<Xapian::Query> words;
         for (const Token& t : tokenizer_.Tokenize(seg))
-          if (t.content && CharCount(t.surface) >= 2) words.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, out));
-        Xapian::Query whole = TextQuery(seg, "", ToKatakana(seg), out);
+          if (t.content && CharCount(t.surface) >= 2)
+            words.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
+        Xapian::Query whole = TextQuery(seg, "", ToKatakana(seg), deep, out);
         units.push_back(words.size() >= 2 ? Or({whole, And(std::move(words))}) : whole);
       }
       AddUnique(&out->spell_words, seg);
@@ -175,7 +178,7 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
     }
     for (const Token& t : tokenizer_.Tokenize(seg)) {
       if (!t.content) continue;
-      units.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, out));
+      units.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
       AddUnique(&out->spell_words, t.surface);
     }
   };
@@ -186,7 +189,7 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
       if (is_municipality(name)) {
         out->interpretation.add_municipalities(name);
         out->interpretation.add_matched(chunk);
-        units.push_back(Or({TextQuery(chunk, "", tokenizer_.Reading(chunk), out),
+        units.push_back(Or({TextQuery(chunk, "", tokenizer_.Reading(chunk), deep, out),
                             Boost(kTermMunicipality + name, kConceptBoost)}));
         return units.front();
       }
@@ -198,7 +201,7 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
     if (const DictionaryEntry* e = dictionary_.MatchByReading(chunk)) {
       note_concepts(*e, chunk);
       AddUnique(&out->spell_words, chunk);
-      return Or({EntryQuery(*e, literal, out), TextQuery(chunk, "", ToKatakana(chunk), out)});
+      return Or({EntryQuery(*e, literal, deep, out), TextQuery(chunk, "", ToKatakana(chunk), deep, out)});
     }
   }
 
@@ -209,7 +212,7 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal,
     if (e) {
       add_segment(chunk.substr(pending, pos - pending));
       note_concepts(*e, e->surface);
-      units.push_back(EntryQuery(*e, literal, out));
+      units.push_back(EntryQuery(*e, literal, deep, out));
       AddUnique(&out->spell_words, e->surface);
       pos += len;
       pending = pos;
@@ -230,6 +233,17 @@ BuiltQuery QueryBuilder::Build(std::string_view q, bool literal,
                                const std::function<bool(const std::string&)>& is_municipality) const {
   BuiltQuery out;
   std::string norm = Normalize(q);
+  BuildPass(norm, literal, /*deep=*/false, is_municipality, &out);
+  BuiltQuery deep;
+  BuildPass(norm, literal, /*deep=*/true, is_municipality, &deep);
+  out.deep = deep.relaxed;
+  for (const auto& r : deep.highlight_readings) AddUnique(&out.highlight_readings, r);
+  return out;
+}
+
+void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
+                             const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* pass) const {
+  BuiltQuery& out = *pass;
   std::vector<Xapian::Query> chunks, excluded;
   for (const auto& [text, quoted] : SplitChunks(norm)) {
     if (quoted) {
@@ -244,7 +258,7 @@ BuiltQuery QueryBuilder::Build(std::string_view q, bool literal,
       excluded.push_back(Or({Xapian::Query(WordTerm(word)), SubstringQuery(word, 1.0)}));
       continue;
     }
-    Xapian::Query cq = ChunkQuery(text, literal, is_municipality, &out);
+    Xapian::Query cq = ChunkQuery(text, literal, deep, is_municipality, &out);
     if (!cq.empty()) chunks.push_back(cq);
   }
   out.exclude = Or(std::move(excluded));
@@ -270,7 +284,6 @@ BuiltQuery QueryBuilder::Build(std::string_view q, bool literal,
       out.has_text = true;
     }
   }
-  return out;
 }
 
 }  // namespace ibasho::search

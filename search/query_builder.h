@@ -26,6 +26,7 @@ struct BuiltQuery {
   bool has_text = false;   // false: no words, only filters (match all)
   Xapian::Query strict;    // every chunk required
   Xapian::Query relaxed;   // any chunk; same as strict when there is one chunk
+  Xapian::Query deep;      // relaxed plus reading and character n-gram phrases (costly; last resort)
   Xapian::Query exclude;   // documents to drop (-word); empty query when none
   v1::Interpretation interpretation;
   std::vector<std::string> highlight_words;     // normalised words to mark in snippets
@@ -45,11 +46,17 @@ class QueryBuilder {
                    const std::function<bool(const std::string&)>& is_municipality) const;
 
  private:
-  Xapian::Query TextQuery(const std::string& surface, const std::string& base, const std::string& reading,
+  // deep adds positional reading-bigram and character-bigram phrases: they find words across
+  // segmentation differences but cost an order of magnitude more, so they are a fallback.
+  Xapian::Query TextQuery(const std::string& surface, const std::string& base, const std::string& reading, bool deep,
                           BuiltQuery* out) const;
-  Xapian::Query EntryQuery(const DictionaryEntry& entry, bool literal, BuiltQuery* out) const;
-  Xapian::Query ChunkQuery(const std::string& chunk, bool literal,
+  Xapian::Query EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const;
+  Xapian::Query ChunkQuery(const std::string& chunk, bool literal, bool deep,
                            const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;
+
+  // One pass over the normalised query, shallow or deep, filling out's queries and notes.
+  void BuildPass(const std::string& normalized, bool literal, bool deep,
+                 const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;
 
   const Tokenizer& tokenizer_;
   const QueryDictionary& dictionary_;

@@ -354,13 +354,16 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     auto spy = std::make_unique<FacetSpy>(spy_slots);
     Xapian::MSet mset = run(built.strict, spy.get());
     Xapian::Query used = built.strict;
-    if (mset.get_matches_estimated() == 0 && built.has_text) {
-      auto relaxed_spy = std::make_unique<FacetSpy>(spy_slots);
-      Xapian::MSet relaxed = run(built.relaxed, relaxed_spy.get());
-      if (relaxed.get_matches_estimated() > 0) {
-        mset = relaxed;
-        spy = std::move(relaxed_spy);
-        used = built.relaxed;
+    // Nothing with every word: relax to any word, then to the costly deep query (reading and
+    // character n-gram phrases across segmentation differences).
+    for (const Xapian::Query* fallback : {&built.relaxed, &built.deep}) {
+      if (mset.get_matches_estimated() > 0 || !built.has_text) break;
+      auto fallback_spy = std::make_unique<FacetSpy>(spy_slots);
+      Xapian::MSet m = run(*fallback, fallback_spy.get());
+      if (m.get_matches_estimated() > 0) {
+        mset = m;
+        spy = std::move(fallback_spy);
+        used = *fallback;
         resp.mutable_interpretation()->set_relaxed(true);
       }
     }
@@ -400,17 +403,19 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     *resp.mutable_interpretation()->mutable_municipalities() = built.interpretation.municipalities();
     *resp.mutable_interpretation()->mutable_matched() = built.interpretation.matched();
 
-    // Did you mean: with few results, offer a spelling that the index knows; with none, search it.
+    // Did you mean: with few results, offer a spelling that the index knows, and show its
+    // results instead when they are clearly what was meant (none as typed, or many more).
     if (resp.total() < 3 && !built.spell_words.empty()) {
       std::string corrected = SpellingCorrection(db, Normalize(req.q()), built.spell_words);
       if (!corrected.empty()) {
         resp.set_did_you_mean(corrected);
-        if (resp.total() == 0 && may_correct) {
+        if (may_correct) {
           SearchRequest again = req;
           again.set_q(corrected);
+          int total_as_typed = resp.total();
           lease = Lease(nullptr, {});  // release the reader before searching again
           auto second = SearchOnce(again, /*may_correct=*/false);
-          if (second.ok() && second->total() > 0) {
+          if (second.ok() && second->total() > 0 && second->total() >= 3 * std::max(1, total_as_typed)) {
             second->mutable_interpretation()->set_corrected(corrected);
             second->set_did_you_mean(corrected);
             return second;

@@ -1,9 +1,6 @@
 #include "tests/integration/cluster.h"
 
-#include <fcntl.h>
-#include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <thread>
@@ -16,35 +13,6 @@
 namespace ibasho::testing {
 
 namespace http = boost::beast::http;
-
-Process::Process(std::vector<std::string> args, std::string log) : args_(std::move(args)), log_(std::move(log)) {
-  std::vector<char*> argv;
-  for (auto& a : args_) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_ = fork();
-  if (pid_ == 0) {
-    // Child: log to the file, and inherit no other descriptor of the test process.
-    int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    for (int i = 3; i < 1024; ++i) close(i);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-}
-
-Process::~Process() { Stop(SIGTERM); }
-
-void Process::Stop(int signal) {
-  if (pid_ <= 0) return;
-  kill(pid_, signal);
-  int status = 0;
-  waitpid(pid_, &status, 0);
-  pid_ = -1;
-}
 
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
   auto end = std::chrono::steady_clock::now() + limit;
@@ -81,11 +49,11 @@ Cluster::Cluster() {
   search_addr_ = "127.0.0.1:" + std::to_string(FreePort());
   http_port_ = FreePort();
   std::string bin = IBASHO_BINARY_DIR "/services/";
-  registry_ = std::make_unique<Process>(
+  registry_ = std::make_unique<Subprocess>(
       std::vector<std::string>{bin + "ibasho-registry", "--db=" + dir_.File("registry.db"), "--listen=" + registry_addr_},
       dir_.File("registry.log"));
   StartSearch();
-  gateway_ = std::make_unique<Process>(
+  gateway_ = std::make_unique<Subprocess>(
       std::vector<std::string>{bin + "gateway/ibasho-gateway", "--port=" + std::to_string(http_port_),
                                "--registry=" + registry_addr_, "--search=" + search_addr_,
                                "--admin_token=" + std::string(kAdminToken)},
@@ -95,7 +63,7 @@ Cluster::Cluster() {
 }
 
 void Cluster::StartSearch() {
-  search_ = std::make_unique<Process>(
+  search_ = std::make_unique<Subprocess>(
       std::vector<std::string>{IBASHO_BINARY_DIR "/services/ibasho-search", "--index=" + dir_.File("index"),
                                "--listen=" + search_addr_, "--registry=" + registry_addr_},
       dir_.File("search.log"));

@@ -14,22 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/subprocess.h"
 #include "tests/test_util.h"
 
 namespace ibasho::testing {
-
-// A child process whose stdout and stderr go to a log file. Stopped (SIGTERM) on destruction.
-class Process {
- public:
-  Process(std::vector<std::string> args, std::string log);
-  ~Process();
-  void Stop(int signal);
-
- private:
-  std::vector<std::string> args_;
-  std::string log_;
-  pid_t pid_ = -1;
-};
 
 struct HttpResult {
   int status = 0;  // -1 when the connection failed
@@ -71,7 +59,7 @@ class Cluster {
   TempDir dir_;
   std::string registry_addr_, search_addr_;
   int http_port_ = 0;
-  std::unique_ptr<Process> registry_, search_, gateway_;
+  std::unique_ptr<Subprocess> registry_, search_, gateway_;
 };
 
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit);
