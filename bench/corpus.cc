@@ -342,13 +342,15 @@ std::vector<LoggedQuery> QueryLog(const std::vector<registry::v1::Group>& corpus
       q.kind = "rare";
       q.q = rng.Pick(kRare);
     }
-    if (rng.Chance(40)) {
+    // Filters come with the searches people narrow down (words and places), not with names.
+    bool filterable = q.kind == "word" || q.kind == "kana" || q.kind == "variant" || q.kind == "two_words";
+    if (filterable && rng.Chance(55)) {
       size_t f = rng.Below(3);
       if (f == 0) q.category.push_back(rng.Pick(kCategories));
       if (f == 1) q.municipality.push_back(rng.Chance(60) ? "練馬区" : rng.Pick(Municipalities()).name);
       if (f == 2) q.weekday.push_back(rng.Pick(kWeekdays));
     }
-    if (rng.Chance(10)) {
+    if (filterable && rng.Chance(12)) {
       const Municipality& m = rng.Chance(60) ? Municipalities()[0] : rng.Pick(Municipalities());
       q.has_near = true;
       q.lat = m.lat;

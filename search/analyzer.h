@@ -51,6 +51,7 @@ class DocumentAnalyzer {
   // (normalised surface) to nouns when given.
   void IndexText(std::string_view text, int weight, Xapian::Document* doc, PositionState* pos,
                  std::vector<std::string>* nouns = nullptr) const;
+  const Tokenizer& tokenizer() const { return tokenizer_; }
 
  private:
   const Tokenizer& tokenizer_;

@@ -19,6 +19,10 @@ inline constexpr Xapian::valueno kSlotAgeMin = 4;  // sortable_serialise
 inline constexpr Xapian::valueno kSlotAgeMax = 5;  // sortable_serialise; 999 = no upper bound
 inline constexpr Xapian::valueno kSlotFee = 6;     // free | paid
 inline constexpr Xapian::valueno kSlotAgeBands = 7;
+// Every facet attribute packed in one value, so counting reads one value per match:
+// byte 0-1 category bits (taxonomy order), 2 weekday bits (mon = bit 0), 3 age band bits,
+// 4 fee (0 unknown, 1 free, 2 paid), 5.. municipality (UTF-8).
+inline constexpr Xapian::valueno kSlotFacetRow = 8;
 inline constexpr char kValueSeparator = '\x1f';
 
 // Boolean term prefixes.

@@ -7,6 +7,7 @@
 #include "search/index_schema.h"
 #include "search/normalizer.h"
 #include "search/schedule.h"
+#include "search/snippet.h"
 
 namespace ibasho::search {
 namespace {
@@ -135,8 +136,28 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
     doc.add_boolean_term(kTermFee + fee);
     doc.add_value(kSlotFee, fee);
   }
+  // The packed facet row (see index_schema.h).
+  uint16_t cat_bits = 0;
+  for (const auto& c : categories)
+    for (size_t i = 0; i < Categories().size(); ++i)
+      if (c == Categories()[i].code) cat_bits |= static_cast<uint16_t>(1u << i);
+  uint8_t day_bits = 0;
+  for (const auto& d : weekdays) day_bits |= static_cast<uint8_t>(1u << WeekdayIndex(d));
+  uint8_t band_bits = 0;
+  for (size_t i = 0; i < AgeBands().size(); ++i)
+    if (bands.count(AgeBands()[i].code)) band_bits |= static_cast<uint8_t>(1u << i);
+  uint8_t fee_code = !a.has_fee() ? 0 : a.fee().free() ? 1 : 2;
+  std::string row;
+  row += static_cast<char>(cat_bits & 0xff);
+  row += static_cast<char>(cat_bits >> 8);
+  row += static_cast<char>(day_bits);
+  row += static_cast<char>(band_bits);
+  row += static_cast<char>(fee_code);
+  row += loc.municipality();
+  doc.add_value(kSlotFacetRow, row);
   v1::StoredActivity stored;
   FillStored(g, a, &stored);
+  stored.set_snippet_tokens(EncodeSnippetTokens(stored.description(), analyzer.tokenizer()));
   doc.set_data(stored.SerializeAsString());
   return doc;
 }

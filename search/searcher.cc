@@ -23,32 +23,54 @@ using v1::FacetValue;
 using v1::SearchRequest;
 using v1::SearchResponse;
 
-// Counts the values of several multi-valued slots over every matching document.
-class FacetSpy : public Xapian::MatchSpy {
+// Counts total and every facet over the matches of the text query with the fixed filters, in one
+// pass reading one packed value per document (index_schema.h). Facet filters are applied here:
+// a document counts toward the total when it passes all of them, and toward facet F when it
+// passes all but F's own (so a UI can offer the alternatives).
+class FacetRowSpy : public Xapian::MatchSpy {
  public:
-  explicit FacetSpy(std::vector<Xapian::valueno> slots) : slots_(std::move(slots)), counts_(slots_.size()) {}
+  FacetRowSpy(uint16_t categories, uint8_t weekdays, uint8_t fees, std::vector<std::string> municipalities)
+      : cat_filter_(categories), day_filter_(weekdays), fee_filter_(fees), muni_filter_(std::move(municipalities)) {}
+
   void operator()(const Xapian::Document& doc, double) override {
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      std::string v = doc.get_value(slots_[i]);
-      size_t start = 0;
-      while (start < v.size()) {
-        size_t end = v.find(kValueSeparator, start);
-        if (end == std::string::npos) end = v.size();
-        if (end > start) ++counts_[i][v.substr(start, end - start)];
-        start = end + 1;
+    const std::string row = doc.get_value(kSlotFacetRow);
+    if (row.size() < 5) return;
+    uint16_t cats = static_cast<uint8_t>(row[0]) | static_cast<uint16_t>(static_cast<uint8_t>(row[1]) << 8);
+    uint8_t days = static_cast<uint8_t>(row[2]), bands = static_cast<uint8_t>(row[3]), fee = static_cast<uint8_t>(row[4]);
+    std::string_view muni(row.data() + 5, row.size() - 5);
+    bool pass_cat = !cat_filter_ || (cats & cat_filter_);
+    bool pass_day = !day_filter_ || (days & day_filter_);
+    bool pass_fee = !fee_filter_ || (fee && (fee_filter_ & (1u << (fee - 1))));
+    bool pass_muni = muni_filter_.empty() || std::find(muni_filter_.begin(), muni_filter_.end(), muni) != muni_filter_.end();
+    bool pass_all = pass_cat && pass_day && pass_fee && pass_muni;
+    total_ += pass_all;
+    if (pass_day && pass_fee && pass_muni)
+      for (uint16_t b = cats; b; b &= b - 1) ++category_[__builtin_ctz(b)];
+    if (pass_cat && pass_fee && pass_muni)
+      for (uint8_t b = days; b; b &= b - 1) ++weekday_[__builtin_ctz(b)];
+    if (pass_cat && pass_day && pass_muni && fee) ++fee_[fee - 1];
+    if (pass_cat && pass_day && pass_fee && !muni.empty()) {
+      auto it = std::find_if(municipality_.begin(), municipality_.end(), [&](const auto& e) { return e.first == muni; });
+      if (it == municipality_.end()) {
+        municipality_.emplace_back(std::string(muni), 1);
+      } else {
+        ++it->second;
       }
     }
-  }
-  const std::unordered_map<std::string, int>& counts(Xapian::valueno slot) const {
-    for (size_t i = 0; i < slots_.size(); ++i)
-      if (slots_[i] == slot) return counts_[i];
-    static const std::unordered_map<std::string, int> kEmpty;
-    return kEmpty;
+    if (pass_all)
+      for (uint8_t b = bands; b; b &= b - 1) ++age_band_[__builtin_ctz(b)];
   }
 
+  int total() const { return total_; }
+  void Fill(v1::Facets* f) const;
+
  private:
-  std::vector<Xapian::valueno> slots_;
-  std::vector<std::unordered_map<std::string, int>> counts_;
+  uint16_t cat_filter_;
+  uint8_t day_filter_, fee_filter_;
+  std::vector<std::string> muni_filter_;
+  int total_ = 0;
+  int category_[16] = {}, weekday_[8] = {}, age_band_[8] = {}, fee_[2] = {};
+  std::vector<std::pair<std::string, int>> municipality_;
 };
 
 // Keeps documents with a session on a given date (exact schedule logic, after the term prefilter).
@@ -67,10 +89,6 @@ class OpenOnDecider : public Xapian::MatchDecider {
   CivilDate date_;
 };
 
-enum Facet { kCategory, kMunicipality, kWeekday, kAgeBand, kFee, kFacetCount };
-const Xapian::valueno kFacetSlots[kFacetCount] = {kSlotCategories, kSlotMunicipality, kSlotWeekdays, kSlotAgeBands,
-                                                 kSlotFee};
-
 Xapian::Query TermsOr(const char* prefix, const google::protobuf::RepeatedPtrField<std::string>& values) {
   std::vector<Xapian::Query> qs;
   for (const auto& v : values) qs.emplace_back(prefix + v);
@@ -86,48 +104,30 @@ Xapian::Query AndAll(const std::vector<Xapian::Query>& parts) {
   return Xapian::Query(Xapian::Query::OP_AND, keep.begin(), keep.end());
 }
 
-void FillFacet(const std::unordered_map<std::string, int>& counts, Facet facet,
-               google::protobuf::RepeatedPtrField<FacetValue>* out) {
-  std::vector<std::pair<std::string, int>> items(counts.begin(), counts.end());
-  std::sort(items.begin(), items.end(), [&](const auto& a, const auto& b) {
-    if (facet == kWeekday) return WeekdayIndex(a.first) < WeekdayIndex(b.first);
-    if (facet == kAgeBand) {
-      auto idx = [](const std::string& c) {
-        for (size_t i = 0; i < AgeBands().size(); ++i)
-          if (c == AgeBands()[i].code) return i;
-        return AgeBands().size();
-      };
-      return idx(a.first) < idx(b.first);
-    }
-    return a.second != b.second ? a.second > b.second : a.first < b.first;
-  });
-  for (const auto& [value, count] : items) {
-    FacetValue* fv = out->Add();
-    fv->set_value(value);
-    fv->set_count(count);
-    const char* label = nullptr;
-    switch (facet) {
-      case kCategory: label = CategoryLabel(value); break;
-      case kWeekday: label = WeekdayLabel(value); break;
-      case kAgeBand:
-        for (const auto& b : AgeBands())
-          if (value == b.code) label = b.label;
-        break;
-      case kFee: label = value == "free" ? "無料" : "有料"; break;
-      default: break;
-    }
-    fv->set_label(label ? label : value);
-  }
+void AddFacet(google::protobuf::RepeatedPtrField<FacetValue>* out, const std::string& value, const char* label, int count) {
+  if (count <= 0) return;
+  FacetValue* fv = out->Add();
+  fv->set_value(value);
+  fv->set_label(label ? label : value);
+  fv->set_count(count);
 }
 
-google::protobuf::RepeatedPtrField<FacetValue>* FacetField(v1::Facets* f, Facet facet) {
-  switch (facet) {
-    case kCategory: return f->mutable_category();
-    case kMunicipality: return f->mutable_municipality();
-    case kWeekday: return f->mutable_weekday();
-    case kAgeBand: return f->mutable_age_band();
-    default: return f->mutable_fee();
-  }
+void SortByCount(google::protobuf::RepeatedPtrField<FacetValue>* values) {
+  std::sort(values->begin(), values->end(), [](const FacetValue& a, const FacetValue& b) {
+    return a.count() != b.count() ? a.count() > b.count() : a.value() < b.value();
+  });
+}
+
+void FacetRowSpy::Fill(v1::Facets* f) const {
+  const auto& cats = Categories();
+  for (size_t i = 0; i < cats.size() && i < 16; ++i) AddFacet(f->mutable_category(), cats[i].code, cats[i].label, category_[i]);
+  SortByCount(f->mutable_category());
+  for (int d = 0; d < 7; ++d) AddFacet(f->mutable_weekday(), WeekdayCodes()[d], WeekdayLabel(WeekdayCodes()[d]), weekday_[d]);
+  for (size_t b = 0; b < AgeBands().size(); ++b) AddFacet(f->mutable_age_band(), AgeBands()[b].code, AgeBands()[b].label, age_band_[b]);
+  AddFacet(f->mutable_fee(), "free", "無料", fee_[0]);
+  AddFacet(f->mutable_fee(), "paid", "有料", fee_[1]);
+  for (const auto& [m, n] : municipality_) AddFacet(f->mutable_municipality(), m, nullptr, n);
+  SortByCount(f->mutable_municipality());
 }
 
 Status Validate(const SearchRequest& r, int max_page_size) {
@@ -291,11 +291,19 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     auto is_municipality = [&db](const std::string& name) { return db.term_exists(kTermMunicipality + name); };
     BuiltQuery built = builder_.Build(req.q(), req.literal(), is_municipality);
 
-    // Filters by facet field (OR within a field, AND across fields). Each facet's counts apply
-    // every active filter except its own, so a UI can offer the alternatives.
-    Xapian::Query facet_filters[kFacetCount] = {
-        TermsOr(kTermCategory, req.category()), TermsOr(kTermMunicipality, req.municipality()),
-        TermsOr(kTermWeekday, req.weekday()), Xapian::Query(), TermsOr(kTermFee, req.fee())};
+    // Facet filters (OR within a field, AND across fields) narrow the ranked results; the
+    // counting pass applies them itself so each facet can ignore its own.
+    std::vector<Xapian::Query> facet_filters = {TermsOr(kTermCategory, req.category()),
+                                                TermsOr(kTermMunicipality, req.municipality()),
+                                                TermsOr(kTermWeekday, req.weekday()), TermsOr(kTermFee, req.fee())};
+    uint16_t cat_mask = 0;
+    for (const auto& c : req.category())
+      for (size_t i = 0; i < Categories().size(); ++i)
+        if (c == Categories()[i].code) cat_mask |= static_cast<uint16_t>(1u << i);
+    uint8_t day_mask = 0;
+    for (const auto& d : req.weekday()) day_mask |= static_cast<uint8_t>(1u << WeekdayIndex(d));
+    uint8_t fee_mask = 0;
+    for (const auto& f : req.fee()) fee_mask |= f == "free" ? 1 : 2;
     std::vector<Xapian::Query> fixed_filters;
     if (req.has_age()) {
       std::string age = Xapian::sortable_serialise(req.age());
@@ -322,17 +330,16 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
       decider = std::make_unique<OpenOnDecider>(d);  // valid_from / valid_to
     }
 
-    auto make_query = [&](const Xapian::Query& text, int skip_facet) {
+    auto make_query = [&](const Xapian::Query& text, bool with_facet_filters) {
       Xapian::Query main = built.has_text ? text : Xapian::Query::MatchAll;
       if (!built.exclude.empty()) main = Xapian::Query(Xapian::Query::OP_AND_NOT, main, built.exclude);
       std::vector<Xapian::Query> filters = fixed_filters;
-      for (int f = 0; f < kFacetCount; ++f)
-        if (f != skip_facet) filters.push_back(facet_filters[f]);
+      if (with_facet_filters) filters.insert(filters.end(), facet_filters.begin(), facet_filters.end());
       Xapian::Query filter = AndAll(filters);
       return filter.empty() ? main : Xapian::Query(Xapian::Query::OP_FILTER, main, filter);
     };
 
-    Xapian::doccount all = db.get_doccount();
+    // Ranking pass: only the requested page, so Xapian can skip what cannot make it.
     Xapian::Enquire enquire(db);
     if (req.sort() == "distance") {
       enquire.set_sort_by_key_then_relevance(
@@ -340,56 +347,44 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     } else if (!built.has_text) {
       enquire.set_weighting_scheme(Xapian::BoolWeight());
     }
-    std::vector<Xapian::valueno> spy_slots;
-    for (int f = 0; f < kFacetCount; ++f)
-      if (facet_filters[f].empty()) spy_slots.push_back(kFacetSlots[f]);
-
-    auto run = [&](const Xapian::Query& text, FacetSpy* spy) {
-      enquire.clear_matchspies();
-      enquire.add_matchspy(spy);
-      enquire.set_query(make_query(text, -1));
-      return enquire.get_mset(offset, page_size, all, nullptr, decider.get());
+    auto rank = [&](const Xapian::Query& text) {
+      enquire.set_query(make_query(text, true));
+      return enquire.get_mset(offset, page_size, 0, nullptr, decider.get());
     };
     SearchResponse resp;
-    auto spy = std::make_unique<FacetSpy>(spy_slots);
-    Xapian::MSet mset = run(built.strict, spy.get());
+    Xapian::MSet mset = rank(built.strict);
     Xapian::Query used = built.strict;
     // Nothing with every word: relax to any word, then to the costly deep query (reading and
     // character n-gram phrases across segmentation differences).
     for (const Xapian::Query* fallback : {&built.relaxed, &built.deep}) {
-      if (mset.get_matches_estimated() > 0 || !built.has_text) break;
-      auto fallback_spy = std::make_unique<FacetSpy>(spy_slots);
-      Xapian::MSet m = run(*fallback, fallback_spy.get());
-      if (m.get_matches_estimated() > 0) {
+      if (mset.get_matches_upper_bound() > 0 || !built.has_text) break;
+      Xapian::MSet m = rank(*fallback);
+      if (m.get_matches_upper_bound() > 0) {
         mset = m;
-        spy = std::move(fallback_spy);
         used = *fallback;
         resp.mutable_interpretation()->set_relaxed(true);
       }
     }
-    resp.set_total(static_cast<int32_t>(mset.get_matches_estimated()));
-    for (int f = 0; f < kFacetCount; ++f) {
-      if (facet_filters[f].empty()) {
-        FillFacet(spy->counts(kFacetSlots[f]), static_cast<Facet>(f), FacetField(resp.mutable_facets(), static_cast<Facet>(f)));
-        continue;
-      }
-      // This facet is filtered: count it with every other filter but its own.
-      FacetSpy own({kFacetSlots[f]});
-      Xapian::Enquire count(db);
-      count.set_weighting_scheme(Xapian::BoolWeight());
-      count.add_matchspy(&own);
-      count.set_query(make_query(used, f));
-      count.get_mset(0, 0, all, nullptr, decider.get());
-      FillFacet(own.counts(kFacetSlots[f]), static_cast<Facet>(f), FacetField(resp.mutable_facets(), static_cast<Facet>(f)));
-    }
+
+    // Counting pass: every match, unweighted, for the exact total and facets.
+    std::vector<std::string> munis(req.municipality().begin(), req.municipality().end());
+    FacetRowSpy spy(cat_mask, day_mask, fee_mask, std::move(munis));
+    Xapian::Enquire count(db);
+    count.set_weighting_scheme(Xapian::BoolWeight());
+    count.set_docid_order(Xapian::Enquire::DONT_CARE);
+    count.add_matchspy(&spy);
+    count.set_query(make_query(used, false));
+    count.get_mset(0, 0, db.get_doccount(), nullptr, decider.get());
+    resp.set_total(spy.total());
+    spy.Fill(resp.mutable_facets());
 
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       v1::StoredActivity stored;
       if (!stored.ParseFromString(it.get_document().get_data())) continue;
       v1::SearchResult* r = resp.add_results();
       *r = stored.result();
-      r->set_snippet(built.has_text ? MakeSnippet(stored.description(), built.highlight_words,
-                                                  built.highlight_readings, tokenizer_)
+      r->set_snippet(built.has_text ? MakeSnippet(stored.description(), stored.snippet_tokens(), built.highlight_words,
+                                                  built.highlight_readings)
                                     : HtmlEscape(r->summary()));
       if (req.has_near() && r->has_location()) {
         double d = metric(centre, Xapian::LatLongCoord(r->location().lat(), r->location().lon()));

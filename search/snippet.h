@@ -1,5 +1,6 @@
-// Snippets: a window of the description around the first match, HTML-escaped, with <mark> around
-// whole matched words (never single characters of a word).
+// Snippets: a window of the description around the first match, HTML-escaped, with <mark>
+// around whole matched words (never single characters of a word). The description's words are
+// found once, at index time (EncodeSnippetTokens), so a query needs no morphological analysis.
 #ifndef IBASHO_SEARCH_SNIPPET_H_
 #define IBASHO_SEARCH_SNIPPET_H_
 
@@ -18,12 +19,14 @@ struct SnippetOptions {
 
 std::string HtmlEscape(std::string_view text);
 
-// words: normalised query words; readings: katakana readings of query words. A token is marked
-// when its normalised surface contains a word of 2+ characters or equals a word, or when its
-// reading equals or contains one of the readings.
-std::string MakeSnippet(std::string_view text, const std::vector<std::string>& words,
-                        const std::vector<std::string>& readings, const Tokenizer& tokenizer,
-                        const SnippetOptions& options = {});
+// The words of text (offsets, and for content words their normalised form and reading), packed.
+std::string EncodeSnippetTokens(std::string_view text, const Tokenizer& tokenizer);
+
+// words: normalised query words; readings: katakana readings of query words. A word is marked
+// when its normalised form contains a query word of 2+ characters or equals one, or when its
+// reading equals or contains one of the readings. tokens come from EncodeSnippetTokens(text).
+std::string MakeSnippet(std::string_view text, std::string_view tokens, const std::vector<std::string>& words,
+                        const std::vector<std::string>& readings, const SnippetOptions& options = {});
 
 }  // namespace ibasho::search
 

@@ -1,6 +1,7 @@
 #include "storage/registry_store.h"
 
 #include <atomic>
+#include <map>
 #include <condition_variable>
 #include <mutex>
 #include <random>
@@ -215,6 +216,19 @@ struct RegistryStore::Impl {
   std::atomic<int64_t> compacted_through{0};
   mutable std::mutex wait_mu;
   mutable std::condition_variable changed;
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> statements;  // prepared once; guarded by mu
+
+  // A cached prepared statement, reset and unbound. Caller holds mu.
+  SQLite::Statement& Stmt(const std::string& sql) {
+    auto& st = statements[sql];
+    if (!st) {
+      st = std::make_unique<SQLite::Statement>(*db, sql);
+    } else {
+      st->reset();
+      st->clearBindings();
+    }
+    return *st;
+  }
 
   Status Migrate() {
     db->exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
@@ -236,25 +250,29 @@ struct RegistryStore::Impl {
   }
 
   StatusOr<Group> Load(const std::string& id) {
-    SQLite::Statement q(*db, "SELECT doc FROM groups WHERE id = ?");
+    auto& q = Stmt("SELECT doc FROM groups WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return NotFound("group " + id + " not found");
     Group g;
-    if (!FromJson(q.getColumn(0).getString(), &g)) return Internal("stored group " + id + " is unreadable");
+    bool readable = FromJson(q.getColumn(0).getString(), &g);
+    q.reset();
+    if (!readable) return Internal("stored group " + id + " is unreadable");
     return g;
   }
 
   StatusOr<Group> LoadByExternalId(const std::string& source, const std::string& external_id) {
-    SQLite::Statement q(*db, "SELECT id FROM groups WHERE source = ? AND external_id = ?");
+    auto& q = Stmt("SELECT id FROM groups WHERE source = ? AND external_id = ? AND external_id <> ''");
     q.bind(1, source);
     q.bind(2, external_id);
     if (!q.executeStep()) return NotFound("no group with source " + source + " and external_id " + external_id);
-    return Load(q.getColumn(0).getString());
+    std::string id = q.getColumn(0).getString();
+    q.reset();
+    return Load(id);
   }
 
   void Audit(const std::string& group_id, const std::string& action, const Actor& actor, int version,
              const std::vector<FieldChange>& diff, const std::string& note) {
-    SQLite::Statement a(*db, "INSERT INTO audit(group_id, action, actor, at, version, diff, note) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    auto& a = Stmt("INSERT INTO audit(group_id, action, actor, at, version, diff, note) VALUES (?, ?, ?, ?, ?, ?, ?)");
     a.bind(1, group_id);
     a.bind(2, action);
     a.bind(3, ActorLabel(actor));
@@ -272,9 +290,9 @@ struct RegistryStore::Impl {
     SQLite::Transaction tx(*db);
     std::string doc = ToJson(g);
     if (!before) {
-      SQLite::Statement ins(*db,
-                            "INSERT INTO groups(id, name, status, source, external_id, version, doc, created_at, "
-                            "updated_at, verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      auto& ins = Stmt(
+          "INSERT INTO groups(id, name, status, source, external_id, version, doc, created_at, updated_at, verified_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       ins.bind(1, g.id());
       ins.bind(2, g.name());
       ins.bind(3, g.status());
@@ -287,9 +305,9 @@ struct RegistryStore::Impl {
       ins.bind(10, g.verified_at());
       ins.exec();
     } else {
-      SQLite::Statement upd(*db,
-                            "UPDATE groups SET name = ?, status = ?, source = ?, external_id = ?, version = ?, "
-                            "doc = ?, updated_at = ?, verified_at = ? WHERE id = ?");
+      auto& upd = Stmt(
+          "UPDATE groups SET name = ?, status = ?, source = ?, external_id = ?, version = ?, doc = ?, updated_at = ?, "
+          "verified_at = ? WHERE id = ?");
       upd.bind(1, g.name());
       upd.bind(2, g.status());
       upd.bind(3, g.source());
@@ -305,14 +323,15 @@ struct RegistryStore::Impl {
       Status s = options.before_outbox_write("outbox");
       if (!s.ok()) return s;  // tx rolls back when destroyed
     }
-    SQLite::Statement ch(*db, "INSERT INTO changes(group_id, op, version, changed_at) VALUES (?, ?, ?, ?)");
+    auto& ch = Stmt("INSERT INTO changes(group_id, op, version, changed_at) VALUES (?, ?, ?, ?)");
     ch.bind(1, g.id());
     ch.bind(2, op);
     ch.bind(3, g.version());
     ch.bind(4, g.updated_at());
     ch.exec();
     int64_t seq = db->getLastInsertRowid();
-    Audit(g.id(), action, actor, g.version(), DiffGroups(before ? *before : Group(), g), "");
+    // A creation's record is the created version itself; later changes record field-level diffs.
+    Audit(g.id(), action, actor, g.version(), before ? DiffGroups(*before, g) : std::vector<FieldChange>(), "");
     if (extra) extra();
     tx.commit();
     {
@@ -329,7 +348,7 @@ struct RegistryStore::Impl {
       return Status(StatusCode::kFailedPrecondition,
                     "version mismatch: stored version is " + std::to_string(stored.version()), "version");
     if ((g->source() != stored.source() || g->external_id() != stored.external_id()) && !g->external_id().empty()) {
-      SQLite::Statement q(*db, "SELECT id FROM groups WHERE source = ? AND external_id = ? AND id <> ?");
+      SQLite::Statement q(*db, "SELECT id FROM groups WHERE source = ? AND external_id = ? AND external_id <> '' AND id <> ?");
       q.bind(1, g->source());
       q.bind(2, g->external_id());
       q.bind(3, g->id());
@@ -379,6 +398,8 @@ StatusOr<std::unique_ptr<RegistryStore>> RegistryStore::Open(RegistryStoreOption
     impl->db->exec("PRAGMA journal_mode = WAL");
     impl->db->exec("PRAGMA synchronous = NORMAL");
     impl->db->exec("PRAGMA foreign_keys = ON");
+    impl->db->exec("PRAGMA cache_size = -65536");     // 64 MiB of page cache
+    impl->db->exec("PRAGMA mmap_size = 1073741824");  // read pages straight from the mapping
     Status s = impl->Migrate();
     if (!s.ok()) return s;
     impl->latest_seq = impl->db->execAndGet("SELECT COALESCE(MAX(seq), 0) FROM changes").getInt64();

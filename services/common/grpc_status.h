@@ -11,6 +11,9 @@ namespace ibasho::services {
 
 grpc::Status ToGrpcStatus(const Status& status);
 
+// "INVALID_ARGUMENT", "NOT_FOUND", … ("GONE" for OUT_OF_RANGE, as the REST API reports it).
+const char* GrpcCodeName(grpc::StatusCode code);
+
 }  // namespace ibasho::services
 
 #endif  // IBASHO_SERVICES_COMMON_GRPC_STATUS_H_

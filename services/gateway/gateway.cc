@@ -11,6 +11,8 @@
 #include "common/clock.h"
 #include "common/json_mapping.h"
 #include "common/utf8.h"
+#include "services/common/grpc_status.h"
+#include "services/gateway/search_json.h"
 
 namespace ibasho::gateway {
 namespace {
@@ -56,26 +58,11 @@ int HttpStatusFor(grpc::StatusCode code) {
   }
 }
 
-const char* CodeName(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::OUT_OF_RANGE: return "GONE";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    default: return "INTERNAL";
-  }
-}
-
 HttpResponse FromGrpc(const grpc::Status& s) {
   std::string message = s.error_message();
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE)
     message = "a backend service is unavailable (" + message + "); try again shortly";
-  return Error(HttpStatusFor(s.error_code()), CodeName(s.error_code()), message, s.error_details());
+  return Error(HttpStatusFor(s.error_code()), services::GrpcCodeName(s.error_code()), message, s.error_details());
 }
 
 HttpResponse FromStatus(const Status& s) {
@@ -284,7 +271,7 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   search::v1::SearchResponse resp;
   grpc::Status s = search_->Search(ctx.get(), sr, &resp);
   if (!s.ok()) return FromGrpc(s);
-  return Json(200, ToJson(resp, /*print_defaults=*/true));
+  return Json(200, SearchResponseJson(resp));
 }
 
 HttpResponse Gateway::Suggest(const HttpRequest& req) {
@@ -573,43 +560,52 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
   bool dry_run = IsTrue(req.Param("dry_run")) || body.value("dry_run", false);
   json results = json::array();
   std::map<std::string, int> counts;
-  int i = 0;
-  for (const auto& item : body["groups"]) {
-    std::string path = "groups[" + std::to_string(i++) + "]";
-    json r = {{"index", i - 1}};
+  registry::v1::UpsertGroupsRequest batch;
+  std::vector<size_t> sent;  // index in the request of each item sent to the registry
+  for (size_t i = 0; i < body["groups"].size(); ++i) {
+    const auto& item = body["groups"][i];
+    std::string path = "groups[" + std::to_string(i) + "]";
     std::string external_id = item.is_object() ? item.value("external_id", "") : "";
-    r["external_id"] = external_id;
+    results.push_back({{"index", i}, {"external_id", external_id}});
     registry::v1::UpsertGroupRequest ur;
     Status parsed = item.is_object() ? ParseJson(item.dump(), ur.mutable_group()) : InvalidArgument("not an object");
     if (parsed.ok() && external_id.empty()) parsed = InvalidArgument("external_id is required", "external_id");
     if (!parsed.ok()) {
-      r["result"] = "rejected";
-      r["error"] = {{"code", "INVALID_ARGUMENT"}, {"message", parsed.message()},
-                    {"field", parsed.field().empty() ? path : path + "." + parsed.field()}};
+      results[i]["result"] = "rejected";
+      results[i]["error"] = {{"code", "INVALID_ARGUMENT"}, {"message", parsed.message()},
+                             {"field", parsed.field().empty() ? path : path + "." + parsed.field()}};
       ++counts["rejected"];
-      results.push_back(r);
       continue;
     }
     ur.set_source(source);
     ur.set_external_id(external_id);
     ur.set_dry_run(dry_run);
     *ur.mutable_actor() = who.actor();
+    *batch.add_items() = std::move(ur);
+    sent.push_back(i);
+  }
+  if (!sent.empty()) {
     auto ctx = Context();
-    registry::v1::UpsertGroupResponse resp;
-    grpc::Status s = registry_->UpsertGroup(ctx.get(), ur, &resp);
-    if (!s.ok()) {
-      r["result"] = "rejected";
-      r["error"] = {{"code", CodeName(s.error_code())}, {"message", s.error_message()},
-                    {"field", s.error_details().empty() ? path : path + "." + s.error_details()}};
-      ++counts["rejected"];
-    } else {
-      r["result"] = resp.result();
-      r["id"] = resp.group().id();
-      r["version"] = resp.group().version();
-      if (dry_run || resp.result() == "updated") r["diff"] = DiffJson(resp.diff());
-      ++counts[resp.result()];
+    registry::v1::UpsertGroupsResponse resp;
+    grpc::Status s = registry_->UpsertGroups(ctx.get(), batch, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    for (size_t k = 0; k < sent.size() && k < static_cast<size_t>(resp.items_size()); ++k) {
+      const auto& item = resp.items(k);
+      json& r = results[sent[k]];
+      std::string path = "groups[" + std::to_string(sent[k]) + "]";
+      if (!item.error_code().empty()) {
+        r["result"] = "rejected";
+        r["error"] = {{"code", item.error_code()}, {"message", item.error_message()},
+                      {"field", item.error_field().empty() ? path : path + "." + item.error_field()}};
+        ++counts["rejected"];
+        continue;
+      }
+      r["result"] = item.response().result();
+      r["id"] = item.response().group().id();
+      r["version"] = item.response().group().version();
+      if (dry_run || item.response().result() == "updated") r["diff"] = DiffJson(item.response().diff());
+      ++counts[item.response().result()];
     }
-    results.push_back(r);
   }
   json out = {{"dry_run", dry_run}, {"results", results}, {"created", counts["created"]}, {"updated", counts["updated"]},
               {"unchanged", counts["unchanged"]}, {"rejected", counts["rejected"]}};
@@ -664,21 +660,29 @@ HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, 
     lines = std::move(parsed->group_lines);
   }
   std::map<std::string, int> counts;
-  for (size_t i = 0; i < groups.size(); ++i) {
-    registry::v1::UpsertGroupRequest ur;
-    ur.set_source(source);
-    ur.set_external_id(groups[i].external_id());
-    *ur.mutable_group() = std::move(groups[i]);
-    ur.set_dry_run(dry_run);
-    *ur.mutable_actor() = who.actor();
-    auto ctx = Context();
-    registry::v1::UpsertGroupResponse resp;
-    grpc::Status s = registry_->UpsertGroup(ctx.get(), ur, &resp);
-    if (!s.ok()) {
-      rejected.push_back({{"line", lines[i]}, {"reason", s.error_message()}, {"field", s.error_details()}});
-      continue;
+  for (size_t start = 0; start < groups.size(); start += 500) {
+    registry::v1::UpsertGroupsRequest batch;
+    size_t end = std::min(groups.size(), start + 500);
+    for (size_t i = start; i < end; ++i) {
+      auto* ur = batch.add_items();
+      ur->set_source(source);
+      ur->set_external_id(groups[i].external_id());
+      *ur->mutable_group() = std::move(groups[i]);
+      ur->set_dry_run(dry_run);
+      *ur->mutable_actor() = who.actor();
     }
-    ++counts[resp.result()];
+    auto ctx = Context();
+    registry::v1::UpsertGroupsResponse resp;
+    grpc::Status s = registry_->UpsertGroups(ctx.get(), batch, &resp);
+    if (!s.ok()) return FromGrpc(s);
+    for (int k = 0; k < resp.items_size(); ++k) {
+      const auto& item = resp.items(k);
+      if (!item.error_code().empty()) {
+        rejected.push_back({{"line", lines[start + k]}, {"reason", item.error_message()}, {"field", item.error_field()}});
+      } else {
+        ++counts[item.response().result()];
+      }
+    }
   }
   report["created"] = counts["created"];
   report["updated"] = counts["updated"];

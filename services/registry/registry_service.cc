@@ -93,6 +93,21 @@ grpc::Status RegistryServiceImpl::UpsertGroup(grpc::ServerContext*, const rv1::U
   return grpc::Status::OK;
 }
 
+grpc::Status RegistryServiceImpl::UpsertGroups(grpc::ServerContext* ctx, const rv1::UpsertGroupsRequest* req,
+                                               rv1::UpsertGroupsResponse* resp) {
+  for (const auto& item : req->items()) {
+    auto* out = resp->add_items();
+    grpc::Status s = UpsertGroup(ctx, &item, out->mutable_response());
+    if (!s.ok()) {
+      out->clear_response();
+      out->set_error_code(GrpcCodeName(s.error_code()));
+      out->set_error_message(s.error_message());
+      out->set_error_field(s.error_details());
+    }
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status RegistryServiceImpl::ListChanges(grpc::ServerContext*, const rv1::ListChangesRequest* req,
                                               rv1::ListChangesResponse* resp) {
   int64_t after = 0;

@@ -25,6 +25,7 @@ class RegistryServiceImpl final : public rv1::Registry::Service {
   grpc::Status DeleteGroup(grpc::ServerContext*, const rv1::DeleteGroupRequest*, rv1::Group*) override;
   grpc::Status ListGroups(grpc::ServerContext*, const rv1::ListGroupsRequest*, rv1::ListGroupsResponse*) override;
   grpc::Status UpsertGroup(grpc::ServerContext*, const rv1::UpsertGroupRequest*, rv1::UpsertGroupResponse*) override;
+  grpc::Status UpsertGroups(grpc::ServerContext*, const rv1::UpsertGroupsRequest*, rv1::UpsertGroupsResponse*) override;
   grpc::Status ListChanges(grpc::ServerContext*, const rv1::ListChangesRequest*, rv1::ListChangesResponse*) override;
   grpc::Status WatchChanges(grpc::ServerContext*, const rv1::WatchChangesRequest*,
                             grpc::ServerWriter<rv1::ChangeBatch>*) override;
