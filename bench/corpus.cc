@@ -342,11 +342,25 @@ std::vector<LoggedQuery> QueryLog(const std::vector<registry::v1::Group>& corpus
       q.kind = "rare";
       q.q = rng.Pick(kRare);
     }
-    // Filters come with the searches people narrow down (words and places), not with names.
+    // Filters come with the searches people narrow down (words and places), not with names, and
+    // people pick them from the facets they were shown: a category the words are about.
     bool filterable = q.kind == "word" || q.kind == "kana" || q.kind == "variant" || q.kind == "two_words";
     if (filterable && rng.Chance(55)) {
       size_t f = rng.Below(3);
-      if (f == 0) q.category.push_back(rng.Pick(kCategories));
+      if (f == 0) {
+        static const std::vector<std::pair<std::string, std::string>> kTopic = {
+            {"不登校", "futoukou"}, {"ふとうこう", "futoukou"}, {"フリースクール", "futoukou"}, {"登校拒否", "futoukou"},
+            {"居場所", "ibasho"},   {"いばしょ", "ibasho"},     {"フリースペース", "ibasho"},   {"食堂", "kodomo_shokudo"},
+            {"しょくどう", "kodomo_shokudo"}, {"学習", "gakushu"}, {"がくしゅう", "gakushu"}, {"宿題", "gakushu"},
+            {"プレ", "playpark"},   {"ぷれー", "playpark"},     {"遊び", "playpark"},         {"発達", "hattatsu"},
+            {"はったつ", "hattatsu"}, {"療育", "hattatsu"},     {"子育て", "kosodate"},       {"こそだて", "kosodate"},
+            {"親子", "kosodate"},   {"相談", "soudan"},         {"そうだん", "soudan"},       {"若者", "wakamono"}};
+        for (const auto& [word, cat] : kTopic)
+          if (q.q.find(word) != std::string::npos) {
+            q.category.push_back(cat);
+            break;
+          }
+      }
       if (f == 1) q.municipality.push_back(rng.Chance(60) ? "練馬区" : rng.Pick(Municipalities()).name);
       if (f == 2) q.weekday.push_back(rng.Pick(kWeekdays));
     }

@@ -1,5 +1,6 @@
 // ibasho-search: the search gRPC service. Owns the Xapian index and feeds it from the registry.
 #include <filesystem>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -56,7 +57,9 @@ int main(int argc, char** argv) {
 
   services::FeedFollower follower(services::MakeChannel(registry), writer->get());
   follower.Start();
-  services::SearchServiceImpl service(searcher->get(), writer->get(), &follower);
+  int max_concurrent = flags.GetInt("max_concurrent_searches", "IBASHO_MAX_CONCURRENT_SEARCHES",
+                                    static_cast<int>(2 * std::max(1u, std::thread::hardware_concurrency())));
+  services::SearchServiceImpl service(searcher->get(), writer->get(), &follower, max_concurrent);
   int rc = services::RunGrpcServer("search", listen, {&service});
   follower.Stop();
   return rc;

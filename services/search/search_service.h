@@ -2,6 +2,9 @@
 #ifndef IBASHO_SERVICES_SEARCH_SEARCH_SERVICE_H_
 #define IBASHO_SERVICES_SEARCH_SEARCH_SERVICE_H_
 
+#include <condition_variable>
+#include <mutex>
+
 #include "ibasho/search/v1/search.grpc.pb.h"
 #include "search/index_writer.h"
 #include "search/searcher.h"
@@ -9,11 +12,28 @@
 
 namespace ibasho::services {
 
+// Lets at most `slots` callers in at once, in arrival order: under overload, searches queue
+// fairly instead of all slowing down together (which is what makes tail latency explode).
+class FifoGate {
+ public:
+  explicit FifoGate(int slots) : slots_(slots > 0 ? slots : 1) {}
+  void Enter();
+  void Leave();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  uint64_t next_ticket_ = 0, done_ = 0;
+  const uint64_t slots_;
+};
+
 class SearchServiceImpl final : public search::v1::Search::Service {
  public:
-  // All three must outlive the service.
-  SearchServiceImpl(search::Searcher* searcher, const search::IndexWriter* writer, const FeedFollower* follower)
-      : searcher_(searcher), writer_(writer), follower_(follower) {}
+  // All three must outlive the service. max_concurrent: searches running at once (others queue;
+  // the default, two per core, keeps the cores busy while a search waits on its reader).
+  SearchServiceImpl(search::Searcher* searcher, const search::IndexWriter* writer, const FeedFollower* follower,
+                    int max_concurrent)
+      : searcher_(searcher), writer_(writer), follower_(follower), gate_(max_concurrent) {}
 
   grpc::Status Search(grpc::ServerContext*, const search::v1::SearchRequest*, search::v1::SearchResponse*) override;
   grpc::Status Suggest(grpc::ServerContext*, const search::v1::SuggestRequest*,
@@ -25,6 +45,7 @@ class SearchServiceImpl final : public search::v1::Search::Service {
   search::Searcher* searcher_;
   const search::IndexWriter* writer_;
   const FeedFollower* follower_;
+  FifoGate gate_;
 };
 
 }  // namespace ibasho::services
