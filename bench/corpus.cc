@@ -12,6 +12,7 @@
 
 #include "clients/importers/open_data.h"
 #include "common/json_mapping.h"
+#include "common/url.h"
 #include "common/taxonomy.h"
 #include "storage/group_validator.h"
 
@@ -377,19 +378,7 @@ std::vector<LoggedQuery> QueryLog(const std::vector<registry::v1::Group>& corpus
 }
 
 std::string IbashoSearchTarget(const LoggedQuery& q) {
-  auto enc = [](const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-        out += static_cast<char>(c);
-      } else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", c);
-        out += buf;
-      }
-    }
-    return out;
-  };
+  auto enc = [](const std::string& v) { return PercentEncode(v); };
   std::string t = "/v1/search?q=" + enc(q.q);
   for (const auto& v : q.category) t += "&category=" + enc(v);
   for (const auto& v : q.municipality) t += "&municipality=" + enc(v);

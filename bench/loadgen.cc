@@ -25,31 +25,6 @@ double Percentile(std::vector<uint32_t>& v, double p) {
 
 }  // namespace
 
-std::pair<int, std::string> HttpSend(int port, const std::string& method, const std::string& target,
-                                     const std::string& body, const std::string& token) {
-  try {
-    boost::asio::io_context io;
-    tcp::socket socket(io);
-    socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (!body.empty()) req.set(http::field::content_type, "application/json");
-    req.body() = body;
-    req.prepare_payload();
-    http::write(socket, req);
-    boost::beast::flat_buffer buf;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(256 << 20);
-    http::read(socket, buf, parser);
-    return {parser.get().result_int(), parser.get().body()};
-  } catch (const std::exception&) {
-    return {-1, ""};
-  }
-}
-
-std::pair<int, std::string> HttpGet(int port, const std::string& target) { return HttpSend(port, "GET", target, "", ""); }
-
 LoadResult RunLoad(int port, const std::vector<std::string>& targets, int concurrency, std::chrono::milliseconds duration,
                    std::chrono::milliseconds warmup) {
   std::atomic<bool> measuring{false}, stop{false};

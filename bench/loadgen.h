@@ -20,12 +20,6 @@ struct LoadResult {
 LoadResult RunLoad(int port, const std::vector<std::string>& targets, int concurrency, std::chrono::milliseconds duration,
                    std::chrono::milliseconds warmup);
 
-// One GET on a fresh connection: (status, body); status -1 on connection failure.
-std::pair<int, std::string> HttpGet(int port, const std::string& target);
-// One request with a body (e.g. POST JSON) and an optional bearer token.
-std::pair<int, std::string> HttpSend(int port, const std::string& method, const std::string& target,
-                                     const std::string& body, const std::string& token);
-
 }  // namespace ibasho::bench
 
 #endif  // IBASHO_BENCH_LOADGEN_H_

@@ -59,6 +59,22 @@ std::string GroongaQuote(const std::string& s) {
 
 }  // namespace
 
+search::v1::SearchRequest ToSearchRequest(const PeerQuery& q) {
+  search::v1::SearchRequest r;
+  r.set_q(q.q);
+  for (const auto& v : q.category) r.add_category(v);
+  for (const auto& v : q.municipality) r.add_municipality(v);
+  for (const auto& v : q.weekday) r.add_weekday(v);
+  if (q.has_near) {
+    r.set_has_near(true);
+    r.set_lat(q.lat);
+    r.set_lon(q.lon);
+    r.set_radius_m(q.radius_m);
+  }
+  r.set_page_size(10);
+  return r;
+}
+
 Fts5Engine::Fts5Engine(const std::string& path)
     : db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE)) {
   db_->exec("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(key UNINDEXED, body, tokenize='trigram')");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bench/corpus.h"
+#include "ibasho/search/v1/search.pb.h"
 
 namespace SQLite {
 class Database;
@@ -24,6 +25,9 @@ struct PeerQuery {
   double lat = 0, lon = 0, radius_m = 0;
   int limit = 10;
 };
+
+// The same query for ibasho's Search RPC (page of 10).
+search::v1::SearchRequest ToSearchRequest(const PeerQuery& query);
 
 struct PeerHits {
   std::vector<std::string> keys;  // group keys in rank order, one per activity hit

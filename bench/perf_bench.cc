@@ -28,6 +28,7 @@
 #include "common/flags.h"
 #include "common/json_mapping.h"
 #include "common/subprocess.h"
+#include "common/url.h"
 #include "search/index_writer.h"
 #include "search/searcher.h"
 #include "tests/test_util.h"
@@ -39,26 +40,23 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 constexpr const char* kToken = "perf-admin-token";
 
+// (status, body) of one request; status -1 when the connection failed.
+std::pair<int, std::string> HttpSend(int port, const std::string& method, const std::string& target,
+                                     const std::string& body, const std::string& token) {
+  std::map<std::string, std::string> headers;
+  if (!token.empty()) headers["Authorization"] = std::string("Bearer ") + token;
+  if (!body.empty()) headers["Content-Type"] = "application/json";
+  auto r = testing::HttpFetch(port, method, target, body, headers);
+  return {r.status, std::move(r.body)};
+}
+std::pair<int, std::string> HttpGet(int port, const std::string& target) { return HttpSend(port, "GET", target, "", ""); }
+
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
 std::string Fixed(double v, int digits = 1) {
   std::ostringstream o;
   o << std::fixed << std::setprecision(digits) << v;
   return o.str();
-}
-
-std::string UrlEncode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 PeerQuery ToPeer(const LoggedQuery& q) {
@@ -78,16 +76,16 @@ std::string GroongaTarget(const LoggedQuery& q) {
   std::string t = "/d/select?";
   bool first = true;
   for (const auto& [k, v] : GroongaSelectParams(ToPeer(q))) {
-    t += (first ? "" : "&") + UrlEncode(k) + "=" + UrlEncode(v);
+    t += (first ? "" : "&") + PercentEncode(k) + "=" + PercentEncode(v);
     first = false;
   }
   return t;
 }
 
 std::string Fts5Target(const LoggedQuery& q) {
-  std::string t = "/search?q=" + UrlEncode(q.q);
-  for (const auto& v : q.category) t += "&category=" + UrlEncode(v);
-  for (const auto& v : q.municipality) t += "&municipality=" + UrlEncode(v);
+  std::string t = "/search?q=" + PercentEncode(q.q);
+  for (const auto& v : q.category) t += "&category=" + PercentEncode(v);
+  for (const auto& v : q.municipality) t += "&municipality=" + PercentEncode(v);
   for (const auto& v : q.weekday) t += "&weekday=" + v;
   if (q.has_near) t += "&near=" + Fixed(q.lat, 5) + "," + Fixed(q.lon, 5) + "&radius_m=" + Fixed(q.radius_m, 0);
   return t;
@@ -257,17 +255,7 @@ int main(int argc, char** argv) {
     auto searcher = std::move(search::Searcher::Open(so, *tokenizer, *dictionary)).value();
     for (int pass = 0; pass < 2; ++pass) {
       for (const auto& q : queries) {
-        search::v1::SearchRequest r;
-        r.set_q(q.q);
-        for (const auto& v : q.category) r.add_category(v);
-        for (const auto& v : q.municipality) r.add_municipality(v);
-        for (const auto& v : q.weekday) r.add_weekday(v);
-        if (q.has_near) {
-          r.set_has_near(true);
-          r.set_lat(q.lat);
-          r.set_lon(q.lon);
-          r.set_radius_m(q.radius_m);
-        }
+        search::v1::SearchRequest r = ToSearchRequest(ToPeer(q));
         auto s0 = Clock::now();
         auto resp = searcher->Search(r);
         if (pass == 1)

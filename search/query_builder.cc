@@ -1,6 +1,7 @@
 #include "search/query_builder.h"
 
 #include <algorithm>
+#include <set>
 
 #include "search/analyzer.h"
 #include "search/index_schema.h"
@@ -104,33 +105,47 @@ std::vector<std::pair<std::string, bool>> SplitChunks(const std::string& q) {
 
 }  // namespace
 
-Xapian::Query QueryBuilder::TextQuery(const std::string& surface, const std::string& base, const std::string& reading,
-                                      bool deep, BuiltQuery* out) const {
+void QueryBuilder::AddTextAlternatives(const std::string& surface, const std::string& base, const std::string& reading,
+                                       bool deep, double weight, std::set<std::string>* seen,
+                                       std::vector<Xapian::Query>* alts, BuiltQuery* out) const {
+  // The same term twice in one OR costs a second pass over its postings: each goes in once.
+  auto add_term = [&](const std::string& term, double w) {
+    if (seen->insert(term).second) alts->push_back(Scaled(Xapian::Query(term), w * weight));
+  };
   std::string word = WordTerm(surface);
-  std::vector<Xapian::Query> alts;
-  alts.push_back(Scaled(Xapian::Query(word), kWordWeight));
+  add_term(word, kWordWeight);
   if (!base.empty() && base != surface) {
     std::string base_word = WordTerm(base);
-    alts.push_back(Scaled(Xapian::Query(base_word), kBaseWeight));
-    alts.push_back(Scaled(Xapian::Query(kPrefixBase + base_word), kBaseWeight));
+    add_term(base_word, kBaseWeight);
+    add_term(kPrefixBase + base_word, kBaseWeight);
     AddUnique(&out->highlight_words, base_word);
   }
   std::string reading_key = FoldKatakanaLongVowel(ReadingKey(reading));
   if (CharCount(reading_key) >= 2) {
-    alts.push_back(Scaled(Xapian::Query(kPrefixReadingWord + reading_key), kReadingWeight));
-    if (deep) alts.push_back(Phrase(kPrefixReading, ReadingBigrams(reading_key), kReadingWeight));
+    add_term(kPrefixReadingWord + reading_key, kReadingWeight);
+    if (deep && seen->insert("phrase:" + reading_key).second)
+      alts->push_back(Phrase(kPrefixReading, ReadingBigrams(reading_key), kReadingWeight * weight));
     if (CharCount(reading_key) >= 3) AddUnique(&out->highlight_readings, reading_key);
   }
-  if (deep && CharCount(surface) >= 2) alts.push_back(SubstringQuery(surface, kBigramWeight));
+  if (deep && CharCount(surface) >= 2 && seen->insert("substring:" + surface).second)
+    alts->push_back(SubstringQuery(surface, kBigramWeight * weight));
   AddUnique(&out->highlight_words, word);
+}
+
+Xapian::Query QueryBuilder::TextQuery(const std::string& surface, const std::string& base, const std::string& reading,
+                                      bool deep, BuiltQuery* out) const {
+  std::set<std::string> seen;
+  std::vector<Xapian::Query> alts;
+  AddTextAlternatives(surface, base, reading, deep, 1.0, &seen, &alts, out);
   return Or(std::move(alts));
 }
 
 Xapian::Query QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const {
+  std::set<std::string> seen;
   std::vector<Xapian::Query> alts;
-  alts.push_back(TextQuery(entry.surface, "", tokenizer_.Reading(entry.surface), deep, out));
+  AddTextAlternatives(entry.surface, "", tokenizer_.Reading(entry.surface), deep, 1.0, &seen, &alts, out);
   for (const auto& v : entry.variants)
-    alts.push_back(Scaled(TextQuery(v, "", tokenizer_.Reading(v), deep, out), kSynonymWeight));
+    AddTextAlternatives(v, "", tokenizer_.Reading(v), deep, kSynonymWeight, &seen, &alts, out);
   if (!literal) {
     for (const auto& c : entry.concepts) {
       if (c.field == "category") {

@@ -10,6 +10,7 @@
 #define IBASHO_SEARCH_QUERY_BUILDER_H_
 
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,11 @@ class QueryBuilder {
   // segmentation differences but cost an order of magnitude more, so they are a fallback.
   Xapian::Query TextQuery(const std::string& surface, const std::string& base, const std::string& reading, bool deep,
                           BuiltQuery* out) const;
+  // Appends the alternatives for one word (its form, dictionary form, reading; with deep, the
+  // phrases), weighted by weight, skipping any already in seen.
+  void AddTextAlternatives(const std::string& surface, const std::string& base, const std::string& reading, bool deep,
+                           double weight, std::set<std::string>* seen, std::vector<Xapian::Query>* alts,
+                           BuiltQuery* out) const;
   Xapian::Query EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const;
   Xapian::Query ChunkQuery(const std::string& chunk, bool literal, bool deep,
                            const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;

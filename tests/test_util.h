@@ -2,6 +2,7 @@
 #ifndef IBASHO_TESTS_TEST_UTIL_H_
 #define IBASHO_TESTS_TEST_UTIL_H_
 
+#include <map>
 #include <string>
 
 namespace ibasho::testing {
@@ -25,6 +26,15 @@ int FreePort();
 
 // The whole content of a file ("" when unreadable).
 std::string ReadFile(const std::string& path);
+
+struct HttpReply {
+  int status = -1;  // -1 when the connection failed
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+// One HTTP/1.1 request to 127.0.0.1:port on a fresh connection.
+HttpReply HttpFetch(int port, const std::string& method, const std::string& target, const std::string& body = "",
+                    const std::map<std::string, std::string>& headers = {});
 
 }  // namespace ibasho::testing
 

@@ -206,25 +206,12 @@ int main(int argc, char** argv) {
       so.index_path = workdir + "/ibasho";
       auto searcher = std::move(search::Searcher::Open(so, *tokenizer, *dict)).value();
       for (const auto& q : queries) {
-        search::v1::SearchRequest r;
-        r.set_q(q.peer.q);
-        for (const auto& v : q.peer.category) r.add_category(v);
-        for (const auto& v : q.peer.municipality) r.add_municipality(v);
-        for (const auto& v : q.peer.weekday) r.add_weekday(v);
-        if (q.peer.has_near) {
-          r.set_has_near(true);
-          r.set_lat(q.peer.lat);
-          r.set_lon(q.peer.lon);
-          r.set_radius_m(q.peer.radius_m);
-        }
-        r.set_page_size(10);
-        auto resp = searcher->Search(r);
+        auto resp = searcher->Search(ToSearchRequest(q.peer));
         PeerHits h;
         if (!resp.ok()) {
           h.error = true;
         } else {
           h.total = resp->total();
-          std::map<std::string, std::string> key_of;
           for (const auto& x : resp->results()) h.keys.push_back(x.source() + ":" + x.external_id());
         }
         hits.push_back(std::move(h));

@@ -348,6 +348,28 @@ void Accept(Group g, int line, ParsedFile* out) {
   out->group_lines.push_back(line);
 }
 
+// Calls fn(record, name) for every data row that is not blank and has a name; counts blank rows
+// and rows read, and rejects rows without a name.
+void ForEachNamedRow(const std::vector<CsvRow>& rows, const std::map<std::string, size_t>& index,
+                     std::initializer_list<const char*> name_columns, ParsedFile* out,
+                     const std::function<void(const CsvRecord&, const std::string&)>& fn) {
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const CsvRow& row = rows[i];
+    if (row.blank()) {
+      ++out->blank_rows;
+      continue;
+    }
+    ++out->rows_read;
+    CsvRecord r(&index, &row);
+    std::string name = r.Get(name_columns);
+    if (name.empty()) {
+      out->rejected.push_back({row.line, "名称 (name) is empty"});
+      continue;
+    }
+    fn(r, name);
+  }
+}
+
 void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, size_t>& index,
                   const std::vector<CsvRow>* extra_rows, const std::map<std::string, size_t>* extra_index,
                   const std::string& source, bool shokudo_list, const OpenDataOptions& options, ParsedFile* out) {
@@ -361,26 +383,14 @@ void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, s
   std::set<std::string> seen_ids;
   std::map<std::string, std::pair<Group, int>> pending;  // by external id: the group and its line
   std::vector<std::string> order;
-  for (size_t i = 1; i < rows.size(); ++i) {
-    const CsvRow& row = rows[i];
-    if (row.blank()) {
-      ++out->blank_rows;
-      continue;
-    }
-    ++out->rows_read;
-    CsvRecord r(&index, &row);
-    std::string name = r.Get({"名称"});
-    if (name.empty()) {
-      out->rejected.push_back({row.line, "名称 (name) is empty"});
-      continue;
-    }
+  ForEachNamedRow(rows, index, {"名称"}, out, [&](const CsvRecord& r, const std::string& name) {
     std::string id = r.Get({"ID", "NO"});
     bool has_id = !id.empty();
     if (!has_id) id = HashId(name, r.Get({"住所"}));
     if (!seen_ids.insert(id).second) {
       if (has_id) {
-        out->rejected.push_back({row.line, "ID " + id + " appears twice in the file"});
-        continue;
+        out->rejected.push_back({r.line(), "ID " + id + " appears twice in the file"});
+        return;
       }
       // Rows without an ID that repeat a place are more sessions of the same group (e.g. a Sunday
       // lunch and a Wednesday study evening at one address).
@@ -393,7 +403,7 @@ void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, s
                                      out, options, r.Get({"市区町村名"}));
         *it->second.first.add_activities() = std::move(a);
       }
-      continue;
+      return;
     }
     Group g;
     g.set_name(name);
@@ -425,8 +435,8 @@ void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, s
     extras.erase(r.Get({"ID"}));
     AddPublicContact(r, &g);
     order.push_back(id);
-    pending[id] = {std::move(g), row.line};
-  }
+    pending[id] = {std::move(g), r.line()};
+  });
   for (const auto& id : order) Accept(std::move(pending[id].first), pending[id].second, out);
   for (const auto& [id, list] : extras)
     for (const CsvRow* er : list) out->rejected.push_back({er->line, "companion row for ID " + id + " has no main row"});
@@ -459,31 +469,19 @@ std::vector<std::string> FacilityCategories(const std::string& text) {
 void ParseFacilities(const std::vector<CsvRow>& rows, const std::map<std::string, size_t>& index,
                      const std::string& source, const OpenDataOptions& options, ParsedFile* out) {
   std::set<std::string> seen_ids;
-  for (size_t i = 1; i < rows.size(); ++i) {
-    const CsvRow& row = rows[i];
-    if (row.blank()) {
-      ++out->blank_rows;
-      continue;
-    }
-    ++out->rows_read;
-    CsvRecord r(&index, &row);
-    std::string name = r.Get({"名称", "施設名"});
-    if (name.empty()) {
-      out->rejected.push_back({row.line, "名称 (name) is empty"});
-      continue;
-    }
+  ForEachNamedRow(rows, index, {"名称", "施設名"}, out, [&](const CsvRecord& r, const std::string& name) {
     std::string kind = r.Get({"種別"});
     std::string about = Join({kind, r.Get({"説明"}), r.Get({"特記事項"})}, " ");
     auto categories = FacilityCategories(name + " " + about);
     if (categories.empty()) {
-      out->skipped.push_back({row.line, "not a place for children (名称/種別/説明 name none): " + name});
-      continue;
+      out->skipped.push_back({r.line(), "not a place for children (名称/種別/説明 name none): " + name});
+      return;
     }
     std::string id = r.Get({"ID", "NO", "_id"});
     if (id.empty()) id = HashId(name, r.Get({"住所", "所在地_連結表記", "所在地"}));
     if (!seen_ids.insert(id).second) {
-      out->rejected.push_back({row.line, "ID " + id + " appears twice in the file"});
-      continue;
+      out->rejected.push_back({r.line(), "ID " + id + " appears twice in the file"});
+      return;
     }
     Group g;
     g.set_name(name);
@@ -506,8 +504,8 @@ void ParseFacilities(const std::vector<CsvRow>& rows, const std::map<std::string
     a.set_accessibility(barrier_free);
     *g.add_activities() = std::move(a);
     AddPublicContact(r, &g);
-    Accept(std::move(g), row.line, out);
-  }
+    Accept(std::move(g), r.line(), out);
+  });
 }
 
 }  // namespace

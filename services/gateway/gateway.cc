@@ -691,8 +691,7 @@ HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, 
   return Json(200, report.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-HttpResponse Gateway::ExportCsv() {
-  std::vector<Group> groups;
+grpc::Status Gateway::ForEachGroup(const std::function<void(Group&)>& fn) {
   std::string token;
   do {
     registry::v1::ListGroupsRequest lr;
@@ -701,10 +700,17 @@ HttpResponse Gateway::ExportCsv() {
     auto ctx = Context();
     registry::v1::ListGroupsResponse resp;
     grpc::Status s = registry_->ListGroups(ctx.get(), lr, &resp);
-    if (!s.ok()) return FromGrpc(s);
-    for (auto& g : *resp.mutable_groups()) groups.push_back(std::move(g));
+    if (!s.ok()) return s;
+    for (auto& g : *resp.mutable_groups()) fn(g);
     token = resp.next_page_token();
   } while (!token.empty());
+  return grpc::Status::OK;
+}
+
+HttpResponse Gateway::ExportCsv() {
+  std::vector<Group> groups;
+  grpc::Status s = ForEachGroup([&](Group& g) { groups.push_back(std::move(g)); });
+  if (!s.ok()) return FromGrpc(s);
   HttpResponse r;
   r.body = importers::GroupsToCsv(groups);
   r.content_type = "text/csv; charset=utf-8";
@@ -714,22 +720,12 @@ HttpResponse Gateway::ExportCsv() {
 
 HttpResponse Gateway::ExportHsds(const Principal& who) {
   json orgs = json::array();
-  std::string token;
-  do {
-    registry::v1::ListGroupsRequest lr;
-    lr.set_page_size(500);
-    lr.set_page_token(token);
-    auto ctx = Context();
-    registry::v1::ListGroupsResponse resp;
-    grpc::Status s = registry_->ListGroups(ctx.get(), lr, &resp);
-    if (!s.ok()) return FromGrpc(s);
-    for (auto& g : *resp.mutable_groups()) {
-      if (g.status() != "published" && !who.EditsGroup(g.id())) continue;
-      FilterForViewer(&g, who);
-      orgs.push_back(importers::GroupToHsds(g));
-    }
-    token = resp.next_page_token();
-  } while (!token.empty());
+  grpc::Status s = ForEachGroup([&](Group& g) {
+    if (g.status() != "published" && !who.EditsGroup(g.id())) return;
+    FilterForViewer(&g, who);
+    orgs.push_back(importers::GroupToHsds(g));
+  });
+  if (!s.ok()) return FromGrpc(s);
   return Json(200, json({{"hsds_version", "3.0"}, {"organizations", orgs}}).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 

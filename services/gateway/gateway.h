@@ -5,6 +5,7 @@
 #define IBASHO_SERVICES_GATEWAY_GATEWAY_H_
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -53,6 +54,8 @@ class Gateway {
                                  const std::string& external_id, const Principal& who);
   HttpResponse Batch(const HttpRequest& request, const std::string& source, const Principal& who);
   HttpResponse Import(const HttpRequest& request, const std::string& source, const Principal& who);
+  // Calls fn with every group, page by page.
+  grpc::Status ForEachGroup(const std::function<void(registry::v1::Group&)>& fn);
   HttpResponse ExportCsv();
   HttpResponse ExportHsds(const Principal& who);
 

@@ -5,14 +5,9 @@
 #include <cstdio>
 #include <thread>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 
 namespace ibasho::testing {
-
-namespace http = boost::beast::http;
 
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
   auto end = std::chrono::steady_clock::now() + limit;
@@ -28,20 +23,6 @@ bool HasTitle(const HttpResult& r, const std::string& title) {
   for (const auto& x : r.body["results"])
     if (x["title"] == title) return true;
   return false;
-}
-
-std::string PercentEncode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
 }
 
 Cluster::Cluster() {
@@ -73,30 +54,13 @@ void Cluster::StopSearch(int signal) { search_->Stop(signal); }
 
 HttpResult Cluster::Call(const std::string& method, const std::string& target, const std::string& body,
                          std::map<std::string, std::string> headers) {
+  HttpReply reply = HttpFetch(http_port_, method, target, body, headers);
   HttpResult out;
-  try {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::socket socket(io);
-    socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(http_port_)});
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, "localhost");
-    for (const auto& [k, v] : headers) req.set(k, v);
-    req.body() = body;
-    req.prepare_payload();
-    http::write(socket, req);
-    boost::beast::flat_buffer buf;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 << 20);
-    http::read(socket, buf, parser);
-    auto& resp = parser.get();
-    out.status = resp.result_int();
-    out.etag = std::string(resp[http::field::etag]);
-    out.content_type = std::string(resp[http::field::content_type]);
-    out.raw = resp.body();
-    out.body = nlohmann::json::parse(out.raw, nullptr, false);
-  } catch (const std::exception&) {
-    out.status = -1;
-  }
+  out.status = reply.status;
+  out.raw = std::move(reply.body);
+  out.etag = reply.headers["etag"];
+  out.content_type = reply.headers["content-type"];
+  out.body = nlohmann::json::parse(out.raw, nullptr, false);
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/subprocess.h"
+#include "common/url.h"
 #include "tests/test_util.h"
 
 namespace ibasho::testing {
@@ -64,7 +65,6 @@ class Cluster {
 
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit);
 bool HasTitle(const HttpResult& r, const std::string& title);
-std::string PercentEncode(const std::string& s);
 
 }  // namespace ibasho::testing
 

@@ -152,7 +152,7 @@ TEST_F(SystemTest, SampleDataLoadsIdempotentlyAndAnswersTheFlyersWorries) {
   auto cats = r.body["results"][0]["categories"];
   EXPECT_NE(std::find(cats.begin(), cats.end(), "futoukou"), cats.end());
   EXPECT_EQ(c.Call("GET", "/v1/categories").body["categories"].size(), 11u);
-  auto suggest = c.Call("GET", "/v1/suggest?q=" + testing::PercentEncode("ふと"));
+  auto suggest = c.Call("GET", "/v1/suggest?q=" + PercentEncode("ふと"));
   EXPECT_EQ(suggest.status, 200);
   EXPECT_NE(suggest.raw.find("不登校"), std::string::npos);
 }
