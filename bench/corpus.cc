@@ -1,19 +1,18 @@
 #include "bench/corpus.h"
 
 #include <algorithm>
-#include <random>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
 #include <set>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "clients/importers/open_data.h"
 #include "common/json_mapping.h"
-#include "common/url.h"
 #include "common/taxonomy.h"
+#include "common/url.h"
 #include "storage/group_validator.h"
 
 namespace ibasho::bench {
@@ -89,8 +88,15 @@ std::vector<FlatDoc> Flatten(const std::vector<registry::v1::Group>& groups) {
       FlatDoc d;
       d.key = GroupKey(g);
       d.activity_id = a.id();
-      std::vector<std::string> parts = {g.name(), g.name_kana(), a.title(), a.description(), g.description(),
-                                        a.location().name(), a.location().address(), a.schedule_text(), a.fee().text()};
+      std::vector<std::string> parts = {g.name(),
+                                        g.name_kana(),
+                                        a.title(),
+                                        a.description(),
+                                        g.description(),
+                                        a.location().name(),
+                                        a.location().address(),
+                                        a.schedule_text(),
+                                        a.fee().text()};
       for (const auto& c : a.categories()) {
         if (const char* label = CategoryLabel(c)) parts.push_back(label);
         d.categories.push_back(c);
@@ -122,7 +128,9 @@ class Rng {
   explicit Rng(uint64_t seed) : mt_(seed) {}
   size_t Below(size_t n) { return static_cast<size_t>(mt_() % n); }
   template <typename T>
-  const T& Pick(const std::vector<T>& v) { return v[Below(v.size())]; }
+  const T& Pick(const std::vector<T>& v) {
+    return v[Below(v.size())];
+  }
   bool Chance(int percent) { return Below(100) < static_cast<size_t>(percent); }
 
  private:
@@ -137,7 +145,11 @@ struct Municipality {
 
 const std::vector<Municipality>& Municipalities() {
   static const std::vector<Municipality> k = {
-      {"練馬区", 35.7356, 139.6517, {"石神井町", "大泉学園町", "東大泉", "光が丘", "桜台", "豊玉北", "平和台", "関町北", "上石神井", "富士見台", "貫井", "谷原", "田柄", "早宮", "春日町", "旭丘"}},
+      {"練馬区",
+       35.7356,
+       139.6517,
+       {"石神井町", "大泉学園町", "東大泉", "光が丘", "桜台", "豊玉北", "平和台", "関町北", "上石神井", "富士見台",
+        "貫井", "谷原", "田柄", "早宮", "春日町", "旭丘"}},
       {"板橋区", 35.7512, 139.7094, {"大山町", "成増", "高島平", "常盤台", "赤塚"}},
       {"杉並区", 35.6995, 139.6364, {"高円寺南", "阿佐谷北", "荻窪", "西荻北", "方南"}},
       {"中野区", 35.7074, 139.6638, {"中野", "野方", "鷺宮", "江古田"}},
@@ -173,52 +185,75 @@ const std::vector<Municipality>& Municipalities() {
 }
 
 struct Kind {
-  std::vector<std::string> names;       // orthographic variants of the kind word
+  std::vector<std::string> names;  // orthographic variants of the kind word
   std::vector<std::string> categories;
-  std::vector<std::string> sentences;   // description fragments
+  std::vector<std::string> sentences;  // description fragments
 };
 
 const std::vector<Kind>& Kinds() {
   static const std::vector<Kind> k = {
-      {{"こども食堂", "子ども食堂", "子供食堂", "みんな食堂", "地域食堂"}, {"kodomo_shokudo"},
-       {"地元の野菜を使った手作りのごはんをみんなで食べます。", "子どもは無料、大人は300円です。", "ひとりでも親子でも、どなたでも来てください。",
-        "食後は宿題をしたり遊んだりできます。", "お弁当の持ち帰りもできます。", "アレルギーのある方は事前にご相談ください。",
+      {{"こども食堂", "子ども食堂", "子供食堂", "みんな食堂", "地域食堂"},
+       {"kodomo_shokudo"},
+       {"地元の野菜を使った手作りのごはんをみんなで食べます。", "子どもは無料、大人は300円です。",
+        "ひとりでも親子でも、どなたでも来てください。", "食後は宿題をしたり遊んだりできます。",
+        "お弁当の持ち帰りもできます。", "アレルギーのある方は事前にご相談ください。",
         "地域のボランティアが心をこめて作ります。", "季節の行事に合わせた特別メニューもあります。"}},
-      {{"フードパントリー", "食料配布会"}, {"kodomo_shokudo", "kosodate"},
-       {"お米やレトルト食品、日用品を無料でお渡しします。", "ひとり親家庭や生活に困っているご家庭が対象です。", "事前の申し込みが必要です。"}},
-      {{"学習支援教室", "無料塾", "寺子屋", "宿題クラブ"}, {"gakushu"},
-       {"大学生のボランティアが宿題をお手伝いします。", "算数や英語が苦手な子も、ゆっくり一緒に取り組みます。", "高校受験の勉強もサポートします。",
-        "学校を休んでいる子も気軽に来てください。", "一人ひとりのペースに合わせて勉強を見ます。"}},
-      {{"プレーパーク", "冒険遊び場", "プレイパーク", "外遊びの会"}, {"playpark", "taiken"},
-       {"木登りや泥んこ遊び、たき火など、思いっきり遊べる場所です。", "プレーリーダーが見守ります。", "雨の日はお休みです。",
-        "のこぎりやかなづちを使った工作もできます。", "乳幼児の親子も遊びに来られます。"}},
-      {{"居場所", "フリースペース", "たまり場", "サードプレイス"}, {"ibasho"},
-       {"家と学校以外の居場所として、誰でも自由に過ごせます。", "おしゃべりしたり、ゲームをしたり、のんびりしたり。", "スタッフに相談することもできます。",
-        "中高生が放課後に立ち寄れる場所です。", "一人で過ごしたい人も歓迎です。"}},
-      {{"フリースクール", "不登校の子の居場所", "登校拒否の子のフリースペース"}, {"futoukou", "ibasho"},
-       {"学校に行かない・行けない子どもたちが安心して過ごせます。", "在籍校と連携して出席扱いの相談にも応じます。", "体験活動や個別学習のプログラムがあります。",
-        "見学はいつでも受け付けています。", "保護者の相談会も開いています。"}},
-      {{"不登校の親の会", "登校しぶりの親の会"}, {"futoukou", "kosodate", "soudan"},
-       {"学校に行けない子どもをもつ保護者が語り合う会です。", "経験者の親が話を聞きます。", "進路のことも相談できます。"}},
-      {{"発達相談室", "療育教室", "放課後等デイサービス", "発達支援ひろば"}, {"hattatsu"},
-       {"発達障害やグレーゾーンのお子さんの支援をしています。", "ことばが遅い、落ち着きがないなど、気になることをご相談ください。",
+      {{"フードパントリー", "食料配布会"},
+       {"kodomo_shokudo", "kosodate"},
+       {"お米やレトルト食品、日用品を無料でお渡しします。", "ひとり親家庭や生活に困っているご家庭が対象です。",
+        "事前の申し込みが必要です。"}},
+      {{"学習支援教室", "無料塾", "寺子屋", "宿題クラブ"},
+       {"gakushu"},
+       {"大学生のボランティアが宿題をお手伝いします。", "算数や英語が苦手な子も、ゆっくり一緒に取り組みます。",
+        "高校受験の勉強もサポートします。", "学校を休んでいる子も気軽に来てください。",
+        "一人ひとりのペースに合わせて勉強を見ます。"}},
+      {{"プレーパーク", "冒険遊び場", "プレイパーク", "外遊びの会"},
+       {"playpark", "taiken"},
+       {"木登りや泥んこ遊び、たき火など、思いっきり遊べる場所です。", "プレーリーダーが見守ります。",
+        "雨の日はお休みです。", "のこぎりやかなづちを使った工作もできます。", "乳幼児の親子も遊びに来られます。"}},
+      {{"居場所", "フリースペース", "たまり場", "サードプレイス"},
+       {"ibasho"},
+       {"家と学校以外の居場所として、誰でも自由に過ごせます。", "おしゃべりしたり、ゲームをしたり、のんびりしたり。",
+        "スタッフに相談することもできます。", "中高生が放課後に立ち寄れる場所です。",
+        "一人で過ごしたい人も歓迎です。"}},
+      {{"フリースクール", "不登校の子の居場所", "登校拒否の子のフリースペース"},
+       {"futoukou", "ibasho"},
+       {"学校に行かない・行けない子どもたちが安心して過ごせます。", "在籍校と連携して出席扱いの相談にも応じます。",
+        "体験活動や個別学習のプログラムがあります。", "見学はいつでも受け付けています。",
+        "保護者の相談会も開いています。"}},
+      {{"不登校の親の会", "登校しぶりの親の会"},
+       {"futoukou", "kosodate", "soudan"},
+       {"学校に行けない子どもをもつ保護者が語り合う会です。", "経験者の親が話を聞きます。",
+        "進路のことも相談できます。"}},
+      {{"発達相談室", "療育教室", "放課後等デイサービス", "発達支援ひろば"},
+       {"hattatsu"},
+       {"発達障害やグレーゾーンのお子さんの支援をしています。",
+        "ことばが遅い、落ち着きがないなど、気になることをご相談ください。",
         "小集団での遊びを通してコミュニケーションを育みます。", "保護者向けのペアレントトレーニングもあります。"}},
-      {{"子育てひろば", "親子の会", "ママパパサロン", "子育てサロン"}, {"kosodate"},
-       {"0歳から3歳の赤ちゃんと保護者が一緒に過ごせるひろばです。", "子育ての悩みをスタッフに相談できます。", "授乳室とおむつ替えスペースがあります。",
-        "パパの参加も大歓迎です。"}},
-      {{"体験教室", "自然体験クラブ", "科学あそび教室", "ものづくりクラブ"}, {"taiken", "event"},
-       {"田植えや川遊びなど、季節の自然体験をします。", "実験や工作を通して科学の面白さにふれます。", "親子で参加できる回もあります。"}},
-      {{"子ども相談窓口", "家庭の相談室", "こどもSOS"}, {"soudan"},
-       {"子ども本人からの相談も受け付けます。", "家庭のこと、学校のこと、なんでも話してください。", "名前を言わなくても相談できます。"}},
-      {{"ユースセンター", "若者サポート", "ひきこもり相談"}, {"wakamono", "soudan"},
-       {"10代・20代の若者が集まれる場所です。", "仕事や進路の悩みを一緒に考えます。", "ひきこもりがちな若者と家族の相談に応じます。"}},
+      {{"子育てひろば", "親子の会", "ママパパサロン", "子育てサロン"},
+       {"kosodate"},
+       {"0歳から3歳の赤ちゃんと保護者が一緒に過ごせるひろばです。", "子育ての悩みをスタッフに相談できます。",
+        "授乳室とおむつ替えスペースがあります。", "パパの参加も大歓迎です。"}},
+      {{"体験教室", "自然体験クラブ", "科学あそび教室", "ものづくりクラブ"},
+       {"taiken", "event"},
+       {"田植えや川遊びなど、季節の自然体験をします。", "実験や工作を通して科学の面白さにふれます。",
+        "親子で参加できる回もあります。"}},
+      {{"子ども相談窓口", "家庭の相談室", "こどもSOS"},
+       {"soudan"},
+       {"子ども本人からの相談も受け付けます。", "家庭のこと、学校のこと、なんでも話してください。",
+        "名前を言わなくても相談できます。"}},
+      {{"ユースセンター", "若者サポート", "ひきこもり相談"},
+       {"wakamono", "soudan"},
+       {"10代・20代の若者が集まれる場所です。", "仕事や進路の悩みを一緒に考えます。",
+        "ひきこもりがちな若者と家族の相談に応じます。"}},
   };
   return k;
 }
 
-const std::vector<std::string> kNameSuffixes = {"ひまわり", "たんぽぽ", "にこにこ", "わくわく", "ぽかぽか", "どんぐり", "そよかぜ", "あおぞら",
-                                                "さくら", "こもれび", "ほっと", "みらい", "つばさ", "ふたば", "きらり", "おひさま",
-                                                "コスモス", "ハーモニー", "スマイル", "ゆうやけ"};
+const std::vector<std::string> kNameSuffixes = {"ひまわり", "たんぽぽ", "にこにこ",   "わくわく", "ぽかぽか",
+                                                "どんぐり", "そよかぜ", "あおぞら",   "さくら",   "こもれび",
+                                                "ほっと",   "みらい",   "つばさ",     "ふたば",   "きらり",
+                                                "おひさま", "コスモス", "ハーモニー", "スマイル", "ゆうやけ"};
 const std::vector<std::string> kWeekdays = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 const std::vector<std::string> kWeekdayKanji = {"月", "火", "水", "木", "金", "土", "日"};
 
@@ -255,7 +290,8 @@ std::vector<registry::v1::Group> SyntheticCorpus(const std::vector<registry::v1:
     while (desc.size() / 3 < target) desc += rng.Pick(kind.sentences);
     a->set_description(desc);
     auto* loc = a->mutable_location();
-    loc->set_address(std::string(m.name) + town + std::to_string(1 + rng.Below(9)) + "-" + std::to_string(1 + rng.Below(30)));
+    loc->set_address(std::string(m.name) + town + std::to_string(1 + rng.Below(9)) + "-" +
+                     std::to_string(1 + rng.Below(30)));
     loc->set_municipality(m.name);
     loc->set_town(town);
     loc->set_lat(m.lat + (static_cast<double>(rng.Below(2001)) - 1000) / 25000.0);
@@ -300,20 +336,28 @@ std::vector<registry::v1::Group> SyntheticCorpus(const std::vector<registry::v1:
 }
 
 std::vector<LoggedQuery> QueryLog(const std::vector<registry::v1::Group>& corpus, size_t n, uint64_t seed) {
-  static const std::vector<std::string> kWords = {"居場所", "不登校", "こども食堂", "学習支援", "プレーパーク", "相談", "子育て",
-                                                  "発達", "フリースクール", "体験", "食堂", "宿題", "遊び場", "無料", "ひろば",
-                                                  "療育", "親子", "中高生", "若者", "フードパントリー"};
-  static const std::vector<std::string> kKana = {"ふとうこう", "こどもしょくどう", "いばしょ", "がくしゅうしえん", "ぷれーぱーく",
-                                                 "そうだん", "こそだて", "はったつ", "フトウコウ", "ふりーすくーる", "しゅくだい", "あそびば"};
-  static const std::vector<std::string> kVariants = {"子供食堂", "子ども食堂", "冒険遊び場", "登校拒否", "発達障がい", "プレイパーク",
-                                                     "子供の居場所", "フリースペース", "ﾌﾘｰｽｸｰﾙ", "コミュニティー"};
-  static const std::vector<std::string> kWorries = {"学校、行きたくない", "家と学校以外の居場所がほしい", "おうち、辛い",
-                                                    "ゆっくり勉強につき合ってくれる人いないかな", "思いっきり遊びたい",
-                                                    "うちの子ちょっと個性的かな", "おなかすいた", "子育てがつらい", "誰かに相談したい"};
-  static const std::vector<std::string> kRare = {"囲碁", "将棋", "かまど", "たこ焼き", "スライム", "ベーゴマ", "沐浴", "人形劇",
-                                                 "ペアレントメンター", "ヤングケアラー", "ネパール語", "ふたご"};
-  static const std::vector<std::string> kCategories = {"futoukou", "ibasho", "gakushu", "playpark", "kodomo_shokudo",
-                                                       "hattatsu", "kosodate", "taiken", "soudan", "wakamono"};
+  static const std::vector<std::string> kWords = {"居場所",         "不登校", "こども食堂", "学習支援",
+                                                  "プレーパーク",   "相談",   "子育て",     "発達",
+                                                  "フリースクール", "体験",   "食堂",       "宿題",
+                                                  "遊び場",         "無料",   "ひろば",     "療育",
+                                                  "親子",           "中高生", "若者",       "フードパントリー"};
+  static const std::vector<std::string> kKana = {"ふとうこう",   "こどもしょくどう", "いばしょ",   "がくしゅうしえん",
+                                                 "ぷれーぱーく", "そうだん",         "こそだて",   "はったつ",
+                                                 "フトウコウ",   "ふりーすくーる",   "しゅくだい", "あそびば"};
+  static const std::vector<std::string> kVariants = {"子供食堂",   "子ども食堂",    "冒険遊び場",   "登校拒否",
+                                                     "発達障がい", "プレイパーク",  "子供の居場所", "フリースペース",
+                                                     "ﾌﾘｰｽｸｰﾙ",    "コミュニティー"};
+  static const std::vector<std::string> kWorries = {"学校、行きたくない", "家と学校以外の居場所がほしい",
+                                                    "おうち、辛い",       "ゆっくり勉強につき合ってくれる人いないかな",
+                                                    "思いっきり遊びたい", "うちの子ちょっと個性的かな",
+                                                    "おなかすいた",       "子育てがつらい",
+                                                    "誰かに相談したい"};
+  static const std::vector<std::string> kRare = {"囲碁",           "将棋",       "かまど",
+                                                 "たこ焼き",       "スライム",   "ベーゴマ",
+                                                 "沐浴",           "人形劇",     "ペアレントメンター",
+                                                 "ヤングケアラー", "ネパール語", "ふたご"};
+  static const std::vector<std::string> kCategories = {"futoukou", "ibasho",   "gakushu", "playpark", "kodomo_shokudo",
+                                                       "hattatsu", "kosodate", "taiken",  "soudan",   "wakamono"};
   Rng rng(seed);
   std::vector<LoggedQuery> out;
   while (out.size() < n) {
@@ -350,12 +394,14 @@ std::vector<LoggedQuery> QueryLog(const std::vector<registry::v1::Group>& corpus
       size_t f = rng.Below(3);
       if (f == 0) {
         static const std::vector<std::pair<std::string, std::string>> kTopic = {
-            {"不登校", "futoukou"}, {"ふとうこう", "futoukou"}, {"フリースクール", "futoukou"}, {"登校拒否", "futoukou"},
-            {"居場所", "ibasho"},   {"いばしょ", "ibasho"},     {"フリースペース", "ibasho"},   {"食堂", "kodomo_shokudo"},
-            {"しょくどう", "kodomo_shokudo"}, {"学習", "gakushu"}, {"がくしゅう", "gakushu"}, {"宿題", "gakushu"},
-            {"プレ", "playpark"},   {"ぷれー", "playpark"},     {"遊び", "playpark"},         {"発達", "hattatsu"},
-            {"はったつ", "hattatsu"}, {"療育", "hattatsu"},     {"子育て", "kosodate"},       {"こそだて", "kosodate"},
-            {"親子", "kosodate"},   {"相談", "soudan"},         {"そうだん", "soudan"},       {"若者", "wakamono"}};
+            {"不登校", "futoukou"},       {"ふとうこう", "futoukou"}, {"フリースクール", "futoukou"},
+            {"登校拒否", "futoukou"},     {"居場所", "ibasho"},       {"いばしょ", "ibasho"},
+            {"フリースペース", "ibasho"}, {"食堂", "kodomo_shokudo"}, {"しょくどう", "kodomo_shokudo"},
+            {"学習", "gakushu"},          {"がくしゅう", "gakushu"},  {"宿題", "gakushu"},
+            {"プレ", "playpark"},         {"ぷれー", "playpark"},     {"遊び", "playpark"},
+            {"発達", "hattatsu"},         {"はったつ", "hattatsu"},   {"療育", "hattatsu"},
+            {"子育て", "kosodate"},       {"こそだて", "kosodate"},   {"親子", "kosodate"},
+            {"相談", "soudan"},           {"そうだん", "soudan"},     {"若者", "wakamono"}};
         for (const auto& [word, cat] : kTopic)
           if (q.q.find(word) != std::string::npos) {
             q.category.push_back(cat);

@@ -4,7 +4,6 @@
 //   → {"total": N, "results": [group keys]} with category and municipality counts computed too.
 #include <csignal>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "bench/peers.h"

@@ -1,13 +1,12 @@
 #include "bench/loadgen.h"
 
 #include <algorithm>
-#include <utility>
 #include <atomic>
-#include <thread>
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <thread>
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
 
 namespace ibasho::bench {
 namespace {
@@ -25,8 +24,8 @@ double Percentile(std::vector<uint32_t>& v, double p) {
 
 }  // namespace
 
-LoadResult RunLoad(int port, const std::vector<std::string>& targets, int concurrency, std::chrono::milliseconds duration,
-                   std::chrono::milliseconds warmup) {
+LoadResult RunLoad(int port, const std::vector<std::string>& targets, int concurrency,
+                   std::chrono::milliseconds duration, std::chrono::milliseconds warmup) {
   std::atomic<bool> measuring{false}, stop{false};
   std::vector<std::vector<uint32_t>> latencies(concurrency);
   std::vector<size_t> failures(concurrency, 0);

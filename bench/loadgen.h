@@ -17,8 +17,8 @@ struct LoadResult {
   double p50_ms = 0, p99_ms = 0, p999_ms = 0;
 };
 
-LoadResult RunLoad(int port, const std::vector<std::string>& targets, int concurrency, std::chrono::milliseconds duration,
-                   std::chrono::milliseconds warmup);
+LoadResult RunLoad(int port, const std::vector<std::string>& targets, int concurrency,
+                   std::chrono::milliseconds duration, std::chrono::milliseconds warmup);
 
 }  // namespace ibasho::bench
 

@@ -1,13 +1,13 @@
 #include "bench/peers.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace ibasho::bench {
 namespace {
@@ -78,7 +78,9 @@ search::v1::SearchRequest ToSearchRequest(const PeerQuery& q) {
 Fts5Engine::Fts5Engine(const std::string& path)
     : db_(std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE)) {
   db_->exec("CREATE VIRTUAL TABLE IF NOT EXISTS docs USING fts5(key UNINDEXED, body, tokenize='trigram')");
-  db_->exec("CREATE TABLE IF NOT EXISTS meta(rowid INTEGER PRIMARY KEY, cats TEXT, municipality TEXT, weekdays TEXT, lat REAL, lon REAL)");
+  db_->exec(
+      "CREATE TABLE IF NOT EXISTS meta(rowid INTEGER PRIMARY KEY, cats TEXT, municipality TEXT, weekdays TEXT, lat "
+      "REAL, lon REAL)");
 }
 
 Fts5Engine::~Fts5Engine() = default;
@@ -86,7 +88,8 @@ Fts5Engine::~Fts5Engine() = default;
 void Fts5Engine::Load(const std::vector<FlatDoc>& docs) {
   SQLite::Transaction tx(*db_);
   SQLite::Statement ins(*db_, "INSERT INTO docs(rowid, key, body) VALUES (?, ?, ?)");
-  SQLite::Statement meta(*db_, "INSERT INTO meta(rowid, cats, municipality, weekdays, lat, lon) VALUES (?, ?, ?, ?, ?, ?)");
+  SQLite::Statement meta(*db_,
+                         "INSERT INTO meta(rowid, cats, municipality, weekdays, lat, lon) VALUES (?, ?, ?, ?, ?, ?)");
   int64_t id = 0;
   for (const auto& d : docs) {
     ++id;
@@ -121,7 +124,8 @@ PeerHits Fts5Engine::Search(const PeerQuery& q, bool facets) {
     if (values.empty()) return;
     std::string clause;
     for (const auto& v : values) {
-      clause += std::string(clause.empty() ? "" : " OR ") + (padded ? std::string("instr(m.") + column + ", ?) > 0" : std::string("m.") + column + " = ?");
+      clause += std::string(clause.empty() ? "" : " OR ") +
+                (padded ? std::string("instr(m.") + column + ", ?) > 0" : std::string("m.") + column + " = ?");
       binds.push_back(padded ? " " + v + " " : v);
     }
     where += " AND (" + clause + ")";
@@ -177,7 +181,8 @@ std::vector<std::pair<std::string, std::string>> GroongaSelectParams(const PeerQ
   auto any_of = [&](const char* column, const std::vector<std::string>& values, const char* op) {
     if (values.empty()) return;
     std::string clause;
-    for (const auto& v : values) clause += std::string(clause.empty() ? "" : " || ") + column + " " + op + " " + GroongaQuote(v);
+    for (const auto& v : values)
+      clause += std::string(clause.empty() ? "" : " || ") + column + " " + op + " " + GroongaQuote(v);
     filters.push_back("(" + clause + ")");
   };
   any_of("cats", q.category, "@");
@@ -219,9 +224,14 @@ std::string GroongaSchemaAndLoad(const std::vector<FlatDoc>& docs, const std::st
       "load --table Docs\n[\n";
   for (size_t i = 0; i < docs.size(); ++i) {
     const auto& d = docs[i];
-    nlohmann::json j = {{"key", d.key},           {"body", d.body},       {"cats", Joined(d.categories)},
-                        {"cat_list", d.categories}, {"municipality", d.municipality}, {"weekdays", Joined(d.weekdays)},
-                        {"lat", d.lat},           {"lon", d.lon}};
+    nlohmann::json j = {{"key", d.key},
+                        {"body", d.body},
+                        {"cats", Joined(d.categories)},
+                        {"cat_list", d.categories},
+                        {"municipality", d.municipality},
+                        {"weekdays", Joined(d.weekdays)},
+                        {"lat", d.lat},
+                        {"lon", d.lon}};
     out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + (i + 1 < docs.size() ? ",\n" : "\n");
   }
   return out + "]\n";
@@ -251,7 +261,8 @@ std::vector<PeerHits> RunGroongaBatch(const std::vector<FlatDoc>& docs, const st
     commands += cmd + "\n";
   }
   std::ofstream(workdir + "/commands.grn") << commands;
-  std::string shell = "groonga -n " + workdir + "/db < " + workdir + "/commands.grn > " + workdir + "/out.txt 2>/dev/null";
+  std::string shell =
+      "groonga -n " + workdir + "/db < " + workdir + "/commands.grn > " + workdir + "/out.txt 2>/dev/null";
   if (std::system(shell.c_str()) != 0) return std::vector<PeerHits>(queries.size(), PeerHits{{}, 0, true});
   std::ifstream out(workdir + "/out.txt");
   std::vector<std::string> lines;

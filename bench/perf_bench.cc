@@ -4,7 +4,7 @@
 //
 //   perf_bench --size=100000 [--smoke] [--out=bench/results/perf-….md]
 //              [--concurrency=1,8,64] [--duration_ms=10000] [--warmup_ms=2000] [--queries=5000]
-//              [--freshness_s=20] [--engines=ibasho,groonga,fts5,nginx]
+//              [--freshness_s=20] [--engines=ibasho,groonga,fts5,nginx] [--raw_build=false]
 //
 // --smoke shortens every phase (CI checks that the suite runs and the table is produced).
 #include <sys/utsname.h>
@@ -16,11 +16,10 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/corpus.h"
 #include "bench/loadgen.h"
@@ -49,7 +48,9 @@ std::pair<int, std::string> HttpSend(int port, const std::string& method, const 
   auto r = testing::HttpFetch(port, method, target, body, headers);
   return {r.status, std::move(r.body)};
 }
-std::pair<int, std::string> HttpGet(int port, const std::string& target) { return HttpSend(port, "GET", target, "", ""); }
+std::pair<int, std::string> HttpGet(int port, const std::string& target) {
+  return HttpSend(port, "GET", target, "", "");
+}
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
 
@@ -165,7 +166,8 @@ int main(int argc, char** argv) {
     while (std::getline(ss, item, ',')) engines.insert(item);
   }
   std::string source_dir = IBASHO_SOURCE_DIR, bin = IBASHO_BINARY_DIR;
-  std::string work = flags.Get("workdir", nullptr, std::filesystem::temp_directory_path() / ("ibasho_perf_" + std::to_string(size)));
+  std::string work =
+      flags.Get("workdir", nullptr, std::filesystem::temp_directory_path() / ("ibasho_perf_" + std::to_string(size)));
   std::filesystem::remove_all(work);
   std::filesystem::create_directories(work);
   std::ostringstream md, log;
@@ -225,7 +227,8 @@ int main(int argc, char** argv) {
     rejected += j["rejected"].get<size_t>();
   }
   double import_ack_s = Seconds(t0);
-  bool indexed = WaitFor([&] { return doc_count() >= static_cast<long>(activities - rejected); }, std::chrono::hours(2));
+  bool indexed =
+      WaitFor([&] { return doc_count() >= static_cast<long>(activities - rejected); }, std::chrono::hours(2));
   double import_searchable_s = Seconds(t0);
   note("bulk import: " + std::to_string(groups.size()) + " groups acknowledged in " + Fixed(import_ack_s) +
        " s, searchable after " + Fixed(import_searchable_s) + " s (" + std::to_string(rejected) + " rejected)" +
@@ -238,7 +241,9 @@ int main(int argc, char** argv) {
   auto tokenizer = std::move(search::Tokenizer::Create(to)).value();
   auto dictionary = std::move(search::QueryDictionary::Load(source_dir + "/search/dict", *tokenizer)).value();
   double raw_build_s = 0;
-  {
+  bool raw_build = flags.Get("raw_build", nullptr, "true") == "true";
+  if (!raw_build) raw_index = work + "/index";  // measure in-process search on the service's index
+  if (raw_build) {
     auto writer = std::move(search::IndexWriter::Open(raw_index, *tokenizer)).value();
     t0 = Clock::now();
     for (size_t i = 0; i < groups.size(); i += 1000) {
@@ -247,7 +252,7 @@ int main(int argc, char** argv) {
     }
     raw_build_s = Seconds(t0);
   }
-  note("raw index build: " + Fixed(raw_build_s) + " s");
+  if (raw_build) note("raw index build: " + Fixed(raw_build_s) + " s");
   std::vector<uint32_t> inproc_us;
   {
     search::SearcherOptions so;
@@ -259,7 +264,8 @@ int main(int argc, char** argv) {
         auto s0 = Clock::now();
         auto resp = searcher->Search(r);
         if (pass == 1)
-          inproc_us.push_back(static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - s0).count()));
+          inproc_us.push_back(
+              static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - s0).count()));
       }
     }
   }
@@ -283,9 +289,10 @@ int main(int argc, char** argv) {
     if (std::system(cmd.c_str()) != 0) return 1;
     groonga_load_s = Seconds(t0);
     groonga_port = testing::FreePort();
-    groonga = std::make_unique<Subprocess>(std::vector<std::string>{"/usr/bin/groonga", "-s", "--protocol", "http", "--port",
-                                                                    std::to_string(groonga_port), work + "/groonga/db"},
-                                           work + "/groonga.log");
+    groonga =
+        std::make_unique<Subprocess>(std::vector<std::string>{"/usr/bin/groonga", "-s", "--protocol", "http", "--port",
+                                                              std::to_string(groonga_port), work + "/groonga/db"},
+                                     work + "/groonga.log");
     WaitFor([&] { return HttpGet(groonga_port, "/d/status").first == 200; }, std::chrono::seconds(20));
   }
   if (engines.count("fts5")) {
@@ -296,9 +303,10 @@ int main(int argc, char** argv) {
     }
     fts5_load_s = Seconds(t0);
     fts5_port = testing::FreePort();
-    fts5 = std::make_unique<Subprocess>(std::vector<std::string>{bin + "/bench/fts5_http_server", "--db=" + work + "/fts5.db",
-                                                                 "--port=" + std::to_string(fts5_port)},
-                                        work + "/fts5.log");
+    fts5 = std::make_unique<Subprocess>(
+        std::vector<std::string>{bin + "/bench/fts5_http_server", "--db=" + work + "/fts5.db",
+                                 "--port=" + std::to_string(fts5_port)},
+        work + "/fts5.log");
     WaitFor([&] { return HttpGet(fts5_port, "/search?q=x").first == 200; }, std::chrono::seconds(20));
   }
   if (engines.count("nginx")) {
@@ -350,8 +358,9 @@ int main(int argc, char** argv) {
     if (nginx) load["nginx static"][c] = RunLoad(nginx_port, {"/search.json"}, c, dur, warm);
     for (const auto& [engine, by_c] : load)
       if (by_c.count(c))
-        note(engine + " c=" + std::to_string(c) + ": " + Fixed(by_c.at(c).rps) + " req/s p50 " + Fixed(by_c.at(c).p50_ms, 2) +
-             " ms p99 " + Fixed(by_c.at(c).p99_ms, 2) + " ms, " + std::to_string(by_c.at(c).failures) + " failures");
+        note(engine + " c=" + std::to_string(c) + ": " + Fixed(by_c.at(c).rps) + " req/s p50 " +
+             Fixed(by_c.at(c).p50_ms, 2) + " ms p99 " + Fixed(by_c.at(c).p99_ms, 2) + " ms, " +
+             std::to_string(by_c.at(c).failures) + " failures");
   }
 
   // 8. Freshness: 50 writes/s; time from the write's acknowledgement until search finds it.
@@ -414,11 +423,12 @@ int main(int argc, char** argv) {
        Fixed(pct(fresh_us, 0.99), 1) + " ms");
 
   // 9. Memory and disk.
-  std::map<std::string, long> rss = {{"registry", registry.PeakRssKib()}, {"search", search.PeakRssKib()},
-                                     {"gateway", gateway.PeakRssKib()}};
+  std::map<std::string, long> rss = {
+      {"registry", registry.PeakRssKib()}, {"search", search.PeakRssKib()}, {"gateway", gateway.PeakRssKib()}};
   if (groonga) rss["groonga"] = groonga->PeakRssKib();
   if (fts5) rss["fts5 server"] = fts5->PeakRssKib();
-  std::map<std::string, long> disk = {{"registry (SQLite)", DiskKib(work + "/registry.db")}, {"search (Xapian)", DiskKib(work + "/index")}};
+  std::map<std::string, long> disk = {{"registry (SQLite)", DiskKib(work + "/registry.db")},
+                                      {"search (Xapian)", DiskKib(work + "/index")}};
   if (groonga) disk["groonga"] = DiskKib(work + "/groonga/db") + DiskKib(work + "/groonga");
   if (fts5) disk["fts5"] = DiskKib(work + "/fts5.db");
 
@@ -432,17 +442,20 @@ int main(int argc, char** argv) {
   std::time_t now = std::time(nullptr);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  md << "# Performance: " << activities << " activities" << (smoke ? " (smoke run: short phases, not for comparison)" : "")
-     << "\n\n";
-  md << "Machine: " << MachineLine() << ". Date: " << date << ". Commit: " << commit << ". Query log: " << queries.size()
-     << " queries (all with facets; " << Fixed(duration_ms / 1000.0) << " s per measurement after " << Fixed(warmup_ms / 1000.0)
+  md << "# Performance: " << activities << " activities"
+     << (smoke ? " (smoke run: short phases, not for comparison)" : "") << "\n\n";
+  md << "Machine: " << MachineLine() << ". Date: " << date << ". Commit: " << commit
+     << ". Query log: " << queries.size() << " queries (all with facets; " << Fixed(duration_ms / 1000.0)
+     << " s per measurement after " << Fixed(warmup_ms / 1000.0)
      << " s warm-up; everything on this one machine, so the load generator shares its cores).\n\n";
-  md << "## Search through HTTP (requests/s, latency ms)\n\n| engine | c | req/s | p50 | p99 | p99.9 | failures |\n|---|---|---|---|---|---|---|\n";
+  md << "## Search through HTTP (requests/s, latency ms)\n\n| engine | c | req/s | p50 | p99 | p99.9 | failures "
+        "|\n|---|---|---|---|---|---|---|\n";
   for (const auto& [engine, by_c] : load)
     for (const auto& [c, r] : by_c)
-      md << "| " << engine << " | " << c << " | " << Fixed(r.rps) << " | " << Fixed(r.p50_ms, 2) << " | " << Fixed(r.p99_ms, 2)
-         << " | " << Fixed(r.p999_ms, 2) << " | " << r.failures << " |\n";
-  md << "\n## Ratios\n\n| c | ibasho / groonga req/s | ibasho p99 / groonga p99 | ibasho / fts5 req/s | gateway /healthz / nginx static |\n|---|---|---|---|---|\n";
+      md << "| " << engine << " | " << c << " | " << Fixed(r.rps) << " | " << Fixed(r.p50_ms, 2) << " | "
+         << Fixed(r.p99_ms, 2) << " | " << Fixed(r.p999_ms, 2) << " | " << r.failures << " |\n";
+  md << "\n## Ratios\n\n| c | ibasho / groonga req/s | ibasho p99 / groonga p99 | ibasho / fts5 req/s | gateway "
+        "/healthz / nginx static |\n|---|---|---|---|---|\n";
   for (int c : levels) {
     auto ratio = [&](const std::string& a, const std::string& b, bool p99) {
       if (!load.count(a) || !load.count(b) || !load[a].count(c) || !load[b].count(c)) return std::string("—");
@@ -471,14 +484,14 @@ int main(int argc, char** argv) {
      << "p50 " << Fixed(pct(inproc_us, 0.5), 2) << " ms, p99 " << Fixed(pct(inproc_us, 0.99), 2) << " ms, p99.9 "
      << Fixed(pct(inproc_us, 0.999), 2) << " ms over " << inproc_us.size() << " queries.\n";
   md << "\n## Freshness (write acknowledged → visible in search), 50 writes/s for " << freshness_s << " s\n\n"
-     << fresh_ms.size() << " writes: p50 " << Fixed(pct(fresh_us, 0.5), 1) << " ms, p99 " << Fixed(pct(fresh_us, 0.99), 1)
-     << " ms, max " << Fixed(pct(fresh_us, 1.0), 1) << " ms.\n";
-  double import_rate = groups.size() / import_searchable_s, raw_rate = groups.size() / raw_build_s;
+     << fresh_ms.size() << " writes: p50 " << Fixed(pct(fresh_us, 0.5), 1) << " ms, p99 "
+     << Fixed(pct(fresh_us, 0.99), 1) << " ms, max " << Fixed(pct(fresh_us, 1.0), 1) << " ms.\n";
+  double import_rate = groups.size() / import_searchable_s, raw_rate = raw_build ? groups.size() / raw_build_s : 0;
   md << "\n## Bulk import\n\n| path | listings/s |\n|---|---|\n"
      << "| partner batch API (500 per request), acknowledged | " << Fixed(groups.size() / import_ack_s) << " |\n"
      << "| partner batch API, until searchable | " << Fixed(import_rate) << " |\n"
-     << "| raw Xapian index build of the same documents | " << Fixed(raw_rate) << " |\n"
-     << "| ratio (searchable / raw) | " << Fixed(import_rate / raw_rate, 2) << "× |\n";
+     << "| raw Xapian index build of the same documents | " << (raw_build ? Fixed(raw_rate) : "not run") << " |\n"
+     << "| ratio (searchable / raw) | " << (raw_build ? Fixed(import_rate / raw_rate, 2) + "×" : "—") << " |\n";
   if (groonga) md << "| Groonga load (for reference) | " << Fixed(docs.size() / groonga_load_s) << " |\n";
   if (fts5) md << "| FTS5 load (for reference) | " << Fixed(docs.size() / fts5_load_s) << " |\n";
   md << "\n## Memory (peak RSS) and disk\n\n| process | peak RSS MiB |\n|---|---|\n";
@@ -487,7 +500,8 @@ int main(int argc, char** argv) {
   for (const auto& [p, kib] : disk) md << "| " << p << " | " << Fixed(kib / 1024.0) << " |\n";
   std::cout << md.str();
   std::string out = flags.Get("out", nullptr, "");
-  if (!out.empty()) std::ofstream(out) << md.str() << "\n<details><summary>log</summary>\n\n```\n" << log.str() << "```\n</details>\n";
+  if (!out.empty())
+    std::ofstream(out) << md.str() << "\n<details><summary>log</summary>\n\n```\n" << log.str() << "```\n</details>\n";
   bool ok = indexed && !load["ibasho"].empty() && load["ibasho"].begin()->second.requests > 0 && !fresh_ms.empty();
   if (flags.Get("keep", nullptr, "") != "true") std::filesystem::remove_all(work);
   return ok ? 0 : 1;

@@ -14,15 +14,15 @@
 //   ibashoctl token list
 //   ibashoctl token revoke ID
 //       Tokens for the gateway. The secret is printed once; the registry keeps only its hash.
+#include <grpcpp/grpcpp.h>
+
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <grpcpp/grpcpp.h>
-#include <nlohmann/json.hpp>
-
-#include "common/flags.h"
 #include "clients/importers/open_data.h"
+#include "common/flags.h"
 #include "common/json_mapping.h"
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 
@@ -31,10 +31,11 @@ namespace {
 using ibasho::registry::v1::Registry;
 
 int Usage() {
-  std::cerr << "usage: ibashoctl load FILE.json [--registry=HOST:PORT]\n"
-               "       ibashoctl import FILE.csv... [--source=S] [--municipality=M] [--dry_run] [--registry=HOST:PORT]\n"
-               "       ibashoctl token create --role=admin|editor|partner --name=WHO [--group=ID]... [--source=S]\n"
-               "       ibashoctl token list | ibashoctl token revoke ID\n";
+  std::cerr
+      << "usage: ibashoctl load FILE.json [--registry=HOST:PORT]\n"
+         "       ibashoctl import FILE.csv... [--source=S] [--municipality=M] [--dry_run] [--registry=HOST:PORT]\n"
+         "       ibashoctl token create --role=admin|editor|partner --name=WHO [--group=ID]... [--source=S]\n"
+         "       ibashoctl token list | ibashoctl token revoke ID\n";
   return 2;
 }
 
@@ -49,8 +50,8 @@ std::string ReadAll(const std::string& path, bool* ok) {
 // The other half of a main/_tsuika pair, when it exists next to path.
 std::string CompanionPath(const std::string& path) {
   size_t t = path.find("_tsuika");
-  std::string other = t != std::string::npos ? path.substr(0, t) + path.substr(t + 7)
-                                             : path.substr(0, path.rfind('.')) + "_tsuika.csv";
+  std::string other =
+      t != std::string::npos ? path.substr(0, t) + path.substr(t + 7) : path.substr(0, path.rfind('.')) + "_tsuika.csv";
   return std::ifstream(other) ? other : "";
 }
 
@@ -99,13 +100,16 @@ int Import(Registry::Stub& registry, const std::vector<std::string>& paths, cons
       ibasho::registry::v1::UpsertGroupResponse resp;
       grpc::Status s = registry.UpsertGroup(&ctx, req, &resp);
       if (!s.ok()) {
-        rejected.push_back({parsed->group_lines[i], s.error_message() +
-                                                        (s.error_details().empty() ? "" : " (" + s.error_details() + ")")});
+        rejected.push_back({parsed->group_lines[i],
+                            s.error_message() + (s.error_details().empty() ? "" : " (" + s.error_details() + ")")});
         continue;
       }
-      if (resp.result() == "created") ++created;
-      else if (resp.result() == "updated") ++updated;
-      else ++unchanged;
+      if (resp.result() == "created")
+        ++created;
+      else if (resp.result() == "updated")
+        ++updated;
+      else
+        ++unchanged;
     }
     report["format"] = parsed->format;
     report["encoding"] = parsed->encoding;
@@ -164,9 +168,12 @@ int Load(Registry::Stub& registry, const std::string& path) {
                 << (s.error_details().empty() ? "" : " (field " + s.error_details() + ")") << "\n";
       continue;
     }
-    if (resp.result() == "created") ++created;
-    else if (resp.result() == "updated") ++updated;
-    else ++unchanged;
+    if (resp.result() == "created")
+      ++created;
+    else if (resp.result() == "updated")
+      ++updated;
+    else
+      ++unchanged;
   }
   std::cout << "{\"read\":" << read << ",\"created\":" << created << ",\"updated\":" << updated
             << ",\"unchanged\":" << unchanged << ",\"rejected\":" << rejected << "}\n";
@@ -174,8 +181,13 @@ int Load(Registry::Stub& registry, const std::string& path) {
 }
 
 nlohmann::json TokenJson(const ibasho::registry::v1::Token& t) {
-  return {{"id", t.id()},         {"name", t.name()},       {"role", t.role()}, {"groups", t.groups()},
-          {"source", t.source()}, {"created_at", t.created_at()}, {"revoked_at", t.revoked_at()}};
+  return {{"id", t.id()},
+          {"name", t.name()},
+          {"role", t.role()},
+          {"groups", t.groups()},
+          {"source", t.source()},
+          {"created_at", t.created_at()},
+          {"revoked_at", t.revoked_at()}};
 }
 
 int Token(Registry::Stub& registry, const std::vector<std::string>& args, int argc, char** argv,

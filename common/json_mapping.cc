@@ -1,6 +1,7 @@
 #include "common/json_mapping.h"
 
 #include <google/protobuf/util/json_util.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/utf8.h"

@@ -3,9 +3,9 @@
 #ifndef IBASHO_COMMON_JSON_MAPPING_H_
 #define IBASHO_COMMON_JSON_MAPPING_H_
 
-#include <string>
-
 #include <google/protobuf/message.h>
+
+#include <string>
 
 #include "common/status.h"
 

@@ -10,11 +10,11 @@
 #ifndef IBASHO_SEARCH_ANALYZER_H_
 #define IBASHO_SEARCH_ANALYZER_H_
 
+#include <xapian.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <xapian.h>
 
 #include "search/tokenizer.h"
 

@@ -3,10 +3,10 @@
 #ifndef IBASHO_SEARCH_INDEX_SCHEMA_H_
 #define IBASHO_SEARCH_INDEX_SCHEMA_H_
 
+#include <xapian.h>
+
 #include <string>
 #include <vector>
-
-#include <xapian.h>
 
 namespace ibasho::search {
 
@@ -48,7 +48,7 @@ struct AgeBand {
 };
 inline const std::vector<AgeBand>& AgeBands() {
   static const std::vector<AgeBand> kBands = {
-      {"preschool", "未就学児", 0, 5},     {"elementary", "小学生", 6, 12}, {"junior_high", "中学生", 13, 15},
+      {"preschool", "未就学児", 0, 5},   {"elementary", "小学生", 6, 12},  {"junior_high", "中学生", 13, 15},
       {"high_school", "高校生", 16, 18}, {"adult", "若者・大人", 19, 200},
   };
   return kBands;

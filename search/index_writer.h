@@ -7,11 +7,11 @@
 #ifndef IBASHO_SEARCH_INDEX_WRITER_H_
 #define IBASHO_SEARCH_INDEX_WRITER_H_
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include <xapian.h>
 
 #include "common/status.h"
 #include "ibasho/registry/v1/registry.pb.h"

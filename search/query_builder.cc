@@ -29,7 +29,8 @@ Xapian::Query Phrase(const std::string& prefix, const std::vector<std::string>& 
   for (const auto& g : grams) terms.emplace_back(prefix + g);
   if (terms.empty()) return Xapian::Query();
   if (terms.size() == 1) return Scaled(terms[0], weight);
-  Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(), static_cast<Xapian::termcount>(terms.size()));
+  Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+                       static_cast<Xapian::termcount>(terms.size()));
   return Scaled(phrase, weight / static_cast<double>(terms.size()));
 }
 

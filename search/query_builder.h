@@ -9,13 +9,13 @@
 #ifndef IBASHO_SEARCH_QUERY_BUILDER_H_
 #define IBASHO_SEARCH_QUERY_BUILDER_H_
 
+#include <xapian.h>
+
 #include <functional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <xapian.h>
 
 #include "ibasho/search/v1/search.pb.h"
 #include "search/query_dictionary.h"
@@ -24,11 +24,11 @@
 namespace ibasho::search {
 
 struct BuiltQuery {
-  bool has_text = false;   // false: no words, only filters (match all)
-  Xapian::Query strict;    // every chunk required
-  Xapian::Query relaxed;   // any chunk; same as strict when there is one chunk
-  Xapian::Query deep;      // relaxed plus reading and character n-gram phrases (costly; last resort)
-  Xapian::Query exclude;   // documents to drop (-word); empty query when none
+  bool has_text = false;  // false: no words, only filters (match all)
+  Xapian::Query strict;   // every chunk required
+  Xapian::Query relaxed;  // any chunk; same as strict when there is one chunk
+  Xapian::Query deep;     // relaxed plus reading and character n-gram phrases (costly; last resort)
+  Xapian::Query exclude;  // documents to drop (-word); empty query when none
   v1::Interpretation interpretation;
   std::vector<std::string> highlight_words;     // normalised words to mark in snippets
   std::vector<std::string> highlight_readings;  // katakana readings to mark in snippets

@@ -1,11 +1,11 @@
 #include "search/query_dictionary.h"
 
+#include <unicode/unistr.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <unicode/unistr.h>
 
 #include "common/taxonomy.h"
 #include "search/normalizer.h"
@@ -169,8 +169,7 @@ std::vector<IntentMatch> QueryDictionary::MatchIntents(std::string_view normaliz
   std::string reading = ReadingKey(tokenizer.Reading(normalized_query));
   std::string kana = ReadingKey(normalized_query);
   for (const auto& intent : intents_) {
-    if (reading.find(intent.reading) != std::string::npos ||
-        kana.find(intent.reading) != std::string::npos ||
+    if (reading.find(intent.reading) != std::string::npos || kana.find(intent.reading) != std::string::npos ||
         normalized_query.find(Normalize(intent.phrase)) != std::string_view::npos) {
       out.push_back({intent.phrase, intent.categories});
     }

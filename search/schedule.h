@@ -3,11 +3,11 @@
 #ifndef IBASHO_SEARCH_SCHEDULE_H_
 #define IBASHO_SEARCH_SCHEDULE_H_
 
+#include <google/protobuf/repeated_field.h>
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <google/protobuf/repeated_field.h>
 
 #include "ibasho/registry/v1/registry.pb.h"
 

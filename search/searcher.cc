@@ -1,15 +1,15 @@
 #include "search/searcher.h"
 
+#include <unicode/unistr.h>
+
 #include <algorithm>
-#include <cstring>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <unordered_map>
 
 #include "common/clock.h"
 #include "common/taxonomy.h"
-#include <unicode/unistr.h>
-
 #include "search/analyzer.h"
 #include "search/index_schema.h"
 #include "search/normalizer.h"
@@ -36,12 +36,14 @@ class FacetRowSpy : public Xapian::MatchSpy {
     const std::string row = doc.get_value(kSlotFacetRow);
     if (row.size() < 5) return;
     uint16_t cats = static_cast<uint8_t>(row[0]) | static_cast<uint16_t>(static_cast<uint8_t>(row[1]) << 8);
-    uint8_t days = static_cast<uint8_t>(row[2]), bands = static_cast<uint8_t>(row[3]), fee = static_cast<uint8_t>(row[4]);
+    uint8_t days = static_cast<uint8_t>(row[2]), bands = static_cast<uint8_t>(row[3]),
+            fee = static_cast<uint8_t>(row[4]);
     std::string_view muni(row.data() + 5, row.size() - 5);
     bool pass_cat = !cat_filter_ || (cats & cat_filter_);
     bool pass_day = !day_filter_ || (days & day_filter_);
     bool pass_fee = !fee_filter_ || (fee && (fee_filter_ & (1u << (fee - 1))));
-    bool pass_muni = muni_filter_.empty() || std::find(muni_filter_.begin(), muni_filter_.end(), muni) != muni_filter_.end();
+    bool pass_muni =
+        muni_filter_.empty() || std::find(muni_filter_.begin(), muni_filter_.end(), muni) != muni_filter_.end();
     bool pass_all = pass_cat && pass_day && pass_fee && pass_muni;
     total_ += pass_all;
     if (pass_day && pass_fee && pass_muni)
@@ -50,7 +52,8 @@ class FacetRowSpy : public Xapian::MatchSpy {
       for (uint8_t b = days; b; b &= b - 1) ++weekday_[__builtin_ctz(b)];
     if (pass_cat && pass_day && pass_muni && fee) ++fee_[fee - 1];
     if (pass_cat && pass_day && pass_fee && !muni.empty()) {
-      auto it = std::find_if(municipality_.begin(), municipality_.end(), [&](const auto& e) { return e.first == muni; });
+      auto it =
+          std::find_if(municipality_.begin(), municipality_.end(), [&](const auto& e) { return e.first == muni; });
       if (it == municipality_.end()) {
         municipality_.emplace_back(std::string(muni), 1);
       } else {
@@ -104,7 +107,8 @@ Xapian::Query AndAll(const std::vector<Xapian::Query>& parts) {
   return Xapian::Query(Xapian::Query::OP_AND, keep.begin(), keep.end());
 }
 
-void AddFacet(google::protobuf::RepeatedPtrField<FacetValue>* out, const std::string& value, const char* label, int count) {
+void AddFacet(google::protobuf::RepeatedPtrField<FacetValue>* out, const std::string& value, const char* label,
+              int count) {
   if (count <= 0) return;
   FacetValue* fv = out->Add();
   fv->set_value(value);
@@ -120,10 +124,13 @@ void SortByCount(google::protobuf::RepeatedPtrField<FacetValue>* values) {
 
 void FacetRowSpy::Fill(v1::Facets* f) const {
   const auto& cats = Categories();
-  for (size_t i = 0; i < cats.size() && i < 16; ++i) AddFacet(f->mutable_category(), cats[i].code, cats[i].label, category_[i]);
+  for (size_t i = 0; i < cats.size() && i < 16; ++i)
+    AddFacet(f->mutable_category(), cats[i].code, cats[i].label, category_[i]);
   SortByCount(f->mutable_category());
-  for (int d = 0; d < 7; ++d) AddFacet(f->mutable_weekday(), WeekdayCodes()[d], WeekdayLabel(WeekdayCodes()[d]), weekday_[d]);
-  for (size_t b = 0; b < AgeBands().size(); ++b) AddFacet(f->mutable_age_band(), AgeBands()[b].code, AgeBands()[b].label, age_band_[b]);
+  for (int d = 0; d < 7; ++d)
+    AddFacet(f->mutable_weekday(), WeekdayCodes()[d], WeekdayLabel(WeekdayCodes()[d]), weekday_[d]);
+  for (size_t b = 0; b < AgeBands().size(); ++b)
+    AddFacet(f->mutable_age_band(), AgeBands()[b].code, AgeBands()[b].label, age_band_[b]);
   AddFacet(f->mutable_fee(), "free", "無料", fee_[0]);
   AddFacet(f->mutable_fee(), "paid", "有料", fee_[1]);
   for (const auto& [m, n] : municipality_) AddFacet(f->mutable_municipality(), m, nullptr, n);

@@ -6,13 +6,13 @@
 #ifndef IBASHO_SEARCH_SEARCHER_H_
 #define IBASHO_SEARCH_SEARCHER_H_
 
+#include <xapian.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <xapian.h>
 
 #include "common/status.h"
 #include "ibasho/search/v1/search.pb.h"

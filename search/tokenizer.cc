@@ -25,8 +25,8 @@ bool IsContent(const std::vector<std::string_view>& f, std::string_view surface)
   if (f.empty()) return false;
   std::string_view pos = f[0];
   std::string_view sub = f.size() > 1 ? f[1] : "";
-  if (pos == "助詞" || pos == "助動詞" || pos == "記号" || pos == "フィラー" || pos == "感動詞" ||
-      pos == "連体詞" || pos == "接続詞" || pos == "BOS/EOS")
+  if (pos == "助詞" || pos == "助動詞" || pos == "記号" || pos == "フィラー" || pos == "感動詞" || pos == "連体詞" ||
+      pos == "接続詞" || pos == "BOS/EOS")
     return false;
   if (sub == "非自立" || sub == "代名詞") return false;
   // A lone hiragana character is almost always a fragment of a misparse.
@@ -65,8 +65,8 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
     tok.base = (f.size() > 6 && f[6] != "*") ? std::string(f[6]) : tok.surface;
     tok.reading = (f.size() > 7 && f[7] != "*") ? std::string(f[7]) : ToKatakana(tok.surface);
     tok.content = IsContent(f, tok.surface);
-    tok.noun = tok.content && f[0] == "名詞" && f.size() > 1 && f[1] != "数" && f[1] != "接尾" &&
-               CharCount(tok.surface) >= 2;
+    tok.noun =
+        tok.content && f[0] == "名詞" && f.size() > 1 && f[1] != "数" && f[1] != "接尾" && CharCount(tok.surface) >= 2;
     out.push_back(std::move(tok));
   }
   return out;

@@ -1,14 +1,14 @@
 #include "storage/group_validator.h"
 
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <set>
 #include <vector>
-
-#include <unicode/uchar.h>
-#include <unicode/uscript.h>
-#include <unicode/unistr.h>
 
 #include "common/taxonomy.h"
 
@@ -76,8 +76,7 @@ Status ValidateSchedule(const registry::v1::Schedule& s, const std::string& path
   if (s.nth_size() > 0 && s.byday_size() == 0)
     return InvalidArgument("nth needs byday (e.g. 第2土曜: byday [sat], nth [2])", Path(path, "byday"));
   for (int i = 0; i < s.dates_size(); ++i) {
-    if (!IsValidDate(s.dates(i)))
-      return InvalidArgument("date must be YYYY-MM-DD", path + "." + Index("dates", i));
+    if (!IsValidDate(s.dates(i))) return InvalidArgument("date must be YYYY-MM-DD", path + "." + Index("dates", i));
   }
   if (s.byday_size() == 0 && s.dates_size() == 0)
     return InvalidArgument("a schedule needs byday or dates", Path(path, "byday"));
@@ -190,16 +189,14 @@ Status ValidateGroup(const Group& g) {
     return InvalidArgument("sector must be private, public or shakai_fukushi_kyogikai", "sector");
   if (!g.verified_at().empty() && !IsValidDate(g.verified_at()))
     return InvalidArgument("date must be YYYY-MM-DD", "verified_at");
-  if (!g.external_id().empty() && g.source().empty())
-    return InvalidArgument("external_id needs a source", "source");
+  if (!g.external_id().empty() && g.source().empty()) return InvalidArgument("external_id needs a source", "source");
   for (int i = 0; i < g.activities_size(); ++i) {
     Status s = ValidateActivity(g.activities(i), Index("activities", i));
     if (!s.ok()) return s;
   }
   for (int i = 0; i < g.contacts_size(); ++i) {
     if (!kVisibilities.count(g.contacts(i).visibility()))
-      return InvalidArgument("visibility must be public, network or staff",
-                             Index("contacts", i) + ".visibility");
+      return InvalidArgument("visibility must be public, network or staff", Index("contacts", i) + ".visibility");
   }
   return Status::Ok();
 }

@@ -1,16 +1,16 @@
 #include "storage/registry_store.h"
 
-#include <atomic>
-#include <map>
-#include <condition_variable>
-#include <mutex>
-#include <random>
-#include <set>
-
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <google/protobuf/util/json_util.h>
-#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
 
 #include "common/clock.h"
 #include "storage/group_validator.h"
@@ -134,7 +134,9 @@ Group WithoutBookkeeping(Group g) {
   g.clear_updated_at();
   return g;
 }
-bool SameContent(const Group& a, const Group& b) { return ToJson(WithoutBookkeeping(a)) == ToJson(WithoutBookkeeping(b)); }
+bool SameContent(const Group& a, const Group& b) {
+  return ToJson(WithoutBookkeeping(a)) == ToJson(WithoutBookkeeping(b));
+}
 
 // Keeps activity ids stable: an incoming activity keeps its id when the stored group has it, or
 // takes the id of the stored activity with the same title; anything else gets a fresh id.
@@ -291,7 +293,8 @@ struct RegistryStore::Impl {
     std::string doc = ToJson(g);
     if (!before) {
       auto& ins = Stmt(
-          "INSERT INTO groups(id, name, status, source, external_id, version, doc, created_at, updated_at, verified_at) "
+          "INSERT INTO groups(id, name, status, source, external_id, version, doc, created_at, updated_at, "
+          "verified_at) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       ins.bind(1, g.id());
       ins.bind(2, g.name());
@@ -348,11 +351,13 @@ struct RegistryStore::Impl {
       return Status(StatusCode::kFailedPrecondition,
                     "version mismatch: stored version is " + std::to_string(stored.version()), "version");
     if ((g->source() != stored.source() || g->external_id() != stored.external_id()) && !g->external_id().empty()) {
-      SQLite::Statement q(*db, "SELECT id FROM groups WHERE source = ? AND external_id = ? AND external_id <> '' AND id <> ?");
+      SQLite::Statement q(
+          *db, "SELECT id FROM groups WHERE source = ? AND external_id = ? AND external_id <> '' AND id <> ?");
       q.bind(1, g->source());
       q.bind(2, g->external_id());
       q.bind(3, g->id());
-      if (q.executeStep()) return Status(StatusCode::kAlreadyExists, "external_id is used by another group", "external_id");
+      if (q.executeStep())
+        return Status(StatusCode::kAlreadyExists, "external_id is used by another group", "external_id");
     }
     AssignActivityIds(g, &stored);
     g->set_created_at(stored.created_at());
@@ -363,8 +368,8 @@ struct RegistryStore::Impl {
     if (g->id().empty()) g->set_id(RandomId("g_"));
     if (Load(g->id()).ok()) return Status(StatusCode::kAlreadyExists, "group " + g->id() + " already exists", "id");
     if (!g->external_id().empty() && LoadByExternalId(g->source(), g->external_id()).ok())
-      return Status(StatusCode::kAlreadyExists, "source " + g->source() + " already has external_id " + g->external_id(),
-                    "external_id");
+      return Status(StatusCode::kAlreadyExists,
+                    "source " + g->source() + " already has external_id " + g->external_id(), "external_id");
     AssignActivityIds(g, nullptr);
     g->set_version(1);
     std::string now = NowRfc3339();
@@ -428,8 +433,7 @@ StatusOr<Group> RegistryStore::Create(Group g, const Actor& actor) {
     if (!s.ok()) return s;
     const char* op = g.status() == "archived" ? "delete" : "upsert";
     return impl_->Write(std::move(g), nullptr, op, "create", actor);
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("create", e);
   }
 }
@@ -438,8 +442,7 @@ StatusOr<Group> RegistryStore::Get(const std::string& id) {
   std::lock_guard<std::mutex> lock(impl_->mu);
   try {
     return impl_->Load(id);
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("read", e);
   }
 }
@@ -448,8 +451,7 @@ StatusOr<Group> RegistryStore::GetByExternalId(const std::string& source, const 
   std::lock_guard<std::mutex> lock(impl_->mu);
   try {
     return impl_->LoadByExternalId(source, external_id);
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("read", e);
   }
 }
@@ -461,8 +463,7 @@ StatusOr<Group> RegistryStore::Update(Group g, int expected_version, const Actor
   std::lock_guard<std::mutex> lock(impl_->mu);
   try {
     return impl_->UpdateLocked(std::move(g), expected_version, actor);
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("update", e);
   }
 }
@@ -481,8 +482,7 @@ StatusOr<Group> RegistryStore::Archive(const std::string& id, int expected_versi
     g.set_version(g.version() + 1);
     g.set_updated_at(NowRfc3339());
     return impl_->Write(std::move(g), &stored.value(), "delete", "archive", actor);
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("archive", e);
   }
 }
@@ -507,17 +507,16 @@ StatusOr<GroupPage> RegistryStore::List(int page_size, const std::string& page_t
       page.next_page_token = page.groups.back().id();
     }
     return page;
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("list", e);
   }
 }
 
 StatusOr<std::pair<Group, RegistryStore::UpsertResult>> RegistryStore::Upsert(const std::string& source,
-                                                                               const std::string& external_id, Group g,
-                                                                               int expected_version, const Actor& actor,
-                                                                               bool dry_run,
-                                                                               std::vector<FieldChange>* diff) {
+                                                                              const std::string& external_id, Group g,
+                                                                              int expected_version, const Actor& actor,
+                                                                              bool dry_run,
+                                                                              std::vector<FieldChange>* diff) {
   if (source.empty()) return InvalidArgument("source is required", "source");
   if (external_id.empty()) return InvalidArgument("external_id is required", "external_id");
   g.set_source(source);
@@ -555,8 +554,7 @@ StatusOr<std::pair<Group, RegistryStore::UpsertResult>> RegistryStore::Upsert(co
     UpsertResult result = updated->version() == existing->version() ? UpsertResult::kUnchanged : UpsertResult::kUpdated;
     if (diff && result == UpsertResult::kUpdated) *diff = DiffGroups(*existing, *updated);
     return std::make_pair(std::move(updated).value(), result);
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("upsert", e);
   }
 }
@@ -588,8 +586,7 @@ StatusOr<Group> RegistryStore::SubmitRevision(Group g, int expected_version, con
     impl_->Audit(g.id(), "submit", actor, stored->version(), DiffGroups(*stored, g), "pending review");
     tx.commit();
     return g;
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("submit", e);
   }
 }
@@ -603,8 +600,7 @@ StatusOr<Group> RegistryStore::PendingRevision(const std::string& id) {
     Group g;
     if (!FromJson(q.getColumn(0).getString(), &g)) return Internal("pending revision is unreadable");
     return g;
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("read", e);
   }
 }
@@ -643,8 +639,7 @@ StatusOr<Group> RegistryStore::PublishRevision(const std::string& id, const Acto
       return std::move(stored).value();
     }
     return impl_->Write(std::move(g), &stored.value(), op, "publish", actor, drop);
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("publish", e);
   }
 }
@@ -670,8 +665,8 @@ StatusOr<std::vector<HistoryEntry>> RegistryStore::History(const std::string& id
   std::lock_guard<std::mutex> lock(impl_->mu);
   try {
     if (!impl_->Load(id).ok()) return NotFound("group " + id + " not found");
-    SQLite::Statement q(*impl_->db,
-                        "SELECT seq, action, actor, at, version, diff, note FROM audit WHERE group_id = ? ORDER BY seq");
+    SQLite::Statement q(
+        *impl_->db, "SELECT seq, action, actor, at, version, diff, note FROM audit WHERE group_id = ? ORDER BY seq");
     q.bind(1, id);
     std::vector<HistoryEntry> out;
     while (q.executeStep()) {
@@ -691,8 +686,7 @@ StatusOr<std::vector<HistoryEntry>> RegistryStore::History(const std::string& id
       out.push_back(std::move(e));
     }
     return out;
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("history", e);
   }
 }
@@ -711,8 +705,7 @@ StatusOr<std::vector<Group>> RegistryStore::Stale(const std::string& before_date
       if (FromJson(q.getColumn(0).getString(), &g)) out.push_back(std::move(g));
     }
     return out;
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("stale", e);
   }
 }
@@ -725,8 +718,7 @@ StatusOr<Group> RegistryStore::Verify(const std::string& id, const std::string& 
     Group g = *stored;
     g.set_verified_at(date);
     return impl_->UpdateLocked(std::move(g), 0, actor, "verify");
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("verify", e);
   }
 }
@@ -763,8 +755,7 @@ StatusOr<std::vector<ChangeEvent>> RegistryStore::ChangesAfter(int64_t after, in
     }
     snapshot.commit();
     return out;
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("reading changes", e);
   }
 }
@@ -801,8 +792,7 @@ StatusOr<int> RegistryStore::CompactChanges(const std::string& cutoff) {
     tx.commit();
     if (through > impl_->compacted_through.load()) impl_->compacted_through = through;
     return dropped;
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("compaction", e);
   }
 }
@@ -811,8 +801,10 @@ StatusOr<std::pair<TokenInfo, std::string>> RegistryStore::CreateToken(TokenInfo
   if (info.role != "admin" && info.role != "editor" && info.role != "partner")
     return InvalidArgument("role must be admin, editor or partner", "role");
   if (info.name.empty()) return InvalidArgument("a token needs a name (who holds it)", "name");
-  if (info.role == "editor" && info.groups.empty()) return InvalidArgument("an editor token needs its groups", "groups");
-  if (info.role == "partner" && info.source.empty()) return InvalidArgument("a partner token needs its source", "source");
+  if (info.role == "editor" && info.groups.empty())
+    return InvalidArgument("an editor token needs its groups", "groups");
+  if (info.role == "partner" && info.source.empty())
+    return InvalidArgument("a partner token needs its source", "source");
   std::lock_guard<std::mutex> lock(impl_->mu);
   try {
     for (const auto& gid : info.groups)
@@ -832,8 +824,7 @@ StatusOr<std::pair<TokenInfo, std::string>> RegistryStore::CreateToken(TokenInfo
     ins.bind(7, info.created_at);
     ins.exec();
     return std::make_pair(std::move(info), std::move(secret));
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("token creation", e);
   }
 }
@@ -868,12 +859,12 @@ TokenInfo ReadToken(SQLite::Statement& q) {
 StatusOr<std::vector<TokenInfo>> RegistryStore::ListTokens() {
   std::lock_guard<std::mutex> lock(impl_->mu);
   try {
-    SQLite::Statement q(*impl_->db, "SELECT id, name, role, groups, source, created_at, revoked_at FROM tokens ORDER BY created_at");
+    SQLite::Statement q(
+        *impl_->db, "SELECT id, name, role, groups, source, created_at, revoked_at FROM tokens ORDER BY created_at");
     std::vector<TokenInfo> out;
     while (q.executeStep()) out.push_back(ReadToken(q));
     return out;
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("token listing", e);
   }
 }
@@ -887,8 +878,7 @@ StatusOr<TokenInfo> RegistryStore::Authenticate(const std::string& secret) {
     q.bind(1, Sha256Hex(secret));
     if (!q.executeStep()) return Status(StatusCode::kUnauthenticated, "unknown or revoked token");
     return ReadToken(q);
-  }
-  catch (const std::exception& e) {
+  } catch (const std::exception& e) {
     return Failed("authentication", e);
   }
 }

@@ -49,7 +49,7 @@ struct TokenInfo {
   std::vector<std::string> groups;  // editor: the groups it may edit
   std::string source;               // partner: the source it may write
   std::string created_at;
-  std::string revoked_at;           // empty while valid
+  std::string revoked_at;  // empty while valid
 };
 
 class RegistryStore {

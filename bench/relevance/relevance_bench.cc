@@ -15,10 +15,9 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "bench/corpus.h"
 #include "bench/peers.h"
@@ -41,8 +40,9 @@ struct Query {
 
 double Distance(double lat1, double lon1, double lat2, double lon2) {
   const double r = 6371000, p = M_PI / 180;
-  double a = std::sin((lat2 - lat1) * p / 2) * std::sin((lat2 - lat1) * p / 2) +
-             std::cos(lat1 * p) * std::cos(lat2 * p) * std::sin((lon2 - lon1) * p / 2) * std::sin((lon2 - lon1) * p / 2);
+  double a =
+      std::sin((lat2 - lat1) * p / 2) * std::sin((lat2 - lat1) * p / 2) +
+      std::cos(lat1 * p) * std::cos(lat2 * p) * std::sin((lon2 - lon1) * p / 2) * std::sin((lon2 - lon1) * p / 2);
   return 2 * r * std::asin(std::sqrt(a));
 }
 
@@ -61,7 +61,8 @@ int Grade(const json& rules, const registry::v1::Group& g, const registry::v1::A
   for (const auto& r : rules) {
     bool ok = true;
     if (r.contains("category"))
-      ok &= std::find(a.categories().begin(), a.categories().end(), r["category"].get<std::string>()) != a.categories().end();
+      ok &= std::find(a.categories().begin(), a.categories().end(), r["category"].get<std::string>()) !=
+            a.categories().end();
     if (r.contains("text")) ok &= ContainsAny(text, r["text"]);
     if (r.contains("name")) ok &= ContainsAny(name, r["name"]);
     if (r.contains("municipality")) ok &= a.location().municipality() == r["municipality"].get<std::string>();
@@ -162,7 +163,9 @@ int main(int argc, char** argv) {
     const auto& p = item["params"];
     for (const char* f : {"category", "municipality", "weekday"})
       if (p.contains(f)) {
-        auto& dst = std::string(f) == "category" ? q.peer.category : std::string(f) == "municipality" ? q.peer.municipality : q.peer.weekday;
+        auto& dst = std::string(f) == "category"       ? q.peer.category
+                    : std::string(f) == "municipality" ? q.peer.municipality
+                                                       : q.peer.weekday;
         for (const auto& v : p[f]) dst.push_back(v);
       }
     if (p.contains("near")) {
@@ -223,7 +226,8 @@ int main(int argc, char** argv) {
     } else if (engine == "groonga-bigram" || engine == "groonga-mecab") {
       std::vector<PeerQuery> pq;
       for (const auto& q : queries) pq.push_back(q.peer);
-      hits = RunGroongaBatch(docs, pq, engine == "groonga-bigram" ? "TokenBigram" : "TokenMecab", workdir + "/" + engine);
+      hits =
+          RunGroongaBatch(docs, pq, engine == "groonga-bigram" ? "TokenBigram" : "TokenMecab", workdir + "/" + engine);
     } else {
       std::cerr << "unknown engine " << engine << "\n";
       return 2;
@@ -292,7 +296,9 @@ int main(int argc, char** argv) {
   md << "\n";
   std::cout << md.str();
   std::string out = flags.Get("out", nullptr, "");
-  if (!out.empty()) std::ofstream(out) << md.str() << "\n<details><summary>per query</summary>\n\n```\n" << details.str() << "```\n</details>\n";
+  if (!out.empty())
+    std::ofstream(out) << md.str() << "\n<details><summary>per query</summary>\n\n```\n"
+                       << details.str() << "```\n</details>\n";
   if (flags.Get("details", nullptr, "") == "true") std::cerr << details.str();
 
   double overall = table["ibasho"]["overall"].ndcg;

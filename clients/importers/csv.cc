@@ -1,9 +1,9 @@
 #include "clients/importers/csv.h"
 
-#include <memory>
-
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
+
+#include <memory>
 
 #include "common/utf8.h"
 

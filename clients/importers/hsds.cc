@@ -104,13 +104,21 @@ Status ParseSchedule(const json& j, const std::string& path, Activity* a) {
 }  // namespace
 
 json GroupToHsds(const Group& g) {
-  json org = {{"id", g.id()}, {"name", g.name()}, {"alternate_name", g.name_kana()}, {"description", g.description()},
-              {"website", g.website()}, {"services", json::array()}, {"contacts", json::array()}};
+  json org = {{"id", g.id()},
+              {"name", g.name()},
+              {"alternate_name", g.name_kana()},
+              {"description", g.description()},
+              {"website", g.website()},
+              {"services", json::array()},
+              {"contacts", json::array()}};
   org["organization_identifiers"] = json::array();
   if (!g.external_id().empty())
     org["organization_identifiers"].push_back({{"identifier_scheme", g.source()}, {"identifier", g.external_id()}});
-  org["ibasho"] = {{"sector", g.sector()}, {"status", g.status()}, {"verified_at", g.verified_at()},
-                   {"version", g.version()}, {"updated_at", g.updated_at()}};
+  org["ibasho"] = {{"sector", g.sector()},
+                   {"status", g.status()},
+                   {"verified_at", g.verified_at()},
+                   {"version", g.version()},
+                   {"updated_at", g.updated_at()}};
   for (const auto& c : g.contacts()) org["contacts"].push_back(ContactToHsds(c));
   for (const auto& a : g.activities()) {
     json svc = {{"id", a.id()},
@@ -127,7 +135,8 @@ json GroupToHsds(const Group& g) {
     if (a.has_fee()) svc["ibasho_fee"] = {{"free", a.fee().free()}, {"amount", a.fee().amount()}};
     for (const auto& c : a.categories())
       svc["attributes"].push_back(
-          {{"taxonomy_term", {{"code", c}, {"name", CategoryLabel(c) ? CategoryLabel(c) : c}, {"vocabulary", "ibasho"}}}});
+          {{"taxonomy_term",
+            {{"code", c}, {"name", CategoryLabel(c) ? CategoryLabel(c) : c}, {"vocabulary", "ibasho"}}}});
     for (const auto& s : a.schedules()) svc["schedules"].push_back(ScheduleToHsds(s));
     svc["ibasho_schedule_text"] = a.schedule_text();
     const auto& l = a.location();
@@ -172,7 +181,8 @@ StatusOr<Group> GroupFromHsds(const json& org) {
         contact->set_phone(Str(c["phones"][0], "number"));
     }
   }
-  if (org.contains("services") && !org["services"].is_array()) return InvalidArgument("services must be an array", "services");
+  if (org.contains("services") && !org["services"].is_array())
+    return InvalidArgument("services must be an array", "services");
   int i = 0;
   for (const auto& svc : org.value("services", json::array())) {
     std::string path = "services[" + std::to_string(i++) + "]";

@@ -51,8 +51,9 @@ std::vector<int> WeekdaysIn(const std::string& text) {
     // 3日 and 12月 are dates; 毎月, 毎日, 祝日, 平日 are not weekdays. Only 月 and 日 are ambiguous.
     bool ambiguous = hit == 0 || hit == 6;
     bool after_digit = i > 0 && std::isdigit(static_cast<unsigned char>(text[i - 1]));
-    bool not_weekday = ambiguous && (after_digit || preceded_by(i, {"毎", "ヶ", "か", "カ", "ケ", "曜", "祝", "休", "平", "当",
-                                                                    "翌", "前", "一", "二", "三", "四", "五"}));
+    bool not_weekday =
+        ambiguous && (after_digit || preceded_by(i, {"毎", "ヶ", "か", "カ", "ケ", "曜", "祝", "休", "平", "当", "翌",
+                                                     "前", "一", "二", "三", "四", "五"}));
     size_t end = i + 3;
     // 月末, 月に2回, 月1回: the month.
     if (hit == 0 && (text.compare(end, 3, "末") == 0 || text.compare(end, 3, "に") == 0 ||
@@ -196,11 +197,13 @@ std::vector<std::string> Categories(const std::string& kinds, const std::string&
     const char* category;
   };
   static const Rule kRules[] = {
-      {"学習支援", "gakushu"}, {"学習", "gakushu"},         {"不登校", "futoukou"},     {"たまり場", "ibasho"},
-      {"居場所", "ibasho"},   {"多世代交流", "ibasho"},     {"プレーパーク", "playpark"}, {"親子交流", "kosodate"},
-      {"子育て", "kosodate"}, {"体験活動", "taiken"},       {"遊び", "taiken"},          {"フードパントリー", "kodomo_shokudo"},
-      {"食堂", "kodomo_shokudo"}, {"食事", "kodomo_shokudo"}, {"ごはん", "kodomo_shokudo"}, {"弁当", "kodomo_shokudo"},
-      {"発達", "hattatsu"},   {"障害", "hattatsu"},         {"障がい", "hattatsu"},      {"相談", "soudan"},
+      {"学習支援", "gakushu"},      {"学習", "gakushu"},        {"不登校", "futoukou"},
+      {"たまり場", "ibasho"},       {"居場所", "ibasho"},       {"多世代交流", "ibasho"},
+      {"プレーパーク", "playpark"}, {"親子交流", "kosodate"},   {"子育て", "kosodate"},
+      {"体験活動", "taiken"},       {"遊び", "taiken"},         {"フードパントリー", "kodomo_shokudo"},
+      {"食堂", "kodomo_shokudo"},   {"食事", "kodomo_shokudo"}, {"ごはん", "kodomo_shokudo"},
+      {"弁当", "kodomo_shokudo"},   {"発達", "hattatsu"},       {"障害", "hattatsu"},
+      {"障がい", "hattatsu"},       {"相談", "soudan"},
   };
   for (const auto& r : kRules)
     if (kinds.find(r.word) != std::string::npos) cats.insert(r.category);
@@ -263,8 +266,10 @@ Activity ShokudoActivity(const CsvRecord& r, const std::string& title, const std
   SetLocation(r, &a, out, options, municipality);
   std::string raw_open = r.Get({"開催開始時間"}), raw_close = r.Get({"開催終了時間"});
   std::string opens = ParseTimeOfDay(raw_open), closes = ParseTimeOfDay(raw_close);
-  if (!raw_open.empty() && opens.empty()) out->warnings.push_back({r.line(), "開催開始時間 \"" + raw_open + "\" is not a time"});
-  if (!raw_close.empty() && closes.empty()) out->warnings.push_back({r.line(), "開催終了時間 \"" + raw_close + "\" is not a time"});
+  if (!raw_open.empty() && opens.empty())
+    out->warnings.push_back({r.line(), "開催開始時間 \"" + raw_open + "\" is not a time"});
+  if (!raw_close.empty() && closes.empty())
+    out->warnings.push_back({r.line(), "開催終了時間 \"" + raw_close + "\" is not a time"});
   if (!opens.empty() && !closes.empty() && closes <= opens) {
     out->warnings.push_back({r.line(), "開催終了時間 is not after 開催開始時間; dropped"});
     closes.clear();
@@ -275,8 +280,11 @@ Activity ShokudoActivity(const CsvRecord& r, const std::string& title, const std
   for (const auto& s : schedules) *a.add_schedules() = s;
   a.set_schedule_text(ScheduleText(schedules, frequency, date_text, r.Get({"開催日時特記事項"})));
   // Fees by age band, as published.
-  const std::pair<const char*, const char*> bands[] = {
-      {"参加費_幼児", "幼児"}, {"参加費_小学生", "小学生"}, {"参加費_中学生", "中学生"}, {"参加費_高校生", "高校生"}, {"参加費_大人", "大人"}};
+  const std::pair<const char*, const char*> bands[] = {{"参加費_幼児", "幼児"},
+                                                       {"参加費_小学生", "小学生"},
+                                                       {"参加費_中学生", "中学生"},
+                                                       {"参加費_高校生", "高校生"},
+                                                       {"参加費_大人", "大人"}};
   std::vector<std::string> fee_parts;
   bool any_fee = false, children_free = true, any_child_fee = false;
   int child_amount = 0;
@@ -397,10 +405,10 @@ void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, s
       auto it = pending.find(id);
       if (it != pending.end()) {
         std::string purpose = r.Get({"設置目的"});
-        Activity a = ShokudoActivity(r, name + "（" + r.Get({"備考", "開催曜日"}) + "）", purpose,
-                                     Categories(r.Get({"実施支援の主な区分"}), name + " " + purpose + " " + r.Get({"備考"}),
-                                                shokudo_list),
-                                     out, options, r.Get({"市区町村名"}));
+        Activity a = ShokudoActivity(
+            r, name + "（" + r.Get({"備考", "開催曜日"}) + "）", purpose,
+            Categories(r.Get({"実施支援の主な区分"}), name + " " + purpose + " " + r.Get({"備考"}), shokudo_list), out,
+            options, r.Get({"市区町村名"}));
         *it->second.first.add_activities() = std::move(a);
       }
       return;
@@ -417,10 +425,10 @@ void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, s
     std::string school_district = r.Get({"学区"});
     bool district_is_code = std::all_of(school_district.begin(), school_district.end(), ::isdigit);
     std::string conditions = r.Get({"参加条件"});
-    std::string description = Join({purpose, kinds.empty() ? "" : "活動: " + kinds,
-                                     conditions.empty() ? "" : "参加条件: " + conditions, r.Get({"備考"}),
-                                     district_is_code ? "" : "学区: " + school_district},
-                                    " ");
+    std::string description =
+        Join({purpose, kinds.empty() ? "" : "活動: " + kinds, conditions.empty() ? "" : "参加条件: " + conditions,
+              r.Get({"備考"}), district_is_code ? "" : "学区: " + school_district},
+             " ");
     auto categories = Categories(kinds, name + " " + purpose + " " + r.Get({"備考"}), shokudo_list);
     std::string municipality = r.Get({"市区町村名"});
     *g.add_activities() = ShokudoActivity(r, name, description, categories, out, options, municipality);
@@ -428,8 +436,9 @@ void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, s
     for (const CsvRow* er_row : extras[r.Get({"ID"})]) {
       CsvRecord er(extra_index, er_row);
       std::string place = Join({er.Get({"方書"}), er.Get({"住所"})}, " ");
-      Activity a = ShokudoActivity(er, name + "（" + (place.empty() ? "会場" + std::to_string(++extra_n) : place) + "）",
-                                   description, categories, out, options, municipality);
+      Activity a =
+          ShokudoActivity(er, name + "（" + (place.empty() ? "会場" + std::to_string(++extra_n) : place) + "）",
+                          description, categories, out, options, municipality);
       *g.add_activities() = std::move(a);
     }
     extras.erase(r.Get({"ID"}));
@@ -439,7 +448,8 @@ void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, s
   });
   for (const auto& id : order) Accept(std::move(pending[id].first), pending[id].second, out);
   for (const auto& [id, list] : extras)
-    for (const CsvRow* er : list) out->rejected.push_back({er->line, "companion row for ID " + id + " has no main row"});
+    for (const CsvRow* er : list)
+      out->rejected.push_back({er->line, "companion row for ID " + id + " has no main row"});
 }
 
 // Words that mark a facility as a place for children, and the categories they imply.
@@ -449,16 +459,26 @@ std::vector<std::string> FacilityCategories(const std::string& text) {
     std::vector<std::string> categories;
   };
   static const std::vector<Rule> kRules = {
-      {"児童館", {"ibasho", "taiken"}},        {"児童センター", {"ibasho", "taiken"}},
-      {"児童クラブ", {"ibasho", "kosodate"}},  {"学童", {"ibasho", "kosodate"}},
-      {"放課後", {"ibasho", "kosodate"}},      {"子育て支援", {"kosodate"}},
-      {"子育て", {"kosodate"}},                {"こども", {"ibasho"}},
-      {"子ども", {"ibasho"}},                  {"子供", {"ibasho"}},
-      {"児童", {"ibasho"}},                    {"青少年", {"wakamono"}},
-      {"ユース", {"wakamono"}},                {"発達", {"hattatsu"}},
-      {"療育", {"hattatsu"}},                  {"プレーパーク", {"playpark"}},
-      {"冒険遊び場", {"playpark"}},            {"教育相談", {"soudan"}},
-      {"教育支援センター", {"soudan", "futoukou"}}, {"適応指導", {"futoukou"}},
+      {"児童館", {"ibasho", "taiken"}},
+      {"児童センター", {"ibasho", "taiken"}},
+      {"児童クラブ", {"ibasho", "kosodate"}},
+      {"学童", {"ibasho", "kosodate"}},
+      {"放課後", {"ibasho", "kosodate"}},
+      {"子育て支援", {"kosodate"}},
+      {"子育て", {"kosodate"}},
+      {"こども", {"ibasho"}},
+      {"子ども", {"ibasho"}},
+      {"子供", {"ibasho"}},
+      {"児童", {"ibasho"}},
+      {"青少年", {"wakamono"}},
+      {"ユース", {"wakamono"}},
+      {"発達", {"hattatsu"}},
+      {"療育", {"hattatsu"}},
+      {"プレーパーク", {"playpark"}},
+      {"冒険遊び場", {"playpark"}},
+      {"教育相談", {"soudan"}},
+      {"教育支援センター", {"soudan", "futoukou"}},
+      {"適応指導", {"futoukou"}},
   };
   std::set<std::string> cats;
   for (const auto& r : kRules)
@@ -567,8 +587,8 @@ std::vector<Schedule> ParseSchedules(const std::string& weekdays_raw, const std:
   for (int n : nth) s.add_nth(n);
   if (nth.empty()) {
     // Weekly unless the frequency says otherwise (月1回, 2か月に1回 …) or is an unexplained code.
-    bool weekly = frequency.find("週") != std::string::npos || frequency.find("毎日") != std::string::npos ||
-                  days.size() >= 3;
+    bool weekly =
+        frequency.find("週") != std::string::npos || frequency.find("毎日") != std::string::npos || days.size() >= 3;
     bool monthly = frequency.find("月") != std::string::npos || dates.find("月") != std::string::npos;
     if (!weekly || monthly) s.set_weeks_unknown(true);
   }
@@ -577,8 +597,8 @@ std::vector<Schedule> ParseSchedules(const std::string& weekdays_raw, const std:
   return {s};
 }
 
-StatusOr<ParsedFile> ParseOpenDataCsv(std::string_view bytes, const std::string& path,
-                                      const OpenDataOptions& options, std::string_view companion) {
+StatusOr<ParsedFile> ParseOpenDataCsv(std::string_view bytes, const std::string& path, const OpenDataOptions& options,
+                                      std::string_view companion) {
   ParsedFile out;
   auto text = DecodeToUtf8(bytes, &out.encoding);
   if (!text.ok()) return text.status();
@@ -589,8 +609,8 @@ StatusOr<ParsedFile> ParseOpenDataCsv(std::string_view bytes, const std::string&
   bool shokudo = index.count("開催曜日") || index.count("開催開始時間");
   if (shokudo) {
     out.format = "kodomo_shokudo";
-    bool shokudo_list = BaseName(path).find("shokudo") != std::string::npos ||
-                        BaseName(path).find("syokudo") != std::string::npos;
+    bool shokudo_list =
+        BaseName(path).find("shokudo") != std::string::npos || BaseName(path).find("syokudo") != std::string::npos;
     // A main file and its _tsuika companion are read together, whichever one was named.
     std::vector<CsvRow> other_rows;
     std::map<std::string, size_t> other_index;

@@ -28,10 +28,10 @@ struct ParsedFile {
   int rows_read = 0;     // data rows that are not blank
   int blank_rows = 0;    // skipped: every cell empty
   std::vector<registry::v1::Group> groups;
-  std::vector<int> group_lines;     // the line each group came from
-  std::vector<RowIssue> rejected;   // rows that could not become a group, with the reason
-  std::vector<RowIssue> skipped;    // rows deliberately not imported (e.g. not a place for children)
-  std::vector<RowIssue> warnings;   // values dropped from imported rows, with the reason
+  std::vector<int> group_lines;    // the line each group came from
+  std::vector<RowIssue> rejected;  // rows that could not become a group, with the reason
+  std::vector<RowIssue> skipped;   // rows deliberately not imported (e.g. not a place for children)
+  std::vector<RowIssue> warnings;  // values dropped from imported rows, with the reason
 };
 
 struct OpenDataOptions {

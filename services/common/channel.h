@@ -4,10 +4,10 @@
 #ifndef IBASHO_SERVICES_COMMON_CHANNEL_H_
 #define IBASHO_SERVICES_COMMON_CHANNEL_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 namespace ibasho::services {
 

@@ -1,9 +1,9 @@
 #include "services/common/server_main.h"
 
-#include <csignal>
-
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
+
+#include <csignal>
 
 namespace ibasho::services {
 

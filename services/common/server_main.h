@@ -3,10 +3,10 @@
 #ifndef IBASHO_SERVICES_COMMON_SERVER_MAIN_H_
 #define IBASHO_SERVICES_COMMON_SERVER_MAIN_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 namespace ibasho::services {
 

@@ -14,10 +14,14 @@ bool ConstantTimeEquals(const std::string& a, const std::string& b) {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kAdmin: return "admin";
-    case Role::kEditor: return "editor";
-    case Role::kPartner: return "partner";
-    default: return "anonymous";
+    case Role::kAdmin:
+      return "admin";
+    case Role::kEditor:
+      return "editor";
+    case Role::kPartner:
+      return "partner";
+    default:
+      return "anonymous";
   }
 }
 

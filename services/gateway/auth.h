@@ -6,14 +6,14 @@
 #ifndef IBASHO_SERVICES_GATEWAY_AUTH_H_
 #define IBASHO_SERVICES_GATEWAY_AUTH_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "common/status.h"
 #include "ibasho/registry/v1/registry.grpc.pb.h"
@@ -24,13 +24,15 @@ enum class Role { kAnonymous, kEditor, kPartner, kAdmin };
 
 struct Principal {
   Role role = Role::kAnonymous;
-  std::string id;    // token id; "admin" for the bootstrap token
-  std::string name;  // who holds the token
+  std::string id;                // token id; "admin" for the bootstrap token
+  std::string name;              // who holds the token
   std::set<std::string> groups;  // editor: editable groups
   std::string source;            // partner: writable source
 
   bool is_admin() const { return role == Role::kAdmin; }
-  bool EditsGroup(const std::string& group_id) const { return is_admin() || (role == Role::kEditor && groups.count(group_id)); }
+  bool EditsGroup(const std::string& group_id) const {
+    return is_admin() || (role == Role::kEditor && groups.count(group_id));
+  }
   bool WritesSource(const std::string& s) const { return is_admin() || (role == Role::kPartner && source == s); }
   registry::v1::Actor actor() const;
 };

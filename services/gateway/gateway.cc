@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "clients/importers/csv_export.h"
@@ -45,16 +44,26 @@ HttpResponse Denied(const Principal& who, const std::string& what) {
 
 int HttpStatusFor(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::INVALID_ARGUMENT: return 400;
-    case grpc::StatusCode::NOT_FOUND: return 404;
-    case grpc::StatusCode::ALREADY_EXISTS: return 409;
-    case grpc::StatusCode::FAILED_PRECONDITION: return 412;
-    case grpc::StatusCode::OUT_OF_RANGE: return 410;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
-    default: return 500;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return 400;
+    case grpc::StatusCode::NOT_FOUND:
+      return 404;
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return 409;
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return 412;
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return 410;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return 403;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return 401;
+    case grpc::StatusCode::UNAVAILABLE:
+      return 503;
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return 504;
+    default:
+      return 500;
   }
 }
 
@@ -220,7 +229,8 @@ HttpResponse Gateway::Ready() {
     grpc::Status s = search_->IndexStatus(&ctx, {}, &resp);
     out["search"] = s.ok() ? "ok" : s.error_message();
     if (s.ok())
-      out["index"] = {{"doc_count", resp.doc_count()}, {"applied_cursor", resp.applied_cursor()}, {"following", resp.following()}};
+      out["index"] = {
+          {"doc_count", resp.doc_count()}, {"applied_cursor", resp.applied_cursor()}, {"following", resp.following()}};
     ready &= s.ok();
   }
   out["status"] = ready ? "ready" : "not ready";
@@ -238,7 +248,8 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   for (const auto& v : req.Params("fee")) sr.add_fee(v);
   int n = 0;
   if (req.query.count("age")) {
-    if (!ParseInt(req.Param("age"), &n) || n < 0) return BadRequest(InvalidArgument("age must be a whole number of years", "age"));
+    if (!ParseInt(req.Param("age"), &n) || n < 0)
+      return BadRequest(InvalidArgument("age must be a whole number of years", "age"));
     sr.set_age(n);
   }
   if (req.query.count("page_size")) {
@@ -251,7 +262,8 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   if (!near.empty()) {
     size_t comma = near.find(',');
     double lat = 0, lon = 0;
-    if (comma == std::string::npos || !ParseDouble(near.substr(0, comma), &lat) || !ParseDouble(near.substr(comma + 1), &lon))
+    if (comma == std::string::npos || !ParseDouble(near.substr(0, comma), &lat) ||
+        !ParseDouble(near.substr(comma + 1), &lon))
       return BadRequest(InvalidArgument("near must be LAT,LON in degrees", "near"));
     sr.set_has_near(true);
     sr.set_lat(lat);
@@ -280,7 +292,8 @@ HttpResponse Gateway::Suggest(const HttpRequest& req) {
   sr.set_q(req.Param("q"));
   int n = 0;
   if (req.query.count("limit")) {
-    if (!ParseInt(req.Param("limit"), &n) || n < 1 || n > 20) return BadRequest(InvalidArgument("limit must be 1..20", "limit"));
+    if (!ParseInt(req.Param("limit"), &n) || n < 1 || n > 20)
+      return BadRequest(InvalidArgument("limit must be 1..20", "limit"));
     sr.set_limit(n);
   }
   auto ctx = Context();
@@ -366,9 +379,9 @@ HttpResponse Gateway::PatchGroup(const HttpRequest& req, const std::string& id, 
     grpc::Status s = registry_->GetGroup(ctx.get(), gr, &current);
     if (!s.ok()) return FromGrpc(s);
     if (if_match > 0 && current.version() != if_match) {
-      HttpResponse r = Error(412, "FAILED_PRECONDITION",
-                             "the group changed since you read it: current version is " + std::to_string(current.version()),
-                             "If-Match");
+      HttpResponse r = Error(
+          412, "FAILED_PRECONDITION",
+          "the group changed since you read it: current version is " + std::to_string(current.version()), "If-Match");
       r.headers.emplace_back("ETag", Etag(current.version()));
       return r;
     }
@@ -472,7 +485,8 @@ HttpResponse Gateway::Review(const HttpRequest& req, const std::string& id, bool
   *rr.mutable_actor() = who.actor();
   auto ctx = Context();
   Group g;
-  grpc::Status s = publish ? registry_->PublishRevision(ctx.get(), rr, &g) : registry_->RejectRevision(ctx.get(), rr, &g);
+  grpc::Status s =
+      publish ? registry_->PublishRevision(ctx.get(), rr, &g) : registry_->RejectRevision(ctx.get(), rr, &g);
   if (!s.ok()) return FromGrpc(s);
   return GroupResponse(200, g);
 }
@@ -504,7 +518,8 @@ HttpResponse Gateway::Stale(const HttpRequest& req) {
   if (!s.ok()) return FromGrpc(s);
   json out = {{"verified_before", cutoff}, {"groups", json::array()}};
   for (const auto& g : resp.groups())
-    out["groups"].push_back({{"id", g.id()}, {"name", g.name()}, {"verified_at", g.verified_at()}, {"updated_at", g.updated_at()}});
+    out["groups"].push_back(
+        {{"id", g.id()}, {"name", g.name()}, {"verified_at", g.verified_at()}, {"updated_at", g.updated_at()}});
   return Json(200, out.dump());
 }
 
@@ -525,7 +540,9 @@ HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& 
   registry::v1::UpsertGroupResponse resp;
   grpc::Status s = registry_->UpsertGroup(ctx.get(), ur, &resp);
   if (!s.ok()) return FromGrpc(s);
-  json body = {{"result", resp.result()}, {"dry_run", ur.dry_run()}, {"diff", DiffJson(resp.diff())},
+  json body = {{"result", resp.result()},
+               {"dry_run", ur.dry_run()},
+               {"diff", DiffJson(resp.diff())},
                {"group", json::parse(ToJson(resp.group()))}};
   HttpResponse r = Json(resp.result() == "created" && !ur.dry_run() ? 201 : 200, body.dump());
   if (!ur.dry_run()) r.headers.emplace_back("ETag", Etag(resp.group().version()));
@@ -556,7 +573,8 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
   if (body.is_discarded() || !body.is_object() || !body.contains("groups") || !body["groups"].is_array())
     return BadRequest(InvalidArgument("body must be {\"groups\": [ {\"external_id\": …, …}, … ]}", "groups"));
   if (static_cast<int>(body["groups"].size()) > options_.max_batch_items)
-    return BadRequest(InvalidArgument("at most " + std::to_string(options_.max_batch_items) + " groups per batch", "groups"));
+    return BadRequest(
+        InvalidArgument("at most " + std::to_string(options_.max_batch_items) + " groups per batch", "groups"));
   bool dry_run = IsTrue(req.Param("dry_run")) || body.value("dry_run", false);
   json results = json::array();
   std::map<std::string, int> counts;
@@ -572,7 +590,8 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
     if (parsed.ok() && external_id.empty()) parsed = InvalidArgument("external_id is required", "external_id");
     if (!parsed.ok()) {
       results[i]["result"] = "rejected";
-      results[i]["error"] = {{"code", "INVALID_ARGUMENT"}, {"message", parsed.message()},
+      results[i]["error"] = {{"code", "INVALID_ARGUMENT"},
+                             {"message", parsed.message()},
                              {"field", parsed.field().empty() ? path : path + "." + parsed.field()}};
       ++counts["rejected"];
       continue;
@@ -595,7 +614,8 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
       std::string path = "groups[" + std::to_string(sent[k]) + "]";
       if (!item.error_code().empty()) {
         r["result"] = "rejected";
-        r["error"] = {{"code", item.error_code()}, {"message", item.error_message()},
+        r["error"] = {{"code", item.error_code()},
+                      {"message", item.error_message()},
                       {"field", item.error_field().empty() ? path : path + "." + item.error_field()}};
         ++counts["rejected"];
         continue;
@@ -607,8 +627,12 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
       ++counts[item.response().result()];
     }
   }
-  json out = {{"dry_run", dry_run}, {"results", results}, {"created", counts["created"]}, {"updated", counts["updated"]},
-              {"unchanged", counts["unchanged"]}, {"rejected", counts["rejected"]}};
+  json out = {{"dry_run", dry_run},
+              {"results", results},
+              {"created", counts["created"]},
+              {"updated", counts["updated"]},
+              {"unchanged", counts["unchanged"]},
+              {"rejected", counts["rejected"]}};
   return Json(200, out.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
@@ -678,7 +702,8 @@ HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, 
     for (int k = 0; k < resp.items_size(); ++k) {
       const auto& item = resp.items(k);
       if (!item.error_code().empty()) {
-        rejected.push_back({{"line", lines[start + k]}, {"reason", item.error_message()}, {"field", item.error_field()}});
+        rejected.push_back(
+            {{"line", lines[start + k]}, {"reason", item.error_message()}, {"field", item.error_field()}});
       } else {
         ++counts[item.response().result()];
       }
@@ -726,7 +751,9 @@ HttpResponse Gateway::ExportHsds(const Principal& who) {
     orgs.push_back(importers::GroupToHsds(g));
   });
   if (!s.ok()) return FromGrpc(s);
-  return Json(200, json({{"hsds_version", "3.0"}, {"organizations", orgs}}).dump(-1, ' ', false, json::error_handler_t::replace));
+  return Json(
+      200,
+      json({{"hsds_version", "3.0"}, {"organizations", orgs}}).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace ibasho::gateway

@@ -4,12 +4,12 @@
 #ifndef IBASHO_SERVICES_GATEWAY_GATEWAY_H_
 #define IBASHO_SERVICES_GATEWAY_GATEWAY_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 #include "ibasho/search/v1/search.grpc.pb.h"
@@ -50,8 +50,8 @@ class Gateway {
   HttpResponse Stale(const HttpRequest& request);
   HttpResponse PutSourceGroup(const HttpRequest& request, const std::string& source, const std::string& external_id,
                               const Principal& who);
-  HttpResponse DeleteSourceGroup(const HttpRequest& request, const std::string& source,
-                                 const std::string& external_id, const Principal& who);
+  HttpResponse DeleteSourceGroup(const HttpRequest& request, const std::string& source, const std::string& external_id,
+                                 const Principal& who);
   HttpResponse Batch(const HttpRequest& request, const std::string& source, const Principal& who);
   HttpResponse Import(const HttpRequest& request, const std::string& source, const Principal& who);
   // Calls fn with every group, page by page.

@@ -1,14 +1,13 @@
 #include "services/gateway/http_server.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-
-#include <utility>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
 
 #include "common/json_mapping.h"
 
@@ -100,7 +99,9 @@ struct HttpServer::Impl {
   std::atomic<int> connections{0};
 
   void Serve(tcp::socket socket) {
-    struct timeval tv{options.idle_timeout_seconds, 0};
+    struct timeval tv {
+      options.idle_timeout_seconds, 0
+    };
     setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     socket.set_option(tcp::no_delay(true));
     beast::flat_buffer buffer;

@@ -18,7 +18,7 @@ namespace ibasho::gateway {
 
 struct HttpRequest {
   std::string method;
-  std::string path;  // percent-decoded, without the query string
+  std::string path;                               // percent-decoded, without the query string
   std::multimap<std::string, std::string> query;  // percent-decoded
   std::map<std::string, std::string> headers;     // lower-case names
   std::string body;

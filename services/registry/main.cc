@@ -1,12 +1,11 @@
 // ibasho-registry: the registry gRPC service over a SQLite file.
+#include <spdlog/spdlog.h>
+
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
-#include <spdlog/spdlog.h>
-
 #include "common/clock.h"
-
 #include "common/flags.h"
 #include "services/common/server_main.h"
 #include "services/registry/registry_service.h"

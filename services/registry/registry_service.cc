@@ -54,7 +54,8 @@ grpc::Status RegistryServiceImpl::GetGroup(grpc::ServerContext*, const rv1::GetG
 
 grpc::Status RegistryServiceImpl::UpdateGroup(grpc::ServerContext*, const rv1::UpdateGroupRequest* req, Group* resp) {
   if (req->group().id().empty()) return ToGrpcStatus(InvalidArgument("group.id is required", "id"));
-  if (req->review()) return Reply(store_->SubmitRevision(req->group(), req->expected_version(), ActorOf(req->actor())), resp);
+  if (req->review())
+    return Reply(store_->SubmitRevision(req->group(), req->expected_version(), ActorOf(req->actor())), resp);
   return Reply(store_->Update(req->group(), req->expected_version(), ActorOf(req->actor())), resp);
 }
 
@@ -187,7 +188,8 @@ grpc::Status RegistryServiceImpl::ListStale(grpc::ServerContext*, const rv1::Lis
 }
 
 grpc::Status RegistryServiceImpl::VerifyGroup(grpc::ServerContext*, const rv1::VerifyGroupRequest* req, Group* resp) {
-  return Reply(store_->Verify(req->id(), req->date().empty() ? TokyoToday() : req->date(), ActorOf(req->actor())), resp);
+  return Reply(store_->Verify(req->id(), req->date().empty() ? TokyoToday() : req->date(), ActorOf(req->actor())),
+               resp);
 }
 
 grpc::Status RegistryServiceImpl::CompactChanges(grpc::ServerContext*, const rv1::CompactChangesRequest* req,

@@ -9,7 +9,9 @@ FeedFollower::FeedFollower(std::shared_ptr<grpc::Channel> registry, search::Inde
 
 FeedFollower::~FeedFollower() { Stop(); }
 
-void FeedFollower::Start() { thread_ = std::thread([this] { Run(); }); }
+void FeedFollower::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void FeedFollower::Stop() {
   stop_ = true;

@@ -6,12 +6,12 @@
 #ifndef IBASHO_SERVICES_SEARCH_FEED_FOLLOWER_H_
 #define IBASHO_SERVICES_SEARCH_FEED_FOLLOWER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <thread>
-
-#include <grpcpp/grpcpp.h>
 
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 #include "search/index_writer.h"

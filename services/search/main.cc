@@ -1,8 +1,8 @@
 // ibasho-search: the search gRPC service. Owns the Xapian index and feeds it from the registry.
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <thread>
-
-#include <spdlog/spdlog.h>
 
 #include "common/flags.h"
 #include "search/index_writer.h"

@@ -36,8 +36,7 @@ class SearchServiceImpl final : public search::v1::Search::Service {
       : searcher_(searcher), writer_(writer), follower_(follower), gate_(max_concurrent) {}
 
   grpc::Status Search(grpc::ServerContext*, const search::v1::SearchRequest*, search::v1::SearchResponse*) override;
-  grpc::Status Suggest(grpc::ServerContext*, const search::v1::SuggestRequest*,
-                       search::v1::SuggestResponse*) override;
+  grpc::Status Suggest(grpc::ServerContext*, const search::v1::SuggestRequest*, search::v1::SuggestResponse*) override;
   grpc::Status IndexStatus(grpc::ServerContext*, const search::v1::IndexStatusRequest*,
                            search::v1::IndexStatusResponse*) override;
 

@@ -1,11 +1,10 @@
 #include "tests/integration/cluster.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace ibasho::testing {
 
@@ -30,9 +29,10 @@ Cluster::Cluster() {
   search_addr_ = "127.0.0.1:" + std::to_string(FreePort());
   http_port_ = FreePort();
   std::string bin = IBASHO_BINARY_DIR "/services/";
-  registry_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{bin + "ibasho-registry", "--db=" + dir_.File("registry.db"), "--listen=" + registry_addr_},
-      dir_.File("registry.log"));
+  registry_ =
+      std::make_unique<Subprocess>(std::vector<std::string>{bin + "ibasho-registry", "--db=" + dir_.File("registry.db"),
+                                                            "--listen=" + registry_addr_},
+                                   dir_.File("registry.log"));
   StartSearch();
   gateway_ = std::make_unique<Subprocess>(
       std::vector<std::string>{bin + "gateway/ibasho-gateway", "--port=" + std::to_string(http_port_),

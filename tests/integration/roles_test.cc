@@ -1,9 +1,9 @@
 // Roles, review, audit, partner sync, imports and exports, end to end over HTTP against the three
 // real services.
+#include <gtest/gtest.h>
+
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/integration/cluster.h"
 
@@ -18,7 +18,8 @@ using testing::WaitUntil;
 // A group with one contact of each visibility; the phone numbers mark what may leak.
 json GroupJson(const std::string& name, const std::string& title) {
   return json::parse(R"({"name":")" + name + R"(","description":"説明です。","verified_at":"2020-01-01",
-    "activities":[{"title":")" + title + R"(","description":"みんなで遊ぶ居場所です。","categories":["ibasho"],
+    "activities":[{"title":")" +
+                     title + R"(","description":"みんなで遊ぶ居場所です。","categories":["ibasho"],
       "location":{"address":"東京都練馬区豊玉北6-12-1"},"schedules":[{"byday":["sat"],"opens":"10:00","closes":"12:00"}]}],
     "contacts":[{"name":"受付","phone":"03-1111-0001","visibility":"public"},
                 {"name":"連絡網","phone":"03-2222-0002","email":"network@example.invalid","visibility":"network"},
@@ -67,12 +68,15 @@ TEST_F(RolesTest, AuthorizationMatrix) {
   auto path = [](std::string p) { return [p] { return p; }; };
   auto none = [] { return std::string(); };
   std::string csv =
-      "全国地方公共団体コード,ID,名称,住所,開催曜日,開催開始時間\n131202,1,区の子ども食堂,東京都練馬区豊玉北6-12-1,土,12:00\n";
+      "全国地方公共団体コード,ID,名称,住所,開催曜日,開催開始時間\n131202,1,区の子ども食堂,東京都練馬区豊玉北6-12-1,土,"
+      "12:00\n";
   auto body = [](std::string b) { return [b] { return b; }; };
   std::string ward_group = GroupJson("区の会", "区の居場所").dump();
   std::string batch = json({{"groups", json::array({WithExternalId(ward_group, "b1")})}}).dump();
   int fresh = 0;
-  auto fresh_group = [&] { return "/v1/groups/" + Create(GroupJson("消す会" + std::to_string(++fresh), "消す居場所")); };
+  auto fresh_group = [&] {
+    return "/v1/groups/" + Create(GroupJson("消す会" + std::to_string(++fresh), "消す居場所"));
+  };
   auto fresh_ward = [&] {
     std::string ext = "del" + std::to_string(++fresh);
     c.Admin("PUT", "/v1/sources/ward/groups/" + ext, GroupJson("区の消す会", "区の消す居場所").dump());
@@ -86,22 +90,52 @@ TEST_F(RolesTest, AuthorizationMatrix) {
       {"list groups", "GET", path("/v1/groups"), none, {{200}, {200}, {200}, {200}}},
       {"get published", "GET", [&] { return "/v1/groups/" + a_; }, none, {{200}, {200}, {200}, {200}}},
       {"get draft", "GET", [&] { return "/v1/groups/" + draft_; }, none, {{404}, {404}, {404}, {200}}},
-      {"create", "POST", path("/v1/groups"), body(GroupJson("新しい会", "新しい居場所").dump()), {{401}, {403}, {403}, {201}}},
-      {"patch own", "PATCH", [&] { return "/v1/groups/" + a_; }, body(R"({"description":"変更"})"),
-       {{401}, {202}, {403}, {200}}, true},
-      {"patch other", "PATCH", [&] { return "/v1/groups/" + b_; }, body(R"({"description":"変更"})"),
-       {{401}, {403}, {403}, {200}}, true},
+      {"create",
+       "POST",
+       path("/v1/groups"),
+       body(GroupJson("新しい会", "新しい居場所").dump()),
+       {{401}, {403}, {403}, {201}}},
+      {"patch own",
+       "PATCH",
+       [&] { return "/v1/groups/" + a_; },
+       body(R"({"description":"変更"})"),
+       {{401}, {202}, {403}, {200}},
+       true},
+      {"patch other",
+       "PATCH",
+       [&] { return "/v1/groups/" + b_; },
+       body(R"({"description":"変更"})"),
+       {{401}, {403}, {403}, {200}},
+       true},
       {"archive", "DELETE", fresh_group, none, {{401}, {403}, {403}, {200}}},
       {"history own", "GET", [&] { return "/v1/groups/" + a_ + "/history"; }, none, {{401}, {200}, {403}, {200}}},
       {"history other", "GET", [&] { return "/v1/groups/" + b_ + "/history"; }, none, {{401}, {403}, {403}, {200}}},
-      {"pending own", "GET", [&] { return "/v1/groups/" + a_ + "/pending"; }, none, {{401}, {200, 404}, {403}, {200, 404}}},
+      {"pending own",
+       "GET",
+       [&] { return "/v1/groups/" + a_ + "/pending"; },
+       none,
+       {{401}, {200, 404}, {403}, {200, 404}}},
       {"verify own", "POST", [&] { return "/v1/groups/" + a_ + "/verify"; }, none, {{401}, {200}, {403}, {200}}},
       {"verify other", "POST", [&] { return "/v1/groups/" + b_ + "/verify"; }, none, {{401}, {403}, {403}, {200}}},
-      {"publish", "POST", [&] { return "/v1/groups/" + a_ + "/publish"; }, none, {{401}, {403}, {403}, {200, 404, 412}}},
-      {"reject", "POST", [&] { return "/v1/groups/" + b_ + "/reject"; }, body(R"({"reason":"x"})"),
+      {"publish",
+       "POST",
+       [&] { return "/v1/groups/" + a_ + "/publish"; },
+       none,
+       {{401}, {403}, {403}, {200, 404, 412}}},
+      {"reject",
+       "POST",
+       [&] { return "/v1/groups/" + b_ + "/reject"; },
+       body(R"({"reason":"x"})"),
        {{401}, {403}, {403}, {404}}},
-      {"put own source", "PUT", path("/v1/sources/ward/groups/e1"), body(ward_group), {{401}, {403}, {200, 201}, {200, 201}}},
-      {"put other source", "PUT", path("/v1/sources/other/groups/e1"), body(ward_group),
+      {"put own source",
+       "PUT",
+       path("/v1/sources/ward/groups/e1"),
+       body(ward_group),
+       {{401}, {403}, {200, 201}, {200, 201}}},
+      {"put other source",
+       "PUT",
+       path("/v1/sources/other/groups/e1"),
+       body(ward_group),
        {{401}, {403}, {403}, {200, 201}}},
       {"delete own source", "DELETE", fresh_ward, none, {{401}, {403}, {200}, {200}}},
       {"batch own source", "POST", path("/v1/sources/ward/groups:batch"), body(batch), {{401}, {403}, {200}, {200}}},
@@ -132,10 +166,11 @@ TEST_F(RolesTest, EditorChangesWaitForReviewAndTheListingStaysUntilPublished) {
   auto before = c.As(editor_, "GET", "/v1/groups/" + a_);
   ASSERT_EQ(before.status, 200);
   EXPECT_EQ(c.As(editor_, "PATCH", "/v1/groups/" + a_, R"({"description":"x"})").status, 428);  // If-Match needed
-  EXPECT_EQ(c.As(editor_, "PATCH", "/v1/groups/" + a_, R"({"status":"archived"})", {{"If-Match", before.etag}}).status, 403);
+  EXPECT_EQ(c.As(editor_, "PATCH", "/v1/groups/" + a_, R"({"status":"archived"})", {{"If-Match", before.etag}}).status,
+            403);
   json patch = {{"activities", json::array({{{"title", "Aの居場所"},
-                                              {"description", "ふうせんで遊ぶ新しい日ができました。"},
-                                              {"categories", {"ibasho"}}}})}};
+                                             {"description", "ふうせんで遊ぶ新しい日ができました。"},
+                                             {"categories", {"ibasho"}}}})}};
   auto submitted = c.As(editor_, "PATCH", "/v1/groups/" + a_, patch.dump(), {{"If-Match", before.etag}});
   ASSERT_EQ(submitted.status, 202) << submitted.raw;
   EXPECT_EQ(submitted.body["status"], "pending_review");
@@ -158,7 +193,8 @@ TEST_F(RolesTest, EditorChangesWaitForReviewAndTheListingStaysUntilPublished) {
   for (const auto& e : history.body["entries"]) {
     actions.push_back(e["action"]);
     for (const auto& ch : e["changes"])
-      description_diff |= ch["path"] == "activities[0].description" && ch["after"].get<std::string>().find("ふうせん") != std::string::npos;
+      description_diff |= ch["path"] == "activities[0].description" &&
+                          ch["after"].get<std::string>().find("ふうせん") != std::string::npos;
   }
   EXPECT_EQ(actions, (std::vector<std::string>{"create", "submit", "publish"}));
   EXPECT_TRUE(description_diff) << history.raw;
@@ -168,8 +204,12 @@ TEST_F(RolesTest, EditorChangesWaitForReviewAndTheListingStaysUntilPublished) {
 TEST_F(RolesTest, ConcurrentEditsOneWinsTheOtherGets412AndNothingIsLost) {
   std::string etag = Etag(b_);
   HttpResult results[2];
-  std::thread t1([&] { results[0] = c.Admin("PATCH", "/v1/groups/" + b_, R"({"description":"一人目の変更"})", {{"If-Match", etag}}); });
-  std::thread t2([&] { results[1] = c.Admin("PATCH", "/v1/groups/" + b_, R"({"description":"二人目の変更"})", {{"If-Match", etag}}); });
+  std::thread t1([&] {
+    results[0] = c.Admin("PATCH", "/v1/groups/" + b_, R"({"description":"一人目の変更"})", {{"If-Match", etag}});
+  });
+  std::thread t2([&] {
+    results[1] = c.Admin("PATCH", "/v1/groups/" + b_, R"({"description":"二人目の変更"})", {{"If-Match", etag}});
+  });
   t1.join();
   t2.join();
   std::multiset<int> statuses = {results[0].status, results[1].status};
@@ -214,8 +254,7 @@ TEST_F(RolesTest, PartnerSyncIsIdempotentPreviewableAndDeletesReachSearch) {
   ASSERT_TRUE(WaitUntil([&] { return HasTitle(c.Search("連携の居場所"), "連携の居場所"); }, std::chrono::seconds(1)));
 
   // A batch: per-item results, a bad item does not stop the good ones.
-  json batch = {{"groups", json::array({WithExternalId(g, "p2"),
-                                        json::parse(R"({"external_id":"p3","name":""})"),
+  json batch = {{"groups", json::array({WithExternalId(g, "p2"), json::parse(R"({"external_id":"p3","name":""})"),
                                         WithExternalId(g, "p1")})}};
   auto br = c.As(partner_, "POST", "/v1/sources/ward/groups:batch", batch.dump());
   ASSERT_EQ(br.status, 200) << br.raw;
@@ -233,7 +272,8 @@ TEST_F(RolesTest, PartnerSyncIsIdempotentPreviewableAndDeletesReachSearch) {
 }
 
 TEST_F(RolesTest, CsvImportThroughTheGatewayReportsAndReimportsAsANoOp) {
-  std::string csv = testing::ReadFile(IBASHO_SOURCE_DIR "/../shared/data/opendata/kodomo-shokudo/tokyo/131202_nerimaku_kodomosyokudo.csv");
+  std::string csv = testing::ReadFile(
+      IBASHO_SOURCE_DIR "/../shared/data/opendata/kodomo-shokudo/tokyo/131202_nerimaku_kodomosyokudo.csv");
   ASSERT_FALSE(csv.empty());
   auto first = c.As(partner_, "POST", "/v1/sources/ward/import", csv, {{"Content-Type", "text/csv"}});
   ASSERT_EQ(first.status, 200) << first.raw.substr(0, 300);
@@ -244,7 +284,8 @@ TEST_F(RolesTest, CsvImportThroughTheGatewayReportsAndReimportsAsANoOp) {
   EXPECT_EQ(second.body["unchanged"], 40);
   EXPECT_EQ(second.body["created"], 0);
   EXPECT_EQ(second.body["updated"], 0);
-  ASSERT_TRUE(WaitUntil([&] { return HasTitle(c.Search("石神井ゆうやけ"), "石神井ゆうやけ子ども食堂"); }, std::chrono::seconds(2)));
+  ASSERT_TRUE(WaitUntil([&] { return HasTitle(c.Search("石神井ゆうやけ"), "石神井ゆうやけ子ども食堂"); },
+                        std::chrono::seconds(2)));
 }
 
 TEST_F(RolesTest, ExportsForStaffAndHsdsRoundTrip) {
@@ -258,10 +299,12 @@ TEST_F(RolesTest, ExportsForStaffAndHsdsRoundTrip) {
   ASSERT_EQ(hsds.status, 200);
   size_t published = hsds.body["organizations"].size();
   EXPECT_EQ(published, 2u);  // the draft is not exported
-  auto imported = c.Admin("POST", "/v1/sources/copy/import", hsds.body["organizations"].dump(), {{"Content-Type", "application/json"}});
+  auto imported = c.Admin("POST", "/v1/sources/copy/import", hsds.body["organizations"].dump(),
+                          {{"Content-Type", "application/json"}});
   ASSERT_EQ(imported.status, 200) << imported.raw;
   EXPECT_EQ(imported.body["created"], 2);
-  auto again = c.Admin("POST", "/v1/sources/copy/import", hsds.body["organizations"].dump(), {{"Content-Type", "application/json"}});
+  auto again = c.Admin("POST", "/v1/sources/copy/import", hsds.body["organizations"].dump(),
+                       {{"Content-Type", "application/json"}});
   EXPECT_EQ(again.body["unchanged"], 2);
 }
 

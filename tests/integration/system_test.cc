@@ -1,10 +1,9 @@
 // The whole system as users meet it: three real processes (registry, search, gateway) on loopback
 // ports, a real SQLite file, a real Xapian database and real gRPC between them, driven over HTTP.
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "tests/integration/cluster.h"
 
@@ -32,12 +31,14 @@ TEST_F(SystemTest, CreateUpdateDeleteReachSearchWithinASecond) {
   ASSERT_EQ(created.status, 201) << created.raw;
   std::string id = created.body["id"];
   auto t0 = std::chrono::steady_clock::now();
-  ASSERT_TRUE(WaitUntil([&] { return HasTitle(c.Search("ひみつの図書室"), "ひみつの図書室"); }, std::chrono::seconds(1)));
+  ASSERT_TRUE(
+      WaitUntil([&] { return HasTitle(c.Search("ひみつの図書室"), "ひみつの図書室"); }, std::chrono::seconds(1)));
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
 
-  auto patched = c.Admin("PATCH", "/v1/groups/" + id,
-                         R"({"activities":[{"title":"ひみつの図書室","description":"きょうりゅうの図鑑を読む会になりました。","categories":["event"]}]})",
-                         {{"If-Match", created.etag}});
+  auto patched = c.Admin(
+      "PATCH", "/v1/groups/" + id,
+      R"({"activities":[{"title":"ひみつの図書室","description":"きょうりゅうの図鑑を読む会になりました。","categories":["event"]}]})",
+      {{"If-Match", created.etag}});
   ASSERT_EQ(patched.status, 200) << patched.raw;
   EXPECT_EQ(patched.body["activities"][0]["id"], created.body["activities"][0]["id"]);
   ASSERT_TRUE(WaitUntil([&] { return HasTitle(c.Search("きょうりゅう"), "ひみつの図書室"); }, std::chrono::seconds(1)));
@@ -46,7 +47,8 @@ TEST_F(SystemTest, CreateUpdateDeleteReachSearchWithinASecond) {
   auto deleted = c.Admin("DELETE", "/v1/groups/" + id);
   ASSERT_EQ(deleted.status, 200);
   EXPECT_EQ(deleted.body["status"], "archived");
-  ASSERT_TRUE(WaitUntil([&] { return !HasTitle(c.Search("きょうりゅう"), "ひみつの図書室"); }, std::chrono::seconds(1)));
+  ASSERT_TRUE(
+      WaitUntil([&] { return !HasTitle(c.Search("きょうりゅう"), "ひみつの図書室"); }, std::chrono::seconds(1)));
   EXPECT_EQ(c.Admin("GET", "/v1/groups/" + id).status, 200);  // archived stays in the registry
   EXPECT_EQ(c.Call("GET", "/v1/groups/" + id).status, 404);   // but is not published
 
@@ -98,7 +100,8 @@ TEST_F(SystemTest, BadInputGetsAJsonErrorAndTheServiceKeepsRunning) {
   } cases[] = {
       {"POST", "/v1/groups", "{\"name\": ", 400, ""},
       {"POST", "/v1/groups", R"({"name": 42})", 400, "name"},
-      {"POST", "/v1/groups", R"({"name":"x","activities":[{"title":"t","schedules":[{"byday":["sat"],"opens":"18:00","closes":"09:00"}]}]})",
+      {"POST", "/v1/groups",
+       R"({"name":"x","activities":[{"title":"t","schedules":[{"byday":["sat"],"opens":"18:00","closes":"09:00"}]}]})",
        400, "activities[0].schedules[0].closes"},
       {"POST", "/v1/groups", R"({"name":"x","activities":[{"title":"t","location":{"lat":10,"lon":139}}]})", 400,
        "activities[0].location.lat"},
@@ -132,7 +135,8 @@ TEST_F(SystemTest, BadInputGetsAJsonErrorAndTheServiceKeepsRunning) {
 TEST_F(SystemTest, ConditionalUpdateWithAStaleEtagGets412) {
   auto created = c.Admin("POST", "/v1/groups", kGroup);
   std::string id = created.body["id"];
-  ASSERT_EQ(c.Admin("PATCH", "/v1/groups/" + id, R"({"description":"一人目"})", {{"If-Match", created.etag}}).status, 200);
+  ASSERT_EQ(c.Admin("PATCH", "/v1/groups/" + id, R"({"description":"一人目"})", {{"If-Match", created.etag}}).status,
+            200);
   auto stale = c.Admin("PATCH", "/v1/groups/" + id, R"({"description":"二人目"})", {{"If-Match", created.etag}});
   EXPECT_EQ(stale.status, 412);
   EXPECT_EQ(stale.etag, "\"2\"");
@@ -146,7 +150,8 @@ TEST_F(SystemTest, SampleDataLoadsIdempotentlyAndAnswersTheFlyersWorries) {
   std::string second = c.Ctl("load " IBASHO_SOURCE_DIR "/data/sample/groups.json", &rc);
   ASSERT_EQ(rc, 0);
   EXPECT_NE(second.find("\"unchanged\":69"), std::string::npos) << second;
-  ASSERT_TRUE(WaitUntil([&] { return c.Call("GET", "/readyz").body["index"]["doc_count"] == 72; }, std::chrono::seconds(5)));
+  ASSERT_TRUE(
+      WaitUntil([&] { return c.Call("GET", "/readyz").body["index"]["doc_count"] == 72; }, std::chrono::seconds(5)));
   auto r = c.Search("学校、行きたくない");
   ASSERT_GT(r.body["results"].size(), 0u);
   auto cats = r.body["results"][0]["categories"];

@@ -1,8 +1,8 @@
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "search/analyzer.h"
 #include "search/normalizer.h"
@@ -70,7 +70,7 @@ TEST(Analyzer, IndexesWordsReadingsAndBigrams) {
   EXPECT_TRUE(terms.count("Kコド"));  // reading bigram shared with こども/子ども
   EXPECT_TRUE(terms.count("N子供"));  // character bigram
   EXPECT_TRUE(terms.count(std::string("XRコドモ") + kSuggestSeparator + "子供"));
-  EXPECT_FALSE(terms.count("の"));    // particles are not indexed as words
+  EXPECT_FALSE(terms.count("の"));  // particles are not indexed as words
   EXPECT_NE(std::find(nouns.begin(), nouns.end(), "居場所"), nouns.end());
 }
 

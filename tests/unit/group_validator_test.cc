@@ -40,7 +40,8 @@ TEST(GroupValidator, Table) {
        "activities[0].location.lat"},
       {R"({"name":"会","activities":[{"title":"a","location":{"lat":35.7,"lon":100.0}}]})",
        "activities[0].location.lon"},
-      {R"({"name":"会","activities":[{"title":"a","schedules":[{"byday":["sat"],"opens":"10:00","closes":"16:00"}]}]})", ""},
+      {R"({"name":"会","activities":[{"title":"a","schedules":[{"byday":["sat"],"opens":"10:00","closes":"16:00"}]}]})",
+       ""},
       {R"({"name":"会","activities":[{"title":"a","schedules":[{"byday":["sat","xyz"]}]}]})",
        "activities[0].schedules[0].byday[1]"},
       {R"({"name":"会","activities":[{"title":"a","schedules":[{"byday":["sat"],"opens":"16:00","closes":"10:00"}]}]})",
@@ -77,11 +78,11 @@ TEST(GroupValidator, DefaultsKeepContactsPrivateAndDeriveMunicipality) {
 
 TEST(GroupValidator, MunicipalityFromAddressTable) {
   const std::pair<const char*, const char*> cases[] = {
-      {"東京都練馬区石神井町1-2-3", "練馬区"},       {"練馬区豊玉北6-12-1", "練馬区"},
-      {"埼玉県和光市本町1-1", "和光市"},             {"東京都西多摩郡日の出町平井", "日の出町"},
-      {"京都府京都市中京区", "京都市"},              {"沖縄県沖縄市中央1", "沖縄市"},
+      {"東京都練馬区石神井町1-2-3", "練馬区"}, {"練馬区豊玉北6-12-1", "練馬区"},
+      {"埼玉県和光市本町1-1", "和光市"},       {"東京都西多摩郡日の出町平井", "日の出町"},
+      {"京都府京都市中京区", "京都市"},        {"沖縄県沖縄市中央1", "沖縄市"},
       {"東京都武蔵村山市本町1", "武蔵村山市"}, {"東京都町田市森野2", "町田市"},
-      {"神奈川県横浜市中区", "横浜市"},     {"", ""},
+      {"神奈川県横浜市中区", "横浜市"},        {"", ""},
   };
   for (const auto& [in, out] : cases) EXPECT_EQ(MunicipalityFromAddress(in), out) << in;
 }

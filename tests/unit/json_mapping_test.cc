@@ -1,6 +1,7 @@
 #include "common/json_mapping.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "ibasho/registry/v1/registry.pb.h"
@@ -40,7 +41,9 @@ TEST(JsonMapping, RejectsNonObjectsAndInvalidUtf8) {
 
 TEST(JsonMapping, RoundTripsSnakeCase) {
   Group g;
-  ASSERT_TRUE(ParseJson(R"({"name":"会","name_kana":"カイ","activities":[{"title":"t","schedule_text":"毎週土曜"}]})", &g).ok());
+  ASSERT_TRUE(
+      ParseJson(R"({"name":"会","name_kana":"カイ","activities":[{"title":"t","schedule_text":"毎週土曜"}]})", &g)
+          .ok());
   auto j = nlohmann::json::parse(ToJson(g));
   EXPECT_EQ(j["name_kana"], "カイ");
   EXPECT_EQ(j["activities"][0]["schedule_text"], "毎週土曜");

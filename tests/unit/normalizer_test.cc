@@ -12,24 +12,27 @@ struct Case {
 
 TEST(Normalizer, FoldsWidthCaseAndVariants) {
   const Case cases[] = {
-      {"ＮＰＯ法人", "npo法人"},                    // full-width ASCII folds and lower-cases
-      {"ﾌﾘｰｽｸｰﾙ", "フリースクール"},                // half-width katakana composes
-      {"ｶﾞｯｺｳ", "ガッコウ"},                        // half-width voiced marks join
-      {"プレ−パーク", "プレーパーク"},              // minus sign after kana is the long vowel
-      {"プレ-パーク", "プレーパーク"},              // ASCII hyphen after kana too
-      {"プレ〜パーク", "プレーパーク"},             // wave dash after kana too
-      {"10:00〜15:00", "10:00〜15:00"},             // but not after digits
-      {"不\u200b登校", "不登校"},                   // zero-width space removed
-      {"こども\u3000食堂", "こども 食堂"},          // ideographic space → one ASCII space
-      {"  こども   食堂  ", "こども 食堂"},          // runs collapse, ends trimmed
-      {"①", "1"},                                  // compatibility digits
+      {"ＮＰＯ法人", "npo法人"},             // full-width ASCII folds and lower-cases
+      {"ﾌﾘｰｽｸｰﾙ", "フリースクール"},         // half-width katakana composes
+      {"ｶﾞｯｺｳ", "ガッコウ"},                 // half-width voiced marks join
+      {"プレ−パーク", "プレーパーク"},       // minus sign after kana is the long vowel
+      {"プレ-パーク", "プレーパーク"},       // ASCII hyphen after kana too
+      {"プレ〜パーク", "プレーパーク"},      // wave dash after kana too
+      {"10:00〜15:00", "10:00〜15:00"},      // but not after digits
+      {"不\u200b登校", "不登校"},            // zero-width space removed
+      {"こども\u3000食堂", "こども 食堂"},   // ideographic space → one ASCII space
+      {"  こども   食堂  ", "こども 食堂"},  // runs collapse, ends trimmed
+      {"①", "1"},                            // compatibility digits
       {"㈱ねりま", "(株)ねりま"},
   };
   for (const auto& c : cases) EXPECT_EQ(Normalize(c.in), c.out) << c.in;
 }
 
 TEST(Normalizer, InvalidUtf8BecomesReplacementCharacter) {
-  EXPECT_EQ(Normalize("a\xff" "b"), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(Normalize("a\xff"
+                      "b"),
+            "a\xef\xbf\xbd"
+            "b");
 }
 
 TEST(Normalizer, HiraganaToKatakana) {
@@ -43,7 +46,7 @@ TEST(Normalizer, TrailingLongVowelFoldsOnLongKatakanaWords) {
       {"コミュニティー", "コミュニティ"},
       {"センター", "センタ"},
       {"パーティー", "パーティ"},
-      {"カー", "カー"},        // fewer than 4 characters: kept
+      {"カー", "カー"},  // fewer than 4 characters: kept
       {"ルー", "ルー"},
       {"こどもー", "こどもー"},  // not katakana: kept
       {"プレーパーク", "プレーパーク"},
@@ -55,9 +58,9 @@ TEST(Normalizer, ValidUtf8Table) {
   EXPECT_TRUE(IsValidUtf8("不登校"));
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_FALSE(IsValidUtf8("\xff"));
-  EXPECT_FALSE(IsValidUtf8("\xe4\xb8"));          // truncated
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xe4\xb8"));      // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
 }
 
 TEST(Normalizer, IsKana) {

@@ -1,12 +1,11 @@
 // Importers against every real open-data file in ../shared/data/opendata, as published.
-#include "clients/importers/open_data.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "clients/importers/csv.h"
 #include "clients/importers/hsds.h"
+#include "clients/importers/open_data.h"
 #include "common/json_mapping.h"
 #include "storage/registry_store.h"
 #include "tests/test_util.h"
@@ -18,8 +17,8 @@ const std::string kOpenData = IBASHO_SOURCE_DIR "/../shared/data/opendata/";
 
 std::string Companion(const std::string& path) {
   size_t t = path.find("_tsuika");
-  std::string other = t != std::string::npos ? path.substr(0, t) + path.substr(t + 7)
-                                             : path.substr(0, path.rfind('.')) + "_tsuika.csv";
+  std::string other =
+      t != std::string::npos ? path.substr(0, t) + path.substr(t + 7) : path.substr(0, path.rfind('.')) + "_tsuika.csv";
   return std::filesystem::exists(other) ? testing::ReadFile(other) : "";
 }
 
@@ -30,9 +29,18 @@ StatusOr<ParsedFile> ParseFile(const std::string& rel) {
 
 TEST(OpenDataTimes, ExcelFractionsClockTimesAndJapanese) {
   const std::pair<const char*, const char*> cases[] = {
-      {"17:00", "17:00"},      {"9:30", "09:30"},        {"0.70833333333333337", "17:00"}, {"0.5", "12:00"},
-      {"0.45833333333333331", "11:00"}, {"１７：３０", "17:30"}, {"午後4時30分", "16:30"},   {"午前10時(又は午後5時)", "10:00"},
-      {"17時", "17:00"},       {"非公開", ""},           {"", ""},                       {"25:99", ""},
+      {"17:00", "17:00"},
+      {"9:30", "09:30"},
+      {"0.70833333333333337", "17:00"},
+      {"0.5", "12:00"},
+      {"0.45833333333333331", "11:00"},
+      {"１７：３０", "17:30"},
+      {"午後4時30分", "16:30"},
+      {"午前10時(又は午後5時)", "10:00"},
+      {"17時", "17:00"},
+      {"非公開", ""},
+      {"", ""},
+      {"25:99", ""},
   };
   for (const auto& [in, out] : cases) EXPECT_EQ(ParseTimeOfDay(in), out) << in;
 }
@@ -249,13 +257,17 @@ TEST(OpenDataFiles, ReimportingEverythingChangesNothing) {
 
 TEST(Hsds, GroupRoundTripsThroughAnOrganization) {
   registry::v1::Group g;
-  ASSERT_TRUE(ParseJson(R"({"id":"g_1","name":"石神井・小さなうち","name_kana":"シャクジイチイサナウチ","website":"https://example.org",
+  ASSERT_TRUE(
+      ParseJson(
+          R"({"id":"g_1","name":"石神井・小さなうち","name_kana":"シャクジイチイサナウチ","website":"https://example.org",
     "activities":[{"id":"a_1","title":"居場所","description":"説明","categories":["futoukou","ibasho"],"ages":{"min":6,"max":15},
       "fee":{"free":false,"amount":500,"text":"1日500円"},
       "location":{"name":"小さなうち","address":"東京都練馬区石神井町3-12-5","municipality":"練馬区","lat":35.74,"lon":139.6},
       "schedules":[{"byday":["tue","thu"],"opens":"10:00","closes":"16:00"},{"byday":["sat"],"nth":[2,4],"opens":"10:00"},
                    {"dates":["2026-12-13"],"opens":"10:00","closes":"15:00"}],"status":"published"}],
-    "contacts":[{"name":"受付","phone":"03-1111-0001","visibility":"public"}]})", &g).ok());
+    "contacts":[{"name":"受付","phone":"03-1111-0001","visibility":"public"}]})",
+          &g)
+          .ok());
   auto org = GroupToHsds(g);
   EXPECT_EQ(org["services"][0]["schedules"][0]["byday"], "TU,TH");
   EXPECT_EQ(org["services"][0]["schedules"][1]["byday"], "2SA,4SA");

@@ -170,8 +170,8 @@ TEST_F(RegistryStoreTest, CompactionKeepsEachGroupsLatestChangeAndOldCursorsGetO
   auto b = store_->Create(MakeGroup("B"));
   Group a2 = *a;
   a2.set_description("2");
-  ASSERT_TRUE(store_->Update(a2, 0).ok());            // seq 3 supersedes seq 1
-  ASSERT_TRUE(store_->Archive(b->id(), 0).ok());      // seq 4: a tombstone for B
+  ASSERT_TRUE(store_->Update(a2, 0).ok());              // seq 3 supersedes seq 1
+  ASSERT_TRUE(store_->Archive(b->id(), 0).ok());        // seq 4: a tombstone for B
   auto dropped = store_->CompactChanges("9999-12-31");  // everything is older than this cutoff
   ASSERT_TRUE(dropped.ok());
   EXPECT_EQ(*dropped, 3);  // A's first row, B's upsert and B's tombstone
@@ -219,7 +219,7 @@ TEST_F(RegistryStoreTest, ReviewKeepsThePublishedVersionUntilPublishAndAuditsEve
   auto pending = store_->SubmitRevision(edit, 1, Actor{"t_2", "会の代表"});
   ASSERT_TRUE(pending.ok()) << pending.status().ToString();
   EXPECT_EQ(store_->Get(g->id())->description(), "");  // published copy untouched
-  EXPECT_EQ(store_->LatestSeq(), 1);                    // nothing in the feed yet
+  EXPECT_EQ(store_->LatestSeq(), 1);                   // nothing in the feed yet
   EXPECT_EQ(store_->PendingRevision(g->id())->description(), "審査待ちの説明");
   auto published = store_->PublishRevision(g->id(), Actor{"t_1", "職員"});
   ASSERT_TRUE(published.ok());

@@ -1,6 +1,7 @@
 #include "services/gateway/search_json.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/json_mapping.h"
@@ -26,7 +27,9 @@ TEST(SearchJson, SameAsTheProtobufMapping) {
     "total":2,"next_page_token":"10",
     "interpretation":{"categories":["futoukou"],"weekdays":["sat"],"municipalities":[],"matched":["行きたくない"],
                       "relaxed":true,"corrected":"フリースクール"},
-    "did_you_mean":"フリースクール"})", &r).ok());
+    "did_you_mean":"フリースクール"})",
+                        &r)
+                  .ok());
   EXPECT_EQ(nlohmann::json::parse(SearchResponseJson(r)), nlohmann::json::parse(ToJson(r, true)));
 }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "common/json_mapping.h"
@@ -10,8 +11,6 @@
 #include "search/searcher.h"
 #include "storage/registry_store.h"
 #include "tests/test_util.h"
-
-#include <nlohmann/json.hpp>
 
 namespace ibasho::search {
 namespace {
@@ -39,15 +38,16 @@ class SearchTest : public ::testing::Test {
       g.set_source("sample");
       ASSERT_TRUE(env_->store->Create(g).ok()) << g.name();
     }
-    for (const char* extra : {
-             R"({"name":"京都こども食堂の会","activities":[{"title":"京都の子ども食堂","description":"京都市中京区で開く子ども食堂。",
+    for (
+        const char* extra : {
+            R"({"name":"京都こども食堂の会","activities":[{"title":"京都の子ども食堂","description":"京都市中京区で開く子ども食堂。",
                  "categories":["kodomo_shokudo"],"location":{"address":"京都府京都市中京区1-1","lat":35.01,"lon":135.76}}]})",
-             R"({"name":"東京都の窓口","activities":[{"title":"東京都の相談窓口","description":"東京都が運営する相談窓口です。",
+            R"({"name":"東京都の窓口","activities":[{"title":"東京都の相談窓口","description":"東京都が運営する相談窓口です。",
                  "categories":["soudan"],"location":{"address":"東京都新宿区西新宿2-8-1","lat":35.69,"lon":139.69}}]})",
-             R"({"name":"エスケープ確認の会","activities":[{"title":"HTMLの確認",
+            R"({"name":"エスケープ確認の会","activities":[{"title":"HTMLの確認",
                  "description":"<script>alert(1)</script> と書かれた説明にも不登校の言葉があります。","categories":["event"]}]})",
-             R"({"name":"下書きの会","status":"draft","activities":[{"title":"まだ公開しない不登校の居場所","categories":["futoukou"]}]})",
-         }) {
+            R"({"name":"下書きの会","status":"draft","activities":[{"title":"まだ公開しない不登校の居場所","categories":["futoukou"]}]})",
+        }) {
       Group g;
       ASSERT_TRUE(ParseJson(extra, &g).ok());
       ASSERT_TRUE(env_->store->Create(g).ok());
@@ -263,7 +263,8 @@ TEST_F(SearchTest, FiltersOrWithinAndAcrossFields) {
   across.add_weekday("sat");
   for (const auto& x : All(across)) {
     // Weekly and monthly listings say 土曜; dated events give the date (a Saturday).
-    bool saturday = x.schedule_text().find("土") != std::string::npos || x.schedule_text().find("年") != std::string::npos;
+    bool saturday =
+        x.schedule_text().find("土") != std::string::npos || x.schedule_text().find("年") != std::string::npos;
     EXPECT_TRUE(saturday) << x.title() << " " << x.schedule_text();
   }
   EXPECT_LT(Search(across).total(), nb);
@@ -305,9 +306,9 @@ TEST_F(SearchTest, OpenOnUsesNthWeekdaysAndDates) {
   r.set_open_on("2026-12-12");  // the second Saturday of December 2026
   std::set<std::string> titles;
   for (const auto& x : All(r)) titles.insert(x.title());
-  EXPECT_TRUE(titles.count("不登校の親の会 こねくと"));       // 第2・第4土
-  EXPECT_TRUE(titles.count("大泉まちの子ども食堂"));           // every Saturday
-  EXPECT_FALSE(titles.count("たまっこ食堂"));                  // 第1・第3土 only
+  EXPECT_TRUE(titles.count("不登校の親の会 こねくと"));  // 第2・第4土
+  EXPECT_TRUE(titles.count("大泉まちの子ども食堂"));     // every Saturday
+  EXPECT_FALSE(titles.count("たまっこ食堂"));            // 第1・第3土 only
   SearchRequest d;
   d.set_open_on("2026-12-13");
   std::set<std::string> dated;
@@ -332,7 +333,11 @@ TEST_F(SearchTest, SnippetMarksWordsAndEscapesHtml) {
 }
 
 TEST_F(SearchTest, ExcludeAndPhrase) {
-  for (const auto& x : All([] { SearchRequest r; r.set_q("居場所 -不登校"); return r; }())) {
+  for (const auto& x : All([] {
+         SearchRequest r;
+         r.set_q("居場所 -不登校");
+         return r;
+       }())) {
     EXPECT_EQ(x.title().find("不登校"), std::string::npos);
   }
   SearchResponse phrase = Q("\"毎週土曜\"");
@@ -341,8 +346,8 @@ TEST_F(SearchTest, ExcludeAndPhrase) {
 
 TEST_F(SearchTest, NeverFailsOnOddInput) {
   const std::string long_q(900, 'a');
-  const char* odd[] = {"", " ", "\"", "\"\"", "-", "--", "-不登校", "NPO 法人ABC", "(((", "***", "OR AND NOT",
-                       "京", "🙂", "ｰｰｰ", "\t\n", "a\"b c", "「こども食堂」", long_q.c_str()};
+  const char* odd[] = {"",    " ",          "\"", "\"\"", "-",   "--",   "-不登校", "NPO 法人ABC",    "(((",
+                       "***", "OR AND NOT", "京", "🙂", "ｰｰｰ", "\t\n", "a\"b c",  "「こども食堂」", long_q.c_str()};
   for (const char* q : odd) {
     SearchRequest r;
     r.set_q(q);
