@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <thread>
-#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
 
 namespace ibasho::bench {
 namespace {

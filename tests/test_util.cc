@@ -4,6 +4,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -13,7 +15,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
 
 namespace ibasho::testing {
 

@@ -4,10 +4,11 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
 
 #include "common/json_mapping.h"
 
