@@ -3,13 +3,17 @@
 # already present are skipped, and apt is only touched when something is missing.
 set -euo pipefail
 
+# Beyond the brief's list: ninja-build and ccache (build speed), mecab-utils (mecab-dict-index for
+# the user dictionary), nlohmann-json3-dev (RFC 7396 merge patch, reports), libssl-dev (SHA-256 of
+# tokens; gRPC links OpenSSL anyway), and the benchmark peers groonga-bin,
+# groonga-tokenizer-mecab and nginx-light.
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libxapian-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev libgtest-dev
   libmecab-dev mecab mecab-ipadic-utf8 mecab-utils libicu-dev libboost-dev
   nlohmann-json3-dev libssl-dev
-  groonga-bin groonga-tokenizer-mecab sqlite3 nginx-light wrk
+  groonga-bin groonga-tokenizer-mecab nginx-light
 )
 
 missing=()
