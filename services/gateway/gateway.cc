@@ -98,6 +98,19 @@ bool ParseInt(const std::string& s, int* out) {
   return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
 }
 
+// An optional whole-number parameter within [min, max]: leaves *out untouched when absent, and
+// names the parameter when it is malformed or out of range.
+Status IntParam(const HttpRequest& req, const std::string& name, int min, int max, int* out, bool* present = nullptr) {
+  if (present) *present = req.query.count(name) > 0;
+  if (!req.query.count(name)) return Status::Ok();
+  int n = 0;
+  if (!ParseInt(req.Param(name), &n) || n < min || n > max)
+    return InvalidArgument(name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+                           name);
+  *out = n;
+  return Status::Ok();
+}
+
 bool ParseDouble(const std::string& s, double* out) {
   try {
     size_t used = 0;
@@ -246,17 +259,12 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   for (const auto& v : req.Params("municipality")) sr.add_municipality(v);
   for (const auto& v : req.Params("weekday")) sr.add_weekday(v);
   for (const auto& v : req.Params("fee")) sr.add_fee(v);
-  int n = 0;
-  if (req.query.count("age")) {
-    if (!ParseInt(req.Param("age"), &n) || n < 0)
-      return BadRequest(InvalidArgument("age must be a whole number of years", "age"));
-    sr.set_age(n);
-  }
-  if (req.query.count("page_size")) {
-    if (!ParseInt(req.Param("page_size"), &n) || n < 1 || n > 100)
-      return BadRequest(InvalidArgument("page_size must be 1..100", "page_size"));
-    sr.set_page_size(n);
-  }
+  int age = 0, page_size = 0;
+  bool has_age = false;
+  if (Status st = IntParam(req, "age", 0, 120, &age, &has_age); !st.ok()) return BadRequest(st);
+  if (has_age) sr.set_age(age);
+  if (Status st = IntParam(req, "page_size", 1, 100, &page_size); !st.ok()) return BadRequest(st);
+  sr.set_page_size(page_size);
   sr.set_page_token(req.Param("page_token"));
   std::string near = req.Param("near");
   if (!near.empty()) {
@@ -290,12 +298,9 @@ HttpResponse Gateway::Suggest(const HttpRequest& req) {
   if (!IsValidUtf8(req.Param("q"))) return BadRequest(InvalidArgument("q is not valid UTF-8", "q"));
   search::v1::SuggestRequest sr;
   sr.set_q(req.Param("q"));
-  int n = 0;
-  if (req.query.count("limit")) {
-    if (!ParseInt(req.Param("limit"), &n) || n < 1 || n > 20)
-      return BadRequest(InvalidArgument("limit must be 1..20", "limit"));
-    sr.set_limit(n);
-  }
+  int limit = 0;
+  if (Status st = IntParam(req, "limit", 1, 20, &limit); !st.ok()) return BadRequest(st);
+  sr.set_limit(limit);
   auto ctx = Context();
   search::v1::SuggestResponse resp;
   grpc::Status s = search_->Suggest(ctx.get(), sr, &resp);
@@ -314,12 +319,9 @@ HttpResponse Gateway::Categories() {
 HttpResponse Gateway::Changes(const HttpRequest& req) {
   registry::v1::ListChangesRequest lr;
   lr.set_after(req.Param("after"));
-  int n = 0;
-  if (req.query.count("page_size")) {
-    if (!ParseInt(req.Param("page_size"), &n) || n < 1 || n > 1000)
-      return BadRequest(InvalidArgument("page_size must be 1..1000", "page_size"));
-    lr.set_page_size(n);
-  }
+  int page_size = 0;
+  if (Status st = IntParam(req, "page_size", 1, 1000, &page_size); !st.ok()) return BadRequest(st);
+  lr.set_page_size(page_size);
   auto ctx = Context();
   registry::v1::ListChangesResponse resp;
   grpc::Status s = registry_->ListChanges(ctx.get(), lr, &resp);
@@ -429,12 +431,9 @@ HttpResponse Gateway::DeleteGroup(const HttpRequest& req, const std::string& id,
 
 HttpResponse Gateway::ListGroups(const HttpRequest& req, const Principal& who) {
   registry::v1::ListGroupsRequest lr;
-  int n = 0;
-  if (req.query.count("page_size")) {
-    if (!ParseInt(req.Param("page_size"), &n) || n < 1 || n > 500)
-      return BadRequest(InvalidArgument("page_size must be 1..500", "page_size"));
-    lr.set_page_size(n);
-  }
+  int page_size = 0;
+  if (Status st = IntParam(req, "page_size", 1, 500, &page_size); !st.ok()) return BadRequest(st);
+  lr.set_page_size(page_size);
   lr.set_page_token(req.Param("page_token"));
   auto ctx = Context();
   registry::v1::ListGroupsResponse resp;
