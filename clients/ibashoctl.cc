@@ -16,6 +16,7 @@
 //       Tokens for the gateway. The secret is printed once; the registry keeps only its hash.
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -55,6 +56,43 @@ std::string CompanionPath(const std::string& path) {
   return std::ifstream(other) ? other : "";
 }
 
+struct UpsertTally {
+  int created = 0, updated = 0, unchanged = 0;
+  std::vector<std::pair<size_t, std::string>> rejected;  // index into the requests, reason
+};
+
+// Sends the upserts in batches of 500 (one UpsertGroups call each) and tallies what happened.
+UpsertTally UpsertAll(Registry::Stub& registry, std::vector<ibasho::registry::v1::UpsertGroupRequest> requests) {
+  UpsertTally tally;
+  for (size_t start = 0; start < requests.size(); start += 500) {
+    size_t end = std::min(requests.size(), start + 500);
+    ibasho::registry::v1::UpsertGroupsRequest batch;
+    for (size_t i = start; i < end; ++i) *batch.add_items() = std::move(requests[i]);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    ibasho::registry::v1::UpsertGroupsResponse resp;
+    grpc::Status s = registry.UpsertGroups(&ctx, batch, &resp);
+    for (size_t i = start; i < end; ++i) {
+      if (!s.ok()) {
+        tally.rejected.emplace_back(i, s.error_message());
+        continue;
+      }
+      const auto& item = resp.items(static_cast<int>(i - start));
+      if (!item.error_code().empty()) {
+        tally.rejected.emplace_back(
+            i, item.error_message() + (item.error_field().empty() ? "" : " (field " + item.error_field() + ")"));
+      } else if (item.response().result() == "created") {
+        ++tally.created;
+      } else if (item.response().result() == "updated") {
+        ++tally.updated;
+      } else {
+        ++tally.unchanged;
+      }
+    }
+  }
+  return tally;
+}
+
 nlohmann::json Issues(const std::vector<ibasho::importers::RowIssue>& issues) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& i : issues) out.push_back({{"line", i.line}, {"reason", i.reason}});
@@ -87,30 +125,17 @@ int Import(Registry::Stub& registry, const std::vector<std::string>& paths, cons
       any_rejected = true;
       continue;
     }
-    int created = 0, updated = 0, unchanged = 0;
-    std::vector<ibasho::importers::RowIssue> rejected = parsed->rejected;
-    for (size_t i = 0; i < parsed->groups.size() && !dry_run; ++i) {
-      const auto& g = parsed->groups[i];
-      ibasho::registry::v1::UpsertGroupRequest req;
+    std::vector<ibasho::registry::v1::UpsertGroupRequest> requests;
+    for (const auto& g : parsed->groups) {
+      auto& req = requests.emplace_back();
       req.set_source(g.source());
       req.set_external_id(g.external_id());
       *req.mutable_group() = g;
-      grpc::ClientContext ctx;
-      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-      ibasho::registry::v1::UpsertGroupResponse resp;
-      grpc::Status s = registry.UpsertGroup(&ctx, req, &resp);
-      if (!s.ok()) {
-        rejected.push_back({parsed->group_lines[i],
-                            s.error_message() + (s.error_details().empty() ? "" : " (" + s.error_details() + ")")});
-        continue;
-      }
-      if (resp.result() == "created")
-        ++created;
-      else if (resp.result() == "updated")
-        ++updated;
-      else
-        ++unchanged;
+      req.set_dry_run(dry_run);
     }
+    UpsertTally tally = UpsertAll(registry, std::move(requests));
+    std::vector<ibasho::importers::RowIssue> rejected = parsed->rejected;
+    for (const auto& [i, reason] : tally.rejected) rejected.push_back({parsed->group_lines[i], reason});
     report["format"] = parsed->format;
     report["encoding"] = parsed->encoding;
     if (!companion_path.empty()) report["companion"] = companion_path;
@@ -118,9 +143,9 @@ int Import(Registry::Stub& registry, const std::vector<std::string>& paths, cons
     report["rows_read"] = parsed->rows_read;
     report["blank_rows"] = parsed->blank_rows;
     report["groups"] = parsed->groups.size();
-    report["created"] = created;
-    report["updated"] = updated;
-    report["unchanged"] = unchanged;
+    report["created"] = tally.created;
+    report["updated"] = tally.updated;
+    report["unchanged"] = tally.unchanged;
     report["rejected"] = Issues(rejected);
     report["skipped"] = Issues(parsed->skipped);
     report["warnings"] = Issues(parsed->warnings);
@@ -145,38 +170,32 @@ int Load(Registry::Stub& registry, const std::string& path) {
     return 1;
   }
   std::string source = doc.value("source", "");
-  int read = 0, created = 0, updated = 0, unchanged = 0, rejected = 0;
+  int read = 0, rejected = 0;
+  std::vector<ibasho::registry::v1::UpsertGroupRequest> requests;
+  std::vector<int> items;  // the file's item number of each request
   for (const auto& item : doc["groups"]) {
     ++read;
     ibasho::registry::v1::UpsertGroupRequest req;
     ibasho::Status parsed = ibasho::ParseJson(item.dump(), req.mutable_group());
-    std::string external_id = item.value("external_id", "");
     req.set_source(item.value("source", source));
-    req.set_external_id(external_id);
+    req.set_external_id(item.value("external_id", ""));
     if (!parsed.ok()) {
       ++rejected;
-      std::cerr << "item " << read << " (" << external_id << "): " << parsed.ToString() << "\n";
+      std::cerr << "item " << read << " (" << req.external_id() << "): " << parsed.ToString() << "\n";
       continue;
     }
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    ibasho::registry::v1::UpsertGroupResponse resp;
-    grpc::Status s = registry.UpsertGroup(&ctx, req, &resp);
-    if (!s.ok()) {
-      ++rejected;
-      std::cerr << "item " << read << " (" << external_id << "): " << s.error_message()
-                << (s.error_details().empty() ? "" : " (field " + s.error_details() + ")") << "\n";
-      continue;
-    }
-    if (resp.result() == "created")
-      ++created;
-    else if (resp.result() == "updated")
-      ++updated;
-    else
-      ++unchanged;
+    requests.push_back(std::move(req));
+    items.push_back(read);
   }
-  std::cout << "{\"read\":" << read << ",\"created\":" << created << ",\"updated\":" << updated
-            << ",\"unchanged\":" << unchanged << ",\"rejected\":" << rejected << "}\n";
+  std::vector<std::string> external_ids;
+  for (const auto& r : requests) external_ids.push_back(r.external_id());
+  UpsertTally tally = UpsertAll(registry, std::move(requests));
+  for (const auto& [i, reason] : tally.rejected) {
+    ++rejected;
+    std::cerr << "item " << items[i] << " (" << external_ids[i] << "): " << reason << "\n";
+  }
+  std::cout << "{\"read\":" << read << ",\"created\":" << tally.created << ",\"updated\":" << tally.updated
+            << ",\"unchanged\":" << tally.unchanged << ",\"rejected\":" << rejected << "}\n";
   return rejected == 0 ? 0 : 1;
 }
 
