@@ -24,6 +24,7 @@
 #include "bench/corpus.h"
 #include "bench/loadgen.h"
 #include "bench/peers.h"
+#include "bench/report.h"
 #include "common/flags.h"
 #include "common/json_mapping.h"
 #include "common/subprocess.h"
@@ -53,12 +54,6 @@ std::pair<int, std::string> HttpGet(int port, const std::string& target) {
 }
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
-
-std::string Fixed(double v, int digits = 1) {
-  std::ostringstream o;
-  o << std::fixed << std::setprecision(digits) << v;
-  return o.str();
-}
 
 PeerQuery ToPeer(const LoggedQuery& q) {
   PeerQuery p;
@@ -230,8 +225,8 @@ int main(int argc, char** argv) {
   bool indexed =
       WaitFor([&] { return doc_count() >= static_cast<long>(activities - rejected); }, std::chrono::hours(2));
   double import_searchable_s = Seconds(t0);
-  note("bulk import: " + std::to_string(groups.size()) + " groups acknowledged in " + Fixed(import_ack_s) +
-       " s, searchable after " + Fixed(import_searchable_s) + " s (" + std::to_string(rejected) + " rejected)" +
+  note("bulk import: " + std::to_string(groups.size()) + " groups acknowledged in " + Fixed(import_ack_s, 1) +
+       " s, searchable after " + Fixed(import_searchable_s, 1) + " s (" + std::to_string(rejected) + " rejected)" +
        (indexed ? "" : " — index did not catch up"));
 
   // 4. The raw index build of the same documents, and in-process search latency.
@@ -252,7 +247,7 @@ int main(int argc, char** argv) {
     }
     raw_build_s = Seconds(t0);
   }
-  if (raw_build) note("raw index build: " + Fixed(raw_build_s) + " s");
+  if (raw_build) note("raw index build: " + Fixed(raw_build_s, 1) + " s");
   std::vector<uint32_t> inproc_us;
   {
     search::SearcherOptions so;
@@ -344,7 +339,7 @@ int main(int argc, char** argv) {
       k.second += 1;
     }
     zero_rate[engine] = 100.0 * zero / list.size();
-    note("zero-hit " + engine + ": " + Fixed(zero_rate[engine]) + "%");
+    note("zero-hit " + engine + ": " + Fixed(zero_rate[engine], 1) + "%");
   }
 
   // 7. Throughput and latency at each concurrency.
@@ -358,7 +353,7 @@ int main(int argc, char** argv) {
     if (nginx) load["nginx static"][c] = RunLoad(nginx_port, {"/search.json"}, c, dur, warm);
     for (const auto& [engine, by_c] : load)
       if (by_c.count(c))
-        note(engine + " c=" + std::to_string(c) + ": " + Fixed(by_c.at(c).rps) + " req/s p50 " +
+        note(engine + " c=" + std::to_string(c) + ": " + Fixed(by_c.at(c).rps, 1) + " req/s p50 " +
              Fixed(by_c.at(c).p50_ms, 2) + " ms p99 " + Fixed(by_c.at(c).p99_ms, 2) + " ms, " +
              std::to_string(by_c.at(c).failures) + " failures");
   }
@@ -445,14 +440,14 @@ int main(int argc, char** argv) {
   md << "# Performance: " << activities << " activities"
      << (smoke ? " (smoke run: short phases, not for comparison)" : "") << "\n\n";
   md << "Machine: " << MachineLine() << ". Date: " << date << ". Commit: " << commit
-     << ". Query log: " << queries.size() << " queries (all with facets; " << Fixed(duration_ms / 1000.0)
-     << " s per measurement after " << Fixed(warmup_ms / 1000.0)
+     << ". Query log: " << queries.size() << " queries (all with facets; " << Fixed(duration_ms / 1000.0, 1)
+     << " s per measurement after " << Fixed(warmup_ms / 1000.0, 1)
      << " s warm-up; everything on this one machine, so the load generator shares its cores).\n\n";
   md << "## Search through HTTP (requests/s, latency ms)\n\n| engine | c | req/s | p50 | p99 | p99.9 | failures "
         "|\n|---|---|---|---|---|---|---|\n";
   for (const auto& [engine, by_c] : load)
     for (const auto& [c, r] : by_c)
-      md << "| " << engine << " | " << c << " | " << Fixed(r.rps) << " | " << Fixed(r.p50_ms, 2) << " | "
+      md << "| " << engine << " | " << c << " | " << Fixed(r.rps, 1) << " | " << Fixed(r.p50_ms, 2) << " | "
          << Fixed(r.p99_ms, 2) << " | " << Fixed(r.p999_ms, 2) << " | " << r.failures << " |\n";
   md << "\n## Ratios\n\n| c | ibasho / groonga req/s | ibasho p99 / groonga p99 | ibasho / fts5 req/s | gateway "
         "/healthz / nginx static |\n|---|---|---|---|---|\n";
@@ -473,10 +468,10 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < kinds.size(); ++i) md << "---|";
   md << "\n";
   for (const auto& [engine, rate] : zero_rate) {
-    md << "| " << engine << " | " << Fixed(rate) << "% |";
+    md << "| " << engine << " | " << Fixed(rate, 1) << "% |";
     for (const auto& k : kinds) {
       auto [z, n] = zero_by_kind[engine][k];
-      md << " " << (n ? Fixed(100.0 * z / n) : std::string("—")) << "% |";
+      md << " " << (n ? Fixed(100.0 * z / n, 1) : std::string("—")) << "% |";
     }
     md << "\n";
   }
@@ -488,16 +483,16 @@ int main(int argc, char** argv) {
      << Fixed(pct(fresh_us, 0.99), 1) << " ms, max " << Fixed(pct(fresh_us, 1.0), 1) << " ms.\n";
   double import_rate = groups.size() / import_searchable_s, raw_rate = raw_build ? groups.size() / raw_build_s : 0;
   md << "\n## Bulk import\n\n| path | listings/s |\n|---|---|\n"
-     << "| partner batch API (500 per request), acknowledged | " << Fixed(groups.size() / import_ack_s) << " |\n"
-     << "| partner batch API, until searchable | " << Fixed(import_rate) << " |\n"
-     << "| raw Xapian index build of the same documents | " << (raw_build ? Fixed(raw_rate) : "not run") << " |\n"
+     << "| partner batch API (500 per request), acknowledged | " << Fixed(groups.size() / import_ack_s, 1) << " |\n"
+     << "| partner batch API, until searchable | " << Fixed(import_rate, 1) << " |\n"
+     << "| raw Xapian index build of the same documents | " << (raw_build ? Fixed(raw_rate, 1) : "not run") << " |\n"
      << "| ratio (searchable / raw) | " << (raw_build ? Fixed(import_rate / raw_rate, 2) + "×" : "—") << " |\n";
-  if (groonga) md << "| Groonga load (for reference) | " << Fixed(docs.size() / groonga_load_s) << " |\n";
-  if (fts5) md << "| FTS5 load (for reference) | " << Fixed(docs.size() / fts5_load_s) << " |\n";
+  if (groonga) md << "| Groonga load (for reference) | " << Fixed(docs.size() / groonga_load_s, 1) << " |\n";
+  if (fts5) md << "| FTS5 load (for reference) | " << Fixed(docs.size() / fts5_load_s, 1) << " |\n";
   md << "\n## Memory (peak RSS) and disk\n\n| process | peak RSS MiB |\n|---|---|\n";
-  for (const auto& [p, kib] : rss) md << "| " << p << " | " << Fixed(kib / 1024.0) << " |\n";
+  for (const auto& [p, kib] : rss) md << "| " << p << " | " << Fixed(kib / 1024.0, 1) << " |\n";
   md << "\n| store | disk MiB |\n|---|---|\n";
-  for (const auto& [p, kib] : disk) md << "| " << p << " | " << Fixed(kib / 1024.0) << " |\n";
+  for (const auto& [p, kib] : disk) md << "| " << p << " | " << Fixed(kib / 1024.0, 1) << " |\n";
   std::cout << md.str();
   std::string out = flags.Get("out", nullptr, "");
   if (!out.empty())

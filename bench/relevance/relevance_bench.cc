@@ -21,6 +21,7 @@
 
 #include "bench/corpus.h"
 #include "bench/peers.h"
+#include "bench/report.h"
 #include "common/flags.h"
 #include "search/index_writer.h"
 #include "search/normalizer.h"
@@ -125,12 +126,6 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   while (std::getline(ss, item, sep))
     if (!item.empty()) out.push_back(item);
   return out;
-}
-
-std::string Fixed(double v, int digits = 3) {
-  std::ostringstream o;
-  o << std::fixed << std::setprecision(digits) << v;
-  return o.str();
 }
 
 }  // namespace
@@ -256,7 +251,7 @@ int main(int argc, char** argv) {
         counts[engine][c] += 1;
         if (s.zero) counts[engine][c + "#zero"] += 1;
       }
-      details << engine << "\t" << queries[i].id << "\t" << queries[i].peer.q << "\tndcg=" << Fixed(s.ndcg)
+      details << engine << "\t" << queries[i].id << "\t" << queries[i].peer.q << "\tndcg=" << Fixed(s.ndcg, 3)
               << "\ttotal=" << results[engine][i].total << (results[engine][i].error ? "\terror" : "") << "\n";
     }
     for (auto& [c, t] : table[engine]) {
@@ -283,7 +278,7 @@ int main(int argc, char** argv) {
     md << "| " << c << " | " << counts[engines[0]][c] << " |";
     for (const auto& e : engines) {
       const auto& t = table[e][c];
-      md << " " << Fixed(t.ndcg) << " | " << Fixed(t.mrr) << " | " << Fixed(t.recall) << " |";
+      md << " " << Fixed(t.ndcg, 3) << " | " << Fixed(t.mrr, 3) << " | " << Fixed(t.recall, 3) << " |";
     }
     md << "\n";
   }
@@ -303,7 +298,7 @@ int main(int argc, char** argv) {
 
   double overall = table["ibasho"]["overall"].ndcg;
   if (min_ndcg > 0 && std::find(engines.begin(), engines.end(), "ibasho") != engines.end() && overall < min_ndcg) {
-    std::cerr << "FAIL: ibasho overall nDCG@10 " << Fixed(overall) << " is below the threshold " << min_ndcg << "\n";
+    std::cerr << "FAIL: ibasho overall nDCG@10 " << Fixed(overall, 3) << " is below the threshold " << min_ndcg << "\n";
     return 1;
   }
   return 0;
