@@ -20,40 +20,10 @@ constexpr double kChunkPhraseWeight = 3.0;
 constexpr double kConceptBoost = 2.0;
 constexpr double kIntentBoost = 3.0;
 
-Xapian::Query Scaled(const Xapian::Query& q, double factor) {
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, factor);
-}
-
-Xapian::Query Phrase(const std::string& prefix, const std::vector<std::string>& grams, double weight) {
-  std::vector<Xapian::Query> terms;
-  for (const auto& g : grams) terms.emplace_back(prefix + g);
-  if (terms.empty()) return Xapian::Query();
-  if (terms.size() == 1) return Scaled(terms[0], weight);
-  Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
-                       static_cast<Xapian::termcount>(terms.size()));
-  return Scaled(phrase, weight / static_cast<double>(terms.size()));
-}
-
-// A constant boost for documents carrying a boolean term.
-Xapian::Query Boost(const std::string& term, double weight) {
-  Xapian::Query constant((new Xapian::FixedWeightPostingSource(weight))->release());
-  return Xapian::Query(Xapian::Query::OP_FILTER, constant, Xapian::Query(term));
-}
-
-Xapian::Query Or(std::vector<Xapian::Query> parts) {
-  parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Xapian::Query& q) { return q.empty(); }),
-              parts.end());
-  if (parts.empty()) return Xapian::Query();
-  if (parts.size() == 1) return parts[0];
-  return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
-}
-
-Xapian::Query And(std::vector<Xapian::Query> parts) {
-  parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Xapian::Query& q) { return q.empty(); }),
-              parts.end());
-  if (parts.empty()) return Xapian::Query();
-  if (parts.size() == 1) return parts[0];
-  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+QueryNode Phrase(const std::string& prefix, const std::vector<std::string>& grams, double weight) {
+  std::vector<std::string> terms;
+  for (const auto& g : grams) terms.push_back(prefix + g);
+  return QueryNode::Phrase(std::move(terms), weight);
 }
 
 void AddUnique(std::vector<std::string>* v, const std::string& s) {
@@ -61,13 +31,13 @@ void AddUnique(std::vector<std::string>* v, const std::string& s) {
 }
 
 // Substring query: the character bigrams of text as a phrase (exact substring semantics).
-Xapian::Query SubstringQuery(const std::string& normalized, double weight) {
-  std::vector<Xapian::Query> runs;
+QueryNode SubstringQuery(const std::string& normalized, double weight) {
+  std::vector<QueryNode> runs;
   for (const auto& run : CharBigramRuns(normalized)) {
     if (run.size() == 1 && CharCount(run[0]) == 1) continue;
     runs.push_back(Phrase(kPrefixBigram, run, weight));
   }
-  return And(std::move(runs));
+  return QueryNode::And(std::move(runs));
 }
 
 // Splits normalised text into chunks at spaces, keeping "quoted text" together.
@@ -108,10 +78,10 @@ std::vector<std::pair<std::string, bool>> SplitChunks(const std::string& q) {
 
 void QueryBuilder::AddTextAlternatives(const std::string& surface, const std::string& base, const std::string& reading,
                                        bool deep, double weight, std::set<std::string>* seen,
-                                       std::vector<Xapian::Query>* alts, BuiltQuery* out) const {
+                                       std::vector<QueryNode>* alts, BuiltQuery* out) const {
   // The same term twice in one OR costs a second pass over its postings: each goes in once.
   auto add_term = [&](const std::string& term, double w) {
-    if (seen->insert(term).second) alts->push_back(Scaled(Xapian::Query(term), w * weight));
+    if (seen->insert(term).second) alts->push_back(QueryNode::Term(term, w * weight));
   };
   std::string word = WordTerm(surface);
   add_term(word, kWordWeight);
@@ -133,36 +103,36 @@ void QueryBuilder::AddTextAlternatives(const std::string& surface, const std::st
   AddUnique(&out->highlight_words, word);
 }
 
-Xapian::Query QueryBuilder::TextQuery(const std::string& surface, const std::string& base, const std::string& reading,
-                                      bool deep, BuiltQuery* out) const {
+QueryNode QueryBuilder::TextQuery(const std::string& surface, const std::string& base, const std::string& reading,
+                                  bool deep, BuiltQuery* out) const {
   std::set<std::string> seen;
-  std::vector<Xapian::Query> alts;
+  std::vector<QueryNode> alts;
   AddTextAlternatives(surface, base, reading, deep, 1.0, &seen, &alts, out);
-  return Or(std::move(alts));
+  return QueryNode::Or(std::move(alts));
 }
 
-Xapian::Query QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const {
+QueryNode QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const {
   std::set<std::string> seen;
-  std::vector<Xapian::Query> alts;
+  std::vector<QueryNode> alts;
   AddTextAlternatives(entry.surface, "", tokenizer_.Reading(entry.surface), deep, 1.0, &seen, &alts, out);
   for (const auto& v : entry.variants)
     AddTextAlternatives(v, "", tokenizer_.Reading(v), deep, kSynonymWeight, &seen, &alts, out);
   if (!literal) {
     for (const auto& c : entry.concepts) {
       if (c.field == "category") {
-        alts.push_back(Boost(kTermCategory + c.value, kConceptBoost));
+        alts.push_back(QueryNode::Boost(kTermCategory + c.value, kConceptBoost));
       } else if (c.field == "weekday") {
-        alts.push_back(Boost(kTermWeekday + c.value, kConceptBoost));
+        alts.push_back(QueryNode::Boost(kTermWeekday + c.value, kConceptBoost));
       }
     }
   }
-  return Or(std::move(alts));
+  return QueryNode::Or(std::move(alts));
 }
 
-Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool deep,
-                                       const std::function<bool(const std::string&)>& is_municipality,
-                                       BuiltQuery* out) const {
-  std::vector<Xapian::Query> units;
+QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool deep,
+                                   const std::function<bool(const std::string&)>& is_municipality,
+                                   BuiltQuery* out) const {
+  std::vector<QueryNode> units;
   auto note_concepts = [&](const DictionaryEntry& e, const std::string& matched) {
     if (literal || e.concepts.empty()) return;
     auto* interp = &out->interpretation;
@@ -179,15 +149,16 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, b
       // Kana-only: MeCab's segmentation of kana is unreliable, so keep it whole and match by reading.
       if (const DictionaryEntry* e = dictionary_.MatchByReading(seg)) {
         note_concepts(*e, seg);
-        units.push_back(Or({EntryQuery(*e, literal, deep, out), TextQuery(seg, "", ToKatakana(seg), deep, out)}));
+        units.push_back(
+            QueryNode::Or({EntryQuery(*e, literal, deep, out), TextQuery(seg, "", ToKatakana(seg), deep, out)}));
       } else {
         // Also as MeCab's words, all required (こそだてひろば → こそだて + ひろば).
-        std::vector<Xapian::Query> words;
+        std::vector<QueryNode> words;
         for (const Token& t : tokenizer_.Tokenize(seg))
           if (t.content && CharCount(t.surface) >= 2)
             words.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
-        Xapian::Query whole = TextQuery(seg, "", ToKatakana(seg), deep, out);
-        units.push_back(words.size() >= 2 ? Or({whole, And(std::move(words))}) : whole);
+        QueryNode whole = TextQuery(seg, "", ToKatakana(seg), deep, out);
+        units.push_back(words.size() >= 2 ? QueryNode::Or({whole, QueryNode::And(std::move(words))}) : whole);
       }
       AddUnique(&out->spell_words, seg);
       return;
@@ -205,8 +176,8 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, b
       if (is_municipality(name)) {
         out->interpretation.add_municipalities(name);
         out->interpretation.add_matched(chunk);
-        units.push_back(Or({TextQuery(chunk, "", tokenizer_.Reading(chunk), deep, out),
-                            Boost(kTermMunicipality + name, kConceptBoost)}));
+        units.push_back(QueryNode::Or({TextQuery(chunk, "", tokenizer_.Reading(chunk), deep, out),
+                                       QueryNode::Boost(kTermMunicipality + name, kConceptBoost)}));
         return units.front();
       }
     }
@@ -217,7 +188,7 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, b
     if (const DictionaryEntry* e = dictionary_.MatchByReading(chunk)) {
       note_concepts(*e, chunk);
       AddUnique(&out->spell_words, chunk);
-      return Or({EntryQuery(*e, literal, deep, out), TextQuery(chunk, "", ToKatakana(chunk), deep, out)});
+      return QueryNode::Or({EntryQuery(*e, literal, deep, out), TextQuery(chunk, "", ToKatakana(chunk), deep, out)});
     }
   }
 
@@ -238,10 +209,10 @@ Xapian::Query QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, b
     while (pos < chunk.size() && (static_cast<unsigned char>(chunk[pos]) & 0xC0) == 0x80) ++pos;
   }
   add_segment(chunk.substr(pending));
-  if (units.empty()) return CharCount(chunk) >= 2 ? SubstringQuery(chunk, kChunkPhraseWeight) : Xapian::Query();
-  Xapian::Query all = And(units);
+  if (units.empty()) return CharCount(chunk) >= 2 ? SubstringQuery(chunk, kChunkPhraseWeight) : QueryNode();
+  QueryNode all = QueryNode::And(units);
   // The chunk as a whole substring (group names, unknown compounds) is an alternative match.
-  if (CharCount(chunk) >= 2) all = Or({all, SubstringQuery(chunk, kChunkPhraseWeight)});
+  if (CharCount(chunk) >= 2) all = QueryNode::Or({all, SubstringQuery(chunk, kChunkPhraseWeight)});
   return all;
 }
 
@@ -260,42 +231,42 @@ BuiltQuery QueryBuilder::Build(std::string_view q, bool literal,
 void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
                              const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* pass) const {
   BuiltQuery& out = *pass;
-  std::vector<Xapian::Query> chunks, excluded;
+  std::vector<QueryNode> chunks, excluded;
   for (const auto& [text, quoted] : SplitChunks(norm)) {
     if (quoted) {
-      Xapian::Query phrase = SubstringQuery(text, 1.0);
-      if (phrase.empty()) phrase = Xapian::Query(WordTerm(text));
+      QueryNode phrase = SubstringQuery(text, 1.0);
+      if (phrase.empty()) phrase = QueryNode::Term(WordTerm(text));
       chunks.push_back(phrase);
       AddUnique(&out.highlight_words, text);
       continue;
     }
     if (text.size() > 1 && text[0] == '-') {
       std::string word = text.substr(1);
-      excluded.push_back(Or({Xapian::Query(WordTerm(word)), SubstringQuery(word, 1.0)}));
+      excluded.push_back(QueryNode::Or({QueryNode::Term(WordTerm(word)), SubstringQuery(word, 1.0)}));
       continue;
     }
-    Xapian::Query cq = ChunkQuery(text, literal, deep, is_municipality, &out);
+    QueryNode cq = ChunkQuery(text, literal, deep, is_municipality, &out);
     if (!cq.empty()) chunks.push_back(cq);
   }
-  out.exclude = Or(std::move(excluded));
-  out.strict = And(chunks);
-  out.relaxed = Or(chunks);
+  out.exclude = QueryNode::Or(std::move(excluded));
+  out.strict = QueryNode::And(chunks);
+  out.relaxed = QueryNode::Or(chunks);
   out.has_text = !chunks.empty();
 
   if (!literal) {
-    std::vector<Xapian::Query> boosts;
+    std::vector<QueryNode> boosts;
     for (const auto& m : dictionary_.MatchIntents(norm, tokenizer_)) {
       for (const auto& c : m.categories) {
         auto* cats = out.interpretation.mutable_categories();
         if (std::find(cats->begin(), cats->end(), c) == cats->end()) cats->Add(std::string(c));
-        boosts.push_back(Boost(kTermCategory + c, kIntentBoost));
+        boosts.push_back(QueryNode::Boost(kTermCategory + c, kIntentBoost));
       }
       out.interpretation.add_matched(m.phrase);
     }
     if (!boosts.empty()) {
       // A worry is conversational: its words need not all appear; the categories it points to lead.
-      Xapian::Query intent = Or(std::move(boosts));
-      out.strict = Or({out.relaxed, intent});
+      QueryNode intent = QueryNode::Or(std::move(boosts));
+      out.strict = QueryNode::Or({out.relaxed, intent});
       out.relaxed = out.strict;
       out.has_text = true;
     }

@@ -1,4 +1,4 @@
-// Turns what a person typed into Xapian query trees. Never fails: any input becomes a query
+// Turns what a person typed into query trees (query_node.h). Never fails: any input becomes a query
 // (possibly matching nothing). Xapian's QueryParser is not used: with CJK n-grams it throws on
 // mixed input such as "NPO 法人ABC".
 //
@@ -19,16 +19,17 @@
 
 #include "ibasho/search/v1/search.pb.h"
 #include "search/query_dictionary.h"
+#include "search/query_node.h"
 #include "search/tokenizer.h"
 
 namespace ibasho::search {
 
 struct BuiltQuery {
   bool has_text = false;  // false: no words, only filters (match all)
-  Xapian::Query strict;   // every chunk required
-  Xapian::Query relaxed;  // any chunk; same as strict when there is one chunk
-  Xapian::Query deep;     // relaxed plus reading and character n-gram phrases (costly; last resort)
-  Xapian::Query exclude;  // documents to drop (-word); empty query when none
+  QueryNode strict;       // every chunk required
+  QueryNode relaxed;      // any chunk; same as strict when there is one chunk
+  QueryNode deep;         // relaxed plus reading and character n-gram phrases (costly; last resort)
+  QueryNode exclude;      // documents to drop (-word); empty when none
   v1::Interpretation interpretation;
   std::vector<std::string> highlight_words;     // normalised words to mark in snippets
   std::vector<std::string> highlight_readings;  // katakana readings to mark in snippets
@@ -49,16 +50,16 @@ class QueryBuilder {
  private:
   // deep adds positional reading-bigram and character-bigram phrases: they find words across
   // segmentation differences but cost an order of magnitude more, so they are a fallback.
-  Xapian::Query TextQuery(const std::string& surface, const std::string& base, const std::string& reading, bool deep,
-                          BuiltQuery* out) const;
+  QueryNode TextQuery(const std::string& surface, const std::string& base, const std::string& reading, bool deep,
+                      BuiltQuery* out) const;
   // Appends the alternatives for one word (its form, dictionary form, reading; with deep, the
   // phrases), weighted by weight, skipping any already in seen.
   void AddTextAlternatives(const std::string& surface, const std::string& base, const std::string& reading, bool deep,
-                           double weight, std::set<std::string>* seen, std::vector<Xapian::Query>* alts,
+                           double weight, std::set<std::string>* seen, std::vector<QueryNode>* alts,
                            BuiltQuery* out) const;
-  Xapian::Query EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const;
-  Xapian::Query ChunkQuery(const std::string& chunk, bool literal, bool deep,
-                           const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;
+  QueryNode EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const;
+  QueryNode ChunkQuery(const std::string& chunk, bool literal, bool deep,
+                       const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;
 
   // One pass over the normalised query, shallow or deep, filling out's queries and notes.
   void BuildPass(const std::string& normalized, bool literal, bool deep,

@@ -6,12 +6,13 @@
 #include <cmath>
 #include <cstring>
 #include <map>
-#include <unordered_map>
 
 #include "common/clock.h"
 #include "common/taxonomy.h"
 #include "search/analyzer.h"
+#include "search/facet_counter.h"
 #include "search/index_schema.h"
+#include "search/match_set.h"
 #include "search/normalizer.h"
 #include "search/schedule.h"
 #include "search/snippet.h"
@@ -19,62 +20,8 @@
 namespace ibasho::search {
 namespace {
 
-using v1::FacetValue;
 using v1::SearchRequest;
 using v1::SearchResponse;
-
-// Counts total and every facet over the matches of the text query with the fixed filters, in one
-// pass reading one packed value per document (index_schema.h). Facet filters are applied here:
-// a document counts toward the total when it passes all of them, and toward facet F when it
-// passes all but F's own (so a UI can offer the alternatives).
-class FacetRowSpy : public Xapian::MatchSpy {
- public:
-  FacetRowSpy(uint16_t categories, uint8_t weekdays, uint8_t fees, std::vector<std::string> municipalities)
-      : cat_filter_(categories), day_filter_(weekdays), fee_filter_(fees), muni_filter_(std::move(municipalities)) {}
-
-  void operator()(const Xapian::Document& doc, double) override {
-    const std::string row = doc.get_value(kSlotFacetRow);
-    if (row.size() < 5) return;
-    uint16_t cats = static_cast<uint8_t>(row[0]) | static_cast<uint16_t>(static_cast<uint8_t>(row[1]) << 8);
-    uint8_t days = static_cast<uint8_t>(row[2]), bands = static_cast<uint8_t>(row[3]),
-            fee = static_cast<uint8_t>(row[4]);
-    std::string_view muni(row.data() + 5, row.size() - 5);
-    bool pass_cat = !cat_filter_ || (cats & cat_filter_);
-    bool pass_day = !day_filter_ || (days & day_filter_);
-    bool pass_fee = !fee_filter_ || (fee && (fee_filter_ & (1u << (fee - 1))));
-    bool pass_muni =
-        muni_filter_.empty() || std::find(muni_filter_.begin(), muni_filter_.end(), muni) != muni_filter_.end();
-    bool pass_all = pass_cat && pass_day && pass_fee && pass_muni;
-    total_ += pass_all;
-    if (pass_day && pass_fee && pass_muni)
-      for (uint16_t b = cats; b; b &= b - 1) ++category_[__builtin_ctz(b)];
-    if (pass_cat && pass_fee && pass_muni)
-      for (uint8_t b = days; b; b &= b - 1) ++weekday_[__builtin_ctz(b)];
-    if (pass_cat && pass_day && pass_muni && fee) ++fee_[fee - 1];
-    if (pass_cat && pass_day && pass_fee && !muni.empty()) {
-      auto it =
-          std::find_if(municipality_.begin(), municipality_.end(), [&](const auto& e) { return e.first == muni; });
-      if (it == municipality_.end()) {
-        municipality_.emplace_back(std::string(muni), 1);
-      } else {
-        ++it->second;
-      }
-    }
-    if (pass_all)
-      for (uint8_t b = bands; b; b &= b - 1) ++age_band_[__builtin_ctz(b)];
-  }
-
-  int total() const { return total_; }
-  void Fill(v1::Facets* f) const;
-
- private:
-  uint16_t cat_filter_;
-  uint8_t day_filter_, fee_filter_;
-  std::vector<std::string> muni_filter_;
-  int total_ = 0;
-  int category_[16] = {}, weekday_[8] = {}, age_band_[8] = {}, fee_[2] = {};
-  std::vector<std::pair<std::string, int>> municipality_;
-};
 
 // Keeps documents with a session on a given date (exact schedule logic, after the term prefilter).
 class OpenOnDecider : public Xapian::MatchDecider {
@@ -91,51 +38,6 @@ class OpenOnDecider : public Xapian::MatchDecider {
  private:
   CivilDate date_;
 };
-
-Xapian::Query TermsOr(const char* prefix, const google::protobuf::RepeatedPtrField<std::string>& values) {
-  std::vector<Xapian::Query> qs;
-  for (const auto& v : values) qs.emplace_back(prefix + v);
-  if (qs.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
-}
-
-Xapian::Query AndAll(const std::vector<Xapian::Query>& parts) {
-  std::vector<Xapian::Query> keep;
-  for (const auto& p : parts)
-    if (!p.empty()) keep.push_back(p);
-  if (keep.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_AND, keep.begin(), keep.end());
-}
-
-void AddFacet(google::protobuf::RepeatedPtrField<FacetValue>* out, const std::string& value, const char* label,
-              int count) {
-  if (count <= 0) return;
-  FacetValue* fv = out->Add();
-  fv->set_value(value);
-  fv->set_label(label ? label : value);
-  fv->set_count(count);
-}
-
-void SortByCount(google::protobuf::RepeatedPtrField<FacetValue>* values) {
-  std::sort(values->begin(), values->end(), [](const FacetValue& a, const FacetValue& b) {
-    return a.count() != b.count() ? a.count() > b.count() : a.value() < b.value();
-  });
-}
-
-void FacetRowSpy::Fill(v1::Facets* f) const {
-  const auto& cats = Categories();
-  for (size_t i = 0; i < cats.size() && i < 16; ++i)
-    AddFacet(f->mutable_category(), cats[i].code, cats[i].label, category_[i]);
-  SortByCount(f->mutable_category());
-  for (int d = 0; d < 7; ++d)
-    AddFacet(f->mutable_weekday(), WeekdayCodes()[d], WeekdayLabel(WeekdayCodes()[d]), weekday_[d]);
-  for (size_t b = 0; b < AgeBands().size(); ++b)
-    AddFacet(f->mutable_age_band(), AgeBands()[b].code, AgeBands()[b].label, age_band_[b]);
-  AddFacet(f->mutable_fee(), "free", "無料", fee_[0]);
-  AddFacet(f->mutable_fee(), "paid", "有料", fee_[1]);
-  for (const auto& [m, n] : municipality_) AddFacet(f->mutable_municipality(), m, nullptr, n);
-  SortByCount(f->mutable_municipality());
-}
 
 Status Validate(const SearchRequest& r, int max_page_size) {
   if (!IsValidUtf8(r.q())) return InvalidArgument("q is not valid UTF-8", "q");
@@ -235,7 +137,10 @@ class Searcher::Lease {
 };
 
 Searcher::Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary)
-    : options_(options), tokenizer_(tokenizer), builder_(tokenizer, dictionary) {}
+    : options_(options),
+      tokenizer_(tokenizer),
+      builder_(tokenizer, dictionary),
+      posting_cache_(options.posting_cache) {}
 
 StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const SearcherOptions& options, const Tokenizer& tokenizer,
                                                    const QueryDictionary& dictionary) {
@@ -298,19 +203,11 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     auto is_municipality = [&db](const std::string& name) { return db.term_exists(kTermMunicipality + name); };
     BuiltQuery built = builder_.Build(req.q(), req.literal(), is_municipality);
 
-    // Facet filters (OR within a field, AND across fields) narrow the ranked results; the
-    // counting pass applies them itself so each facet can ignore its own.
-    std::vector<Xapian::Query> facet_filters = {TermsOr(kTermCategory, req.category()),
-                                                TermsOr(kTermMunicipality, req.municipality()),
-                                                TermsOr(kTermWeekday, req.weekday()), TermsOr(kTermFee, req.fee())};
-    uint16_t cat_mask = 0;
-    for (const auto& c : req.category())
-      for (size_t i = 0; i < Categories().size(); ++i)
-        if (c == Categories()[i].code) cat_mask |= static_cast<uint16_t>(1u << i);
-    uint8_t day_mask = 0;
-    for (const auto& d : req.weekday()) day_mask |= static_cast<uint8_t>(1u << WeekdayIndex(d));
-    uint8_t fee_mask = 0;
-    for (const auto& f : req.fee()) fee_mask |= f == "free" ? 1 : 2;
+    FacetFilters filters{{req.category().begin(), req.category().end()},
+                         {req.weekday().begin(), req.weekday().end()},
+                         {req.fee().begin(), req.fee().end()},
+                         {req.municipality().begin(), req.municipality().end()}};
+    // Filters that are not facets: age range, distance, a date the activity takes place.
     std::vector<Xapian::Query> fixed_filters;
     if (req.has_age()) {
       std::string age = Xapian::sortable_serialise(req.age());
@@ -336,17 +233,40 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
       fixed_filters.emplace_back(Xapian::Query::OP_OR, occ.begin(), occ.end());
       decider = std::make_unique<OpenOnDecider>(d);  // valid_from / valid_to
     }
+    const Xapian::Query fixed_filter =
+        fixed_filters.empty() ? Xapian::Query()
+                              : Xapian::Query(Xapian::Query::OP_AND, fixed_filters.begin(), fixed_filters.end());
 
-    auto make_query = [&](const Xapian::Query& text, bool with_facet_filters) {
-      Xapian::Query main = built.has_text ? text : Xapian::Query::MatchAll;
-      if (!built.exclude.empty()) main = Xapian::Query(Xapian::Query::OP_AND_NOT, main, built.exclude);
-      std::vector<Xapian::Query> filters = fixed_filters;
-      if (with_facet_filters) filters.insert(filters.end(), facet_filters.begin(), facet_filters.end());
-      Xapian::Query filter = AndAll(filters);
-      return filter.empty() ? main : Xapian::Query(Xapian::Query::OP_FILTER, main, filter);
+    // Matching: the exact set of documents for the text and every filter, and the facets over it.
+    MatchEvaluator evaluator(db, posting_cache_);
+    auto match = [&](const QueryNode& text, v1::Facets* facets) {
+      DocSet matches = built.has_text ? evaluator.Evaluate(text) : evaluator.AllDocuments();
+      if (!built.exclude.empty() && !matches.Empty()) matches.Subtract(evaluator.Evaluate(built.exclude, &matches));
+      if (!fixed_filter.empty() || decider) matches = evaluator.Filter(fixed_filter, decider.get(), matches);
+      facets->Clear();
+      return CountFacets(evaluator, matches, filters, facets, options_.facet_counting);
     };
+    SearchResponse resp;
+    const QueryNode* used = &built.strict;
+    DocSet passing = match(*used, resp.mutable_facets());
+    // Nothing with every word: relax to any word, then to the costly deep query (reading and
+    // character n-gram phrases across segmentation differences).
+    for (const QueryNode* fallback : {&built.relaxed, &built.deep}) {
+      if (!built.has_text || !passing.Empty()) break;
+      v1::Facets facets;
+      DocSet found = match(*fallback, &facets);
+      if (!found.Empty()) {
+        passing = std::move(found);
+        resp.mutable_facets()->Swap(&facets);
+        used = fallback;
+        resp.mutable_interpretation()->set_relaxed(true);
+      }
+    }
+    resp.set_total(static_cast<int32_t>(passing.Count()));
 
-    // Ranking pass: only the requested page, so Xapian can skip what cannot make it.
+    // Ranking: Xapian's weights over the matching documents, only for the requested page.
+    DocSetPostingSource passing_source(passing);
+    Xapian::Query passing_query(&passing_source);
     Xapian::Enquire enquire(db);
     if (req.sort() == "distance") {
       enquire.set_sort_by_key_then_relevance(
@@ -354,36 +274,9 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     } else if (!built.has_text) {
       enquire.set_weighting_scheme(Xapian::BoolWeight());
     }
-    auto rank = [&](const Xapian::Query& text) {
-      enquire.set_query(make_query(text, true));
-      return enquire.get_mset(offset, page_size, 0, nullptr, decider.get());
-    };
-    SearchResponse resp;
-    Xapian::MSet mset = rank(built.strict);
-    Xapian::Query used = built.strict;
-    // Nothing with every word: relax to any word, then to the costly deep query (reading and
-    // character n-gram phrases across segmentation differences).
-    for (const Xapian::Query* fallback : {&built.relaxed, &built.deep}) {
-      if (mset.get_matches_upper_bound() > 0 || !built.has_text) break;
-      Xapian::MSet m = rank(*fallback);
-      if (m.get_matches_upper_bound() > 0) {
-        mset = m;
-        used = *fallback;
-        resp.mutable_interpretation()->set_relaxed(true);
-      }
-    }
-
-    // Counting pass: every match, unweighted, for the exact total and facets.
-    std::vector<std::string> munis(req.municipality().begin(), req.municipality().end());
-    FacetRowSpy spy(cat_mask, day_mask, fee_mask, std::move(munis));
-    Xapian::Enquire count(db);
-    count.set_weighting_scheme(Xapian::BoolWeight());
-    count.set_docid_order(Xapian::Enquire::DONT_CARE);
-    count.add_matchspy(&spy);
-    count.set_query(make_query(used, false));
-    count.get_mset(0, 0, db.get_doccount(), nullptr, decider.get());
-    resp.set_total(spy.total());
-    spy.Fill(resp.mutable_facets());
+    enquire.set_query(built.has_text ? Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(*used), passing_query)
+                                     : passing_query);
+    Xapian::MSet mset = enquire.get_mset(offset, page_size);
 
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       v1::StoredActivity stored;

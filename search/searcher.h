@@ -16,6 +16,8 @@
 
 #include "common/status.h"
 #include "ibasho/search/v1/search.pb.h"
+#include "search/facet_counter.h"
+#include "search/match_set.h"
 #include "search/query_builder.h"
 #include "search/query_dictionary.h"
 #include "search/tokenizer.h"
@@ -27,6 +29,8 @@ struct SearcherOptions {
   int readers = 8;  // database handles in the pool
   int max_page_size = 100;
   int default_page_size = 10;
+  PostingCacheOptions posting_cache;
+  FacetCountOptions facet_counting;
 };
 
 class Searcher {
@@ -59,6 +63,7 @@ class Searcher {
   QueryBuilder builder_;
   std::vector<std::unique_ptr<Reader>> readers_;
   std::atomic<uint32_t> next_reader_{0};
+  PostingCache posting_cache_;
 };
 
 }  // namespace ibasho::search

@@ -8,6 +8,8 @@
 #include "common/json_mapping.h"
 #include "search/index_schema.h"
 #include "search/index_writer.h"
+#include "search/match_set.h"
+#include "search/query_builder.h"
 #include "search/searcher.h"
 #include "storage/registry_store.h"
 #include "tests/test_util.h"
@@ -57,6 +59,9 @@ class SearchTest : public ::testing::Test {
     SearcherOptions o;
     o.index_path = env_->dir->File("index");
     env_->searcher = std::move(Searcher::Open(o, *env_->tokenizer, *env_->dictionary)).value();
+    SearcherOptions bitmaps = o;
+    bitmaps.facet_counting.method = FacetCounting::kBitmaps;
+    env_->bitmap_searcher = std::move(Searcher::Open(bitmaps, *env_->tokenizer, *env_->dictionary)).value();
   }
   static void TearDownTestSuite() { delete env_; }
 
@@ -110,7 +115,8 @@ class SearchTest : public ::testing::Test {
     std::unique_ptr<QueryDictionary> dictionary;
     std::unique_ptr<storage::RegistryStore> store;
     std::unique_ptr<IndexWriter> writer;
-    std::unique_ptr<Searcher> searcher;
+    std::unique_ptr<Searcher> searcher;         // counts facets as it chooses (rows, for data this small)
+    std::unique_ptr<Searcher> bitmap_searcher;  // always counts facets with bitmaps
   };
   static Env* env_;
 };
@@ -249,6 +255,100 @@ TEST_F(SearchTest, FacetCountsMatchABruteForceCount) {
   }
 }
 
+TEST_F(SearchTest, RowAndBitmapFacetCountingAgree) {
+  struct Case {
+    const char* q;
+    std::vector<std::string> category = {}, weekday = {}, fee = {}, municipality = {};
+    int age = -1;
+  } cases[] = {
+      {""},
+      {"居場所"},
+      {"", {"kodomo_shokudo"}},
+      {"子ども", {"ibasho", "futoukou"}, {"sat"}},
+      {"", {}, {"sun", "wed"}, {"free"}},
+      {"学校、行きたくない", {"soudan"}, {"mon"}},
+      {"こども食堂", {}, {}, {"free", "paid"}, {"練馬区"}},
+      {"プレーパーク", {}, {}, {}, {"練馬区", "京都市"}, 8},
+      {"", {}, {}, {}, {}, 2},
+      {"囲碁将棋クラブ"},
+  };
+  for (const auto& c : cases) {
+    SearchRequest req;
+    req.set_q(c.q);
+    req.set_today("2026-11-26");
+    req.set_page_size(100);
+    for (const auto& v : c.category) req.add_category(v);
+    for (const auto& v : c.weekday) req.add_weekday(v);
+    for (const auto& v : c.fee) req.add_fee(v);
+    for (const auto& v : c.municipality) req.add_municipality(v);
+    if (c.age >= 0) req.set_age(c.age);
+    auto rows = env_->searcher->Search(req);
+    auto bitmaps = env_->bitmap_searcher->Search(req);
+    ASSERT_TRUE(rows.ok() && bitmaps.ok()) << c.q;
+    EXPECT_EQ(rows->total(), bitmaps->total()) << c.q;
+    EXPECT_EQ(rows->facets().DebugString(), bitmaps->facets().DebugString()) << c.q;
+    ASSERT_EQ(rows->results_size(), bitmaps->results_size()) << c.q;
+    for (int i = 0; i < rows->results_size(); ++i)
+      EXPECT_EQ(rows->results(i).activity_id(), bitmaps->results(i).activity_id()) << c.q << " #" << i;
+  }
+}
+
+TEST_F(SearchTest, MatchSetsEqualXapiansOwnMatching) {
+  // The bitmap evaluation (with phrase checks only where they can change the result) must match
+  // exactly the documents Xapian's matcher finds for the same tree.
+  QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
+  Xapian::Database db(env_->dir->File("index"));
+  PostingCache cache;
+  MatchEvaluator evaluator(db, cache);
+  int nonempty = 0;
+  for (const char* q :
+       {"不登校", "こども食堂 土曜", "ふとうこう", "\"子ども食堂\"", "練馬 プレーパーク", "学校、行きたくない",
+        "居場所 -食堂", "エスケープ確認の会", "京都", "がくしゅうしえん", "子ども 食堂 学習"}) {
+    BuiltQuery built = builder.Build(q, false, nullptr);
+    for (const QueryNode* node : {&built.strict, &built.relaxed, &built.deep, &built.exclude}) {
+      std::vector<Xapian::docid> want, got;
+      Xapian::Enquire enquire(db);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      enquire.set_query(ToXapian(*node));
+      Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
+      for (auto it = all.begin(); it != all.end(); ++it) want.push_back(*it);
+      std::sort(want.begin(), want.end());
+      evaluator.Evaluate(*node).ForEach([&](Xapian::docid id) { got.push_back(id); });
+      EXPECT_EQ(got, want) << q;
+      nonempty += !want.empty();
+    }
+  }
+  EXPECT_GT(nonempty, 20);
+}
+
+TEST_F(SearchTest, CachedBitmapsFollowIndexChanges) {
+  SearchRequest req;
+  req.add_category("taiken");
+  req.set_page_size(100);
+  auto count = [&] {
+    auto r = env_->bitmap_searcher->Search(req);
+    EXPECT_TRUE(r.ok());
+    int nerima = 0;
+    for (const auto& f : r->facets().municipality())
+      if (f.value() == "練馬区") nerima = f.count();
+    return std::make_pair(r->total(), nerima);
+  };
+  auto before = count();
+  ASSERT_GT(before.first, 0);
+  Group g;
+  ASSERT_TRUE(ParseJson(R"({"name":"囲碁の会","activities":[{"title":"こども囲碁教室","categories":["taiken"],
+      "location":{"address":"東京都練馬区豊玉北6-12-1"}}]})",
+                        &g)
+                  .ok());
+  auto created = env_->store->Create(g);
+  ASSERT_TRUE(created.ok());
+  ApplyFeed();
+  EXPECT_EQ(count(), std::make_pair(before.first + 1, before.second + 1));
+  ASSERT_TRUE(env_->store->Archive(created->id(), created->version()).ok());
+  ApplyFeed();
+  EXPECT_EQ(count(), before);
+}
+
 TEST_F(SearchTest, FiltersOrWithinAndAcrossFields) {
   SearchRequest both;
   both.add_category("playpark");
@@ -276,7 +376,9 @@ TEST_F(SearchTest, AgeAndFeeFilters) {
   for (const auto& x : All(r)) {
     if (!x.has_ages()) continue;
     EXPECT_LE(x.ages().min(), 2) << x.title();
-    if (x.ages().max() > 0) EXPECT_GE(x.ages().max(), 2) << x.title();
+    if (x.ages().max() > 0) {
+      EXPECT_GE(x.ages().max(), 2) << x.title();
+    }
   }
   SearchRequest f;
   f.add_fee("free");

@@ -1,0 +1,58 @@
+// DocSet: a set of Xapian document ids as a dense bitmap, for evaluating the match set of a query
+// and counting facets by intersection. Ids run from 1 to the capacity given at construction;
+// combining two sets requires the same capacity.
+//
+// Not thread-safe for writes; a const DocSet may be read from any number of threads.
+#ifndef IBASHO_SEARCH_DOC_SET_H_
+#define IBASHO_SEARCH_DOC_SET_H_
+
+#include <xapian.h>
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ibasho::search {
+
+class DocSet {
+ public:
+  // An empty set able to hold ids 1..max_docid.
+  explicit DocSet(Xapian::docid max_docid = 0) : words_(max_docid / 64 + 1, 0), max_docid_(max_docid) {}
+  // Every id 1..max_docid.
+  static DocSet All(Xapian::docid max_docid);
+
+  Xapian::docid max_docid() const { return max_docid_; }
+  size_t MemoryBytes() const { return words_.size() * sizeof(uint64_t); }
+
+  // id must be ≤ max_docid().
+  void Add(Xapian::docid id) { words_[id >> 6] |= uint64_t{1} << (id & 63); }
+  bool Contains(Xapian::docid id) const { return id <= max_docid_ && (words_[id >> 6] >> (id & 63)) & 1; }
+
+  void IntersectWith(const DocSet& other);
+  void UnionWith(const DocSet& other);
+  void Subtract(const DocSet& other);
+
+  size_t Count() const;
+  size_t CountIntersection(const DocSet& other) const;
+  bool Empty() const;
+
+  // The smallest member ≥ id, or 0 when there is none.
+  Xapian::docid NextFrom(Xapian::docid id) const;
+
+  // Calls f(id) for every member in increasing order.
+  template <typename F>
+  void ForEach(F&& f) const {
+    for (size_t w = 0; w < words_.size(); ++w)
+      for (uint64_t bits = words_[w]; bits; bits &= bits - 1)
+        f(static_cast<Xapian::docid>(w * 64 + std::countr_zero(bits)));
+  }
+
+ private:
+  std::vector<uint64_t> words_;
+  Xapian::docid max_docid_;
+};
+
+}  // namespace ibasho::search
+
+#endif  // IBASHO_SEARCH_DOC_SET_H_

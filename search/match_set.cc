@@ -1,0 +1,162 @@
+#include "search/match_set.h"
+
+#include <algorithm>
+
+namespace ibasho::search {
+namespace {
+
+using Kind = QueryNode::Kind;
+
+// Collects the ids of the documents a match visits.
+class DocSetCollector : public Xapian::MatchSpy {
+ public:
+  explicit DocSetCollector(DocSet* out) : out_(out) {}
+  void operator()(const Xapian::Document& doc, double) override { out_->Add(doc.get_docid()); }
+
+ private:
+  DocSet* out_;
+};
+
+// Whether evaluating node needs Xapian's matcher (positions) rather than bitmaps alone.
+bool HasPhrase(const QueryNode& node) {
+  if (node.kind == Kind::kPhrase) return true;
+  return std::any_of(node.children.begin(), node.children.end(), HasPhrase);
+}
+
+bool IsTermLike(const QueryNode& node) { return node.kind == Kind::kTerm || node.kind == Kind::kBoost; }
+
+}  // namespace
+
+std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std::string& term) {
+  const Xapian::rev revision = db.get_revision();
+  bool cacheable;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!have_revision_ || revision > revision_) {
+      entries_.clear();
+      bytes_ = 0;
+      revision_ = revision;
+      have_revision_ = true;
+    }
+    cacheable = revision == revision_;
+    if (cacheable) {
+      auto it = entries_.find(term);
+      if (it != entries_.end()) {
+        it->second.last_used = ++tick_;
+        return it->second.docs;
+      }
+    }
+  }
+  auto docs = std::make_shared<DocSet>(db.get_lastdocid());
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
+  const Xapian::doccount df = term.empty() ? db.get_doccount() : db.get_termfreq(term);
+  if (!cacheable || !Worthwhile(df, db.get_doccount())) return docs;
+
+  std::lock_guard<std::mutex> lock(mu_);
+  if (revision != revision_ || entries_.count(term)) return docs;
+  bytes_ += docs->MemoryBytes();
+  entries_[term] = Entry{docs, ++tick_};
+  while (bytes_ > options_.max_bytes && entries_.size() > 1) {
+    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_used < b.second.last_used;
+    });
+    bytes_ -= oldest->second.docs->MemoryBytes();
+    entries_.erase(oldest);
+  }
+  return docs;
+}
+
+void DocSetPostingSource::Advance(Xapian::docid from) {
+  current_ = docs_.NextFrom(from);
+  at_end_ = current_ == 0;
+}
+
+MatchEvaluator::MatchEvaluator(Xapian::Database& db, PostingCache& cache)
+    : db_(db), cache_(cache), max_docid_(db.get_lastdocid()) {}
+
+DocSet MatchEvaluator::AnyTerm(const std::vector<std::string>& terms) {
+  DocSet out(max_docid_);
+  for (const auto& t : terms) out.UnionWith(*TermDocs(t));
+  return out;
+}
+
+size_t MatchEvaluator::CountWithin(const std::string& term, const DocSet& within) {
+  if (cache_.Worthwhile(db_.get_termfreq(term), db_.get_doccount())) return within.CountIntersection(*TermDocs(term));
+  size_t n = 0;
+  for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) n += within.Contains(*it);
+  return n;
+}
+
+DocSet MatchEvaluator::Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within) {
+  if (within.Empty()) return within;
+  DocSetPostingSource source(within);
+  Xapian::Query restricted(&source);
+  if (!query.empty()) restricted = Xapian::Query(Xapian::Query::OP_FILTER, query, restricted);
+  DocSet out(max_docid_);
+  DocSetCollector collect(&out);
+  Xapian::Enquire enquire(db_);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_docid_order(Xapian::Enquire::DONT_CARE);
+  enquire.add_matchspy(&collect);
+  enquire.set_query(restricted);
+  enquire.get_mset(0, 0, db_.get_doccount(), nullptr, decider);
+  return out;
+}
+
+DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* restrict) {
+  // Only documents with every term can hold the phrase; Xapian checks positions on those.
+  DocSet candidates = restrict ? * restrict : *TermDocs(node.terms[0]);
+  for (const auto& t : node.terms) {
+    candidates.IntersectWith(*TermDocs(t));
+    if (candidates.Empty()) return candidates;
+  }
+  return Filter(ToXapian(node), nullptr, candidates);
+}
+
+DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* restrict) {
+  switch (node.kind) {
+    case Kind::kNothing:
+      return DocSet(max_docid_);
+    case Kind::kTerm:
+    case Kind::kBoost:
+      return *TermDocs(node.terms[0]);
+    case Kind::kPhrase:
+      return EvalPhrase(node, restrict);
+    case Kind::kAnd: {
+      // Bitmap-only parts first, so the phrase checks see as few candidates as possible.
+      std::vector<const QueryNode*> order;
+      for (const auto& c : node.children)
+        if (!HasPhrase(c)) order.push_back(&c);
+      for (const auto& c : node.children)
+        if (HasPhrase(c)) order.push_back(&c);
+      DocSet acc = Eval(*order[0], restrict);
+      for (size_t i = 1; i < order.size() && !acc.Empty(); ++i) {
+        if (IsTermLike(*order[i])) {
+          acc.IntersectWith(*TermDocs(order[i]->terms[0]));
+        } else {
+          acc.IntersectWith(Eval(*order[i], &acc));
+        }
+      }
+      return acc;
+    }
+    case Kind::kOr: {
+      DocSet acc(max_docid_);
+      for (const auto& c : node.children) {
+        if (HasPhrase(c)) continue;
+        acc.UnionWith(IsTermLike(c) ? *TermDocs(c.terms[0]) : Eval(c, restrict));
+      }
+      for (const auto& c : node.children) {
+        if (!HasPhrase(c)) continue;
+        // Documents already matched need no phrase check.
+        DocSet open = restrict ? * restrict : AllDocuments();
+        open.Subtract(acc);
+        if (open.Empty()) break;
+        acc.UnionWith(Eval(c, &open));
+      }
+      return acc;
+    }
+  }
+  return DocSet(max_docid_);
+}
+
+}  // namespace ibasho::search

@@ -1,0 +1,122 @@
+// Exact match sets from posting bitmaps. Counting every match of a broad query through Xapian's
+// matcher visits each document with virtual calls and a value read; here a query tree is
+// evaluated with whole-set operations over the documents of each term, which PostingCache keeps
+// in memory for the current index revision. Phrases and filters that need positions or values
+// are checked by Xapian, but only on the documents that could still change the result.
+#ifndef IBASHO_SEARCH_MATCH_SET_H_
+#define IBASHO_SEARCH_MATCH_SET_H_
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "search/doc_set.h"
+#include "search/query_node.h"
+
+namespace ibasho::search {
+
+struct PostingCacheOptions {
+  size_t max_bytes = size_t{128} << 20;  // memory for cached bitmaps; least recently used go first
+  // Terms in fewer than doccount / min_share_divisor documents are read from the index each time:
+  // that is cheaper than the memory they would take.
+  Xapian::doccount min_share_divisor = 256;
+};
+
+// The documents of each term as bitmaps, for one index revision at a time: when a reader at a
+// newer revision asks, everything cached is dropped; readers at an older revision are served
+// without caching. Thread-safe.
+class PostingCache {
+ public:
+  explicit PostingCache(const PostingCacheOptions& options = {}) : options_(options) {}
+
+  // The documents indexed by term ("" for every document) in db as it is open now. Throws what
+  // Xapian throws.
+  std::shared_ptr<const DocSet> Get(Xapian::Database& db, const std::string& term);
+  // Whether a term in termfreq of doccount documents is worth keeping as a bitmap.
+  bool Worthwhile(Xapian::doccount termfreq, Xapian::doccount doccount) const {
+    return termfreq >= doccount / options_.min_share_divisor;
+  }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const DocSet> docs;
+    uint64_t last_used;
+  };
+  PostingCacheOptions options_;
+  std::mutex mu_;
+  Xapian::rev revision_ = 0;
+  bool have_revision_ = false;
+  std::unordered_map<std::string, Entry> entries_;
+  size_t bytes_ = 0;
+  uint64_t tick_ = 0;
+};
+
+// A Xapian posting source over a DocSet (weight 0), to restrict a Xapian query to a set. The set
+// must outlive every query using the source.
+class DocSetPostingSource : public Xapian::PostingSource {
+ public:
+  explicit DocSetPostingSource(const DocSet& docs) : docs_(docs), count_(static_cast<Xapian::doccount>(docs.Count())) {}
+  Xapian::doccount get_termfreq_min() const override { return count_; }
+  Xapian::doccount get_termfreq_est() const override { return count_; }
+  Xapian::doccount get_termfreq_max() const override { return count_; }
+  Xapian::docid get_docid() const override { return current_; }
+  void next(double) override { Advance(current_ + 1); }
+  void skip_to(Xapian::docid id, double) override {
+    if (id > current_) Advance(id);
+  }
+  bool at_end() const override { return at_end_; }
+  void init(const Xapian::Database&) override {
+    current_ = 0;
+    at_end_ = false;
+  }
+
+ private:
+  void Advance(Xapian::docid from);
+  const DocSet& docs_;
+  Xapian::doccount count_;
+  Xapian::docid current_ = 0;
+  bool at_end_ = false;
+};
+
+// Evaluates queries to exact match sets in one database revision. Not thread-safe; one per query.
+// Every method throws what Xapian throws.
+class MatchEvaluator {
+ public:
+  // db and cache must outlive the evaluator; db must not be reopened meanwhile.
+  MatchEvaluator(Xapian::Database& db, PostingCache& cache);
+
+  Xapian::docid max_docid() const { return max_docid_; }
+  Xapian::Database& db() { return db_; }
+
+  // The documents matching node (an empty node matches nothing). With within, only its members
+  // are sure to be in the result when they match (so phrase checks can skip the others).
+  DocSet Evaluate(const QueryNode& node, const DocSet* within = nullptr) { return Eval(node, within); }
+  // Every document in the index.
+  DocSet AllDocuments() { return *cache_.Get(db_, ""); }
+  // The documents indexed by any of terms.
+  DocSet AnyTerm(const std::vector<std::string>& terms);
+  // The members of within that match query and that decider (may be null) accepts.
+  DocSet Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within);
+
+  std::shared_ptr<const DocSet> TermDocs(const std::string& term) { return cache_.Get(db_, term); }
+  // How many members of within are indexed by term.
+  size_t CountWithin(const std::string& term, const DocSet& within);
+
+ private:
+  // restrict, when not null, says that only its members matter to the caller: members outside it
+  // may be missing from the result (lets phrase checks skip documents).
+  DocSet Eval(const QueryNode& node, const DocSet* restrict);
+  DocSet EvalPhrase(const QueryNode& node, const DocSet* restrict);
+
+  Xapian::Database& db_;
+  PostingCache& cache_;
+  Xapian::docid max_docid_;
+};
+
+}  // namespace ibasho::search
+
+#endif  // IBASHO_SEARCH_MATCH_SET_H_

@@ -1,0 +1,75 @@
+#include "search/doc_set.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace ibasho::search {
+namespace {
+
+DocSet Of(Xapian::docid max, std::initializer_list<Xapian::docid> ids) {
+  DocSet s(max);
+  for (auto id : ids) s.Add(id);
+  return s;
+}
+
+std::vector<Xapian::docid> Members(const DocSet& s) {
+  std::vector<Xapian::docid> out;
+  s.ForEach([&](Xapian::docid id) { out.push_back(id); });
+  return out;
+}
+
+TEST(DocSet, SetOperationsTable) {
+  const Xapian::docid max = 200;  // more than three words, last one partly used
+  struct Case {
+    const char* name;
+    std::vector<Xapian::docid> want;
+    DocSet got;
+  };
+  auto a = [&] { return Of(max, {1, 63, 64, 65, 127, 128, 200}); };
+  const DocSet b = Of(max, {2, 63, 128, 199, 200});
+  std::vector<Case> cases;
+  {
+    DocSet s = a();
+    s.IntersectWith(b);
+    cases.push_back({"and", {63, 128, 200}, s});
+  }
+  {
+    DocSet s = a();
+    s.UnionWith(b);
+    cases.push_back({"or", {1, 2, 63, 64, 65, 127, 128, 199, 200}, s});
+  }
+  {
+    DocSet s = a();
+    s.Subtract(b);
+    cases.push_back({"and not", {1, 64, 65, 127}, s});
+  }
+  for (const auto& c : cases) {
+    EXPECT_EQ(Members(c.got), c.want) << c.name;
+    EXPECT_EQ(c.got.Count(), c.want.size()) << c.name;
+  }
+  EXPECT_EQ(a().CountIntersection(b), 3u);
+}
+
+TEST(DocSet, AllHoldsOneToMaxAndNothingElse) {
+  for (Xapian::docid max : {0u, 1u, 63u, 64u, 65u, 1000u}) {
+    DocSet all = DocSet::All(max);
+    EXPECT_EQ(all.Count(), max) << max;
+    EXPECT_FALSE(all.Contains(0)) << max;
+    EXPECT_FALSE(all.Contains(max + 1)) << max;
+    if (max > 0) EXPECT_TRUE(all.Contains(max)) << max;
+  }
+  EXPECT_TRUE(DocSet(100).Empty());
+  EXPECT_FALSE(Of(100, {100}).Empty());
+}
+
+TEST(DocSet, NextFromWalksMembersInOrder) {
+  const DocSet s = Of(300, {5, 64, 190, 300});
+  struct {
+    Xapian::docid from, want;
+  } cases[] = {{0, 5}, {5, 5}, {6, 64}, {65, 190}, {191, 300}, {300, 300}, {301, 0}, {100000, 0}};
+  for (const auto& c : cases) EXPECT_EQ(s.NextFrom(c.from), c.want) << c.from;
+}
+
+}  // namespace
+}  // namespace ibasho::search
