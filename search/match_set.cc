@@ -143,7 +143,11 @@ DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* restrict) {
       DocSet acc(max_docid_);
       for (const auto& c : node.children) {
         if (HasPhrase(c)) continue;
-        acc.UnionWith(IsTermLike(c) ? *TermDocs(c.terms[0]) : Eval(c, restrict));
+        if (IsTermLike(c)) {
+          acc.UnionWith(*TermDocs(c.terms[0]));
+        } else {
+          acc.UnionWith(Eval(c, restrict));
+        }
       }
       for (const auto& c : node.children) {
         if (!HasPhrase(c)) continue;

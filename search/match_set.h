@@ -55,14 +55,17 @@ class PostingCache {
   uint64_t tick_ = 0;
 };
 
-// A Xapian posting source over a DocSet (weight 0), to restrict a Xapian query to a set. The set
-// must outlive every query using the source.
+// A Xapian posting source over a DocSet, every member with the same weight (0: a pure filter).
+// Iterating a bitmap is cheaper than decoding a posting list, so restricting a query to a known
+// set or boosting a category costs little. The set must outlive every query using the source.
 class DocSetPostingSource : public Xapian::PostingSource {
  public:
-  explicit DocSetPostingSource(const DocSet& docs) : docs_(docs), count_(static_cast<Xapian::doccount>(docs.Count())) {}
+  explicit DocSetPostingSource(const DocSet& docs, double weight = 0)
+      : docs_(docs), count_(static_cast<Xapian::doccount>(docs.Count())), weight_(weight) {}
   Xapian::doccount get_termfreq_min() const override { return count_; }
   Xapian::doccount get_termfreq_est() const override { return count_; }
   Xapian::doccount get_termfreq_max() const override { return count_; }
+  double get_weight() const override { return weight_; }
   Xapian::docid get_docid() const override { return current_; }
   void next(double) override { Advance(current_ + 1); }
   void skip_to(Xapian::docid id, double) override {
@@ -72,12 +75,14 @@ class DocSetPostingSource : public Xapian::PostingSource {
   void init(const Xapian::Database&) override {
     current_ = 0;
     at_end_ = false;
+    set_maxweight(weight_);
   }
 
  private:
   void Advance(Xapian::docid from);
   const DocSet& docs_;
   Xapian::doccount count_;
+  double weight_;
   Xapian::docid current_ = 0;
   bool at_end_ = false;
 };

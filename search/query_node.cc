@@ -48,7 +48,7 @@ QueryNode QueryNode::Boost(std::string term, double weight) {
 QueryNode QueryNode::And(std::vector<QueryNode> parts) { return Combine(Kind::kAnd, std::move(parts)); }
 QueryNode QueryNode::Or(std::vector<QueryNode> parts) { return Combine(Kind::kOr, std::move(parts)); }
 
-Xapian::Query ToXapian(const QueryNode& node) {
+Xapian::Query ToXapian(const QueryNode& node, const XapianQueryOptions& options) {
   using K = QueryNode::Kind;
   switch (node.kind) {
     case K::kNothing:
@@ -56,17 +56,20 @@ Xapian::Query ToXapian(const QueryNode& node) {
     case K::kTerm:
       return Scaled(Xapian::Query(node.terms[0]), node.weight);
     case K::kPhrase:
+      if (options.phrases_as_conjunctions)
+        return Scaled(Xapian::Query(Xapian::Query::OP_AND, node.terms.begin(), node.terms.end()), node.weight);
       return Scaled(Xapian::Query(Xapian::Query::OP_PHRASE, node.terms.begin(), node.terms.end(),
                                   static_cast<Xapian::termcount>(node.terms.size())),
                     node.weight);
     case K::kBoost: {
+      if (options.make_boost) return options.make_boost(node.terms[0], node.weight);
       Xapian::Query constant((new Xapian::FixedWeightPostingSource(node.weight))->release());
       return Xapian::Query(Xapian::Query::OP_FILTER, constant, Xapian::Query(node.terms[0]));
     }
     case K::kAnd:
     case K::kOr: {
       std::vector<Xapian::Query> parts;
-      for (const auto& c : node.children) parts.push_back(ToXapian(c));
+      for (const auto& c : node.children) parts.push_back(ToXapian(c, options));
       return Xapian::Query(node.kind == K::kAnd ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, parts.begin(),
                            parts.end());
     }

@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,17 @@ struct QueryNode {
   static QueryNode Or(std::vector<QueryNode> parts);
 };
 
+struct XapianQueryOptions {
+  // Makes the query for a boost: documents with term, each with the constant weight. When null, a
+  // fixed-weight source filtered by the term.
+  std::function<Xapian::Query(const std::string& term, double weight)> make_boost;
+  // Phrases become the plain conjunction of their terms: the same weight without position checks.
+  // Only for ranking documents already known to match.
+  bool phrases_as_conjunctions = false;
+};
+
 // The Xapian query that ranks like the tree (BM25 on terms and phrases, constant boosts).
-Xapian::Query ToXapian(const QueryNode& node);
+Xapian::Query ToXapian(const QueryNode& node, const XapianQueryOptions& options = {});
 
 }  // namespace ibasho::search
 

@@ -274,7 +274,19 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     } else if (!built.has_text) {
       enquire.set_weighting_scheme(Xapian::BoolWeight());
     }
-    enquire.set_query(built.has_text ? Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(*used), passing_query)
+    // Every ranked document is known to match, so phrases need no position checks here, and a
+    // boost iterates its category's bitmap within the matching set instead of a posting list.
+    std::vector<std::unique_ptr<DocSet>> boost_sets;
+    std::vector<std::unique_ptr<DocSetPostingSource>> boost_sources;
+    XapianQueryOptions ranking;
+    ranking.phrases_as_conjunctions = true;
+    ranking.make_boost = [&](const std::string& term, double weight) {
+      boost_sets.push_back(std::make_unique<DocSet>(*evaluator.TermDocs(term)));
+      boost_sets.back()->IntersectWith(passing);
+      boost_sources.push_back(std::make_unique<DocSetPostingSource>(*boost_sets.back(), weight));
+      return Xapian::Query(boost_sources.back().get());
+    };
+    enquire.set_query(built.has_text ? Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(*used, ranking), passing_query)
                                      : passing_query);
     Xapian::MSet mset = enquire.get_mset(offset, page_size);
 
