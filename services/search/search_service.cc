@@ -4,20 +4,6 @@
 
 namespace ibasho::services {
 
-void FifoGate::Enter() {
-  std::unique_lock<std::mutex> lock(mu_);
-  uint64_t ticket = next_ticket_++;
-  cv_.wait(lock, [&] { return ticket < done_ + slots_; });
-}
-
-void FifoGate::Leave() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++done_;
-  }
-  cv_.notify_all();
-}
-
 grpc::Status SearchServiceImpl::Search(grpc::ServerContext*, const search::v1::SearchRequest* req,
                                        search::v1::SearchResponse* resp) {
   gate_.Enter();

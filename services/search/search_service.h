@@ -2,30 +2,13 @@
 #ifndef IBASHO_SERVICES_SEARCH_SEARCH_SERVICE_H_
 #define IBASHO_SERVICES_SEARCH_SEARCH_SERVICE_H_
 
-#include <condition_variable>
-#include <mutex>
-
 #include "ibasho/search/v1/search.grpc.pb.h"
 #include "search/index_writer.h"
 #include "search/searcher.h"
 #include "services/search/feed_follower.h"
+#include "services/search/fifo_gate.h"
 
 namespace ibasho::services {
-
-// Lets at most `slots` callers in at once, in arrival order: under overload, searches queue
-// fairly instead of all slowing down together (which is what makes tail latency explode).
-class FifoGate {
- public:
-  explicit FifoGate(int slots) : slots_(slots > 0 ? slots : 1) {}
-  void Enter();
-  void Leave();
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  uint64_t next_ticket_ = 0, done_ = 0;
-  const uint64_t slots_;
-};
 
 class SearchServiceImpl final : public search::v1::Search::Service {
  public:
