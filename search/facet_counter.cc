@@ -143,11 +143,10 @@ DocSet CountBitmaps(MatchEvaluator& evaluator, const DocSet& matches, const Face
   }
   {
     const DocSet base = base_for(kMunicipality);
-    Xapian::Database& db = evaluator.db();
     const size_t prefix_size = std::char_traits<char>::length(kTermMunicipality);
-    for (auto t = db.allterms_begin(kTermMunicipality); t != db.allterms_end(kTermMunicipality); ++t) {
-      int n = static_cast<int>(evaluator.CountWithin(*t, base));
-      if (n > 0) c->municipality.emplace_back((*t).substr(prefix_size), n);
+    for (const std::string& term : *evaluator.TermsWithPrefix(kTermMunicipality)) {
+      int n = static_cast<int>(evaluator.CountWithin(term, base));
+      if (n > 0) c->municipality.emplace_back(term.substr(prefix_size), n);
     }
   }
   for (size_t b = 0; b < AgeBands().size(); ++b)

@@ -27,19 +27,23 @@ bool IsTermLike(const QueryNode& node) { return node.kind == Kind::kTerm || node
 
 }  // namespace
 
+bool PostingCache::SyncLocked(Xapian::rev revision) {
+  if (!have_revision_ || revision > revision_) {
+    entries_.clear();
+    termfreqs_.clear();
+    prefix_terms_.clear();
+    bytes_ = 0;
+    revision_ = revision;
+    have_revision_ = true;
+  }
+  return revision == revision_;
+}
+
 std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std::string& term) {
   const Xapian::rev revision = db.get_revision();
-  bool cacheable;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!have_revision_ || revision > revision_) {
-      entries_.clear();
-      bytes_ = 0;
-      revision_ = revision;
-      have_revision_ = true;
-    }
-    cacheable = revision == revision_;
-    if (cacheable) {
+    if (SyncLocked(revision)) {
       auto it = entries_.find(term);
       if (it != entries_.end()) {
         it->second.last_used = ++tick_;
@@ -49,8 +53,7 @@ std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std:
   }
   auto docs = std::make_shared<DocSet>(db.get_lastdocid());
   for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
-  const Xapian::doccount df = term.empty() ? db.get_doccount() : db.get_termfreq(term);
-  if (!cacheable || !Worthwhile(df, db.get_doccount())) return docs;
+  if (!Worthwhile(TermFreq(db, term), db.get_doccount())) return docs;
 
   std::lock_guard<std::mutex> lock(mu_);
   if (revision != revision_ || entries_.count(term)) return docs;
@@ -64,6 +67,46 @@ std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std:
     entries_.erase(oldest);
   }
   return docs;
+}
+
+Xapian::doccount PostingCache::TermFreq(Xapian::Database& db, const std::string& term) {
+  const Xapian::rev revision = db.get_revision();
+  bool cacheable;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cacheable = SyncLocked(revision);
+    if (cacheable) {
+      auto it = termfreqs_.find(term);
+      if (it != termfreqs_.end()) return it->second;
+    }
+  }
+  const Xapian::doccount freq = term.empty() ? db.get_doccount() : db.get_termfreq(term);
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (termfreqs_.size() >= kMaxTermFreqs) termfreqs_.clear();  // a bound, not an eviction policy
+    if (revision == revision_) termfreqs_.emplace(term, freq);
+  }
+  return freq;
+}
+
+std::shared_ptr<const std::vector<std::string>> PostingCache::TermsWithPrefix(Xapian::Database& db,
+                                                                              const std::string& prefix) {
+  const Xapian::rev revision = db.get_revision();
+  bool cacheable;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cacheable = SyncLocked(revision);
+    if (cacheable) {
+      auto it = prefix_terms_.find(prefix);
+      if (it != prefix_terms_.end()) return it->second;
+    }
+  }
+  auto terms = std::make_shared<std::vector<std::string>>(db.allterms_begin(prefix), db.allterms_end(prefix));
+  if (cacheable) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (revision == revision_) prefix_terms_.emplace(prefix, terms);
+  }
+  return terms;
 }
 
 void DocSetPostingSource::Advance(Xapian::docid from) {
@@ -81,7 +124,8 @@ DocSet MatchEvaluator::AnyTerm(const std::vector<std::string>& terms) {
 }
 
 size_t MatchEvaluator::CountWithin(const std::string& term, const DocSet& within) {
-  if (cache_.Worthwhile(db_.get_termfreq(term), db_.get_doccount())) return within.CountIntersection(*TermDocs(term));
+  if (cache_.Worthwhile(cache_.TermFreq(db_, term), db_.get_doccount()))
+    return within.CountIntersection(*TermDocs(term));
   size_t n = 0;
   for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) n += within.Contains(*it);
   return n;

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "search/doc_set.h"
 #include "search/query_node.h"
@@ -26,16 +27,20 @@ struct PostingCacheOptions {
   Xapian::doccount min_share_divisor = 256;
 };
 
-// The documents of each term as bitmaps, for one index revision at a time: when a reader at a
-// newer revision asks, everything cached is dropped; readers at an older revision are served
-// without caching. Thread-safe.
+// What the matcher needs to know about terms, kept for one index revision at a time: the
+// documents of each term as bitmaps, term frequencies, and the terms of a facet prefix. When a
+// reader at a newer revision asks, everything cached is dropped; readers at an older revision are
+// served without caching. Thread-safe; every method throws what Xapian throws.
 class PostingCache {
  public:
   explicit PostingCache(const PostingCacheOptions& options = {}) : options_(options) {}
 
-  // The documents indexed by term ("" for every document) in db as it is open now. Throws what
-  // Xapian throws.
+  // The documents indexed by term ("" for every document) in db as it is open now.
   std::shared_ptr<const DocSet> Get(Xapian::Database& db, const std::string& term);
+  // The number of documents indexed by term.
+  Xapian::doccount TermFreq(Xapian::Database& db, const std::string& term);
+  // Every term that starts with prefix, in order.
+  std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(Xapian::Database& db, const std::string& prefix);
   // Whether a term in termfreq of doccount documents is worth keeping as a bitmap.
   bool Worthwhile(Xapian::doccount termfreq, Xapian::doccount doccount) const {
     return termfreq >= doccount / options_.min_share_divisor;
@@ -46,11 +51,19 @@ class PostingCache {
     std::shared_ptr<const DocSet> docs;
     uint64_t last_used;
   };
+  // Under mu_: drops everything when revision is newer than the cached one; false when it is
+  // older (nothing from that reader may be cached).
+  bool SyncLocked(Xapian::rev revision);
+
+  static constexpr size_t kMaxTermFreqs = 100000;
+
   PostingCacheOptions options_;
   std::mutex mu_;
   Xapian::rev revision_ = 0;
   bool have_revision_ = false;
   std::unordered_map<std::string, Entry> entries_;
+  std::unordered_map<std::string, Xapian::doccount> termfreqs_;
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> prefix_terms_;
   size_t bytes_ = 0;
   uint64_t tick_ = 0;
 };
@@ -108,6 +121,9 @@ class MatchEvaluator {
   DocSet Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within);
 
   std::shared_ptr<const DocSet> TermDocs(const std::string& term) { return cache_.Get(db_, term); }
+  std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(const std::string& prefix) {
+    return cache_.TermsWithPrefix(db_, prefix);
+  }
   // How many members of within are indexed by term.
   size_t CountWithin(const std::string& term, const DocSet& within);
 
