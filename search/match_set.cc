@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "search/bm25.h"
+
 namespace ibasho::search {
 namespace {
 
@@ -39,34 +41,59 @@ bool PostingCache::SyncLocked(Xapian::rev revision) {
   return revision == revision_;
 }
 
-std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std::string& term) {
+template <typename T, typename Build>
+std::shared_ptr<const T> PostingCache::Lookup(Xapian::Database& db, const std::string& term,
+                                              std::shared_ptr<const T> Entry::*field, Build build) {
   const Xapian::rev revision = db.get_revision();
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (SyncLocked(revision)) {
       auto it = entries_.find(term);
-      if (it != entries_.end()) {
+      if (it != entries_.end() && it->second.*field) {
         it->second.last_used = ++tick_;
-        return it->second.docs;
+        return it->second.*field;
       }
     }
   }
-  auto docs = std::make_shared<DocSet>(db.get_lastdocid());
-  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
-  if (!Worthwhile(TermFreq(db, term), db.get_doccount())) return docs;
+  std::shared_ptr<const T> built = build();
+  if (!Worthwhile(TermFreq(db, term), db.get_doccount())) return built;
 
   std::lock_guard<std::mutex> lock(mu_);
-  if (revision != revision_ || entries_.count(term)) return docs;
-  bytes_ += docs->MemoryBytes();
-  entries_[term] = Entry{docs, ++tick_};
+  if (revision != revision_) return built;
+  Entry& entry = entries_[term];
+  if (entry.*field) return entry.*field;
+  entry.*field = built;
+  entry.bytes += built->MemoryBytes();
+  entry.last_used = ++tick_;
+  bytes_ += built->MemoryBytes();
   while (bytes_ > options_.max_bytes && entries_.size() > 1) {
     auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
       return a.second.last_used < b.second.last_used;
     });
-    bytes_ -= oldest->second.docs->MemoryBytes();
+    bytes_ -= oldest->second.bytes;
     entries_.erase(oldest);
   }
-  return docs;
+  return built;
+}
+
+std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std::string& term) {
+  return Lookup(db, term, &Entry::docs, [&] {
+    auto docs = std::make_shared<DocSet>(db.get_lastdocid());
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
+    return docs;
+  });
+}
+
+std::shared_ptr<const TermImpacts> PostingCache::Impacts(Xapian::Database& db, const std::string& term) {
+  return Lookup(db, term, &Entry::impacts, [&] {
+    auto impacts = std::make_shared<TermImpacts>();
+    const Bm25TermWeight weight(db, TermFreq(db, term));
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+      impacts->docs.push_back(*it);
+      impacts->weights.push_back(static_cast<float>(weight(it.get_wdf(), it.get_doclength())));
+    }
+    return impacts;
+  });
 }
 
 Xapian::doccount PostingCache::TermFreq(Xapian::Database& db, const std::string& term) {

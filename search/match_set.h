@@ -27,8 +27,16 @@ struct PostingCacheOptions {
   Xapian::doccount min_share_divisor = 256;
 };
 
+// A term's documents in docid order with the term's BM25 weight in each (bm25.h).
+struct TermImpacts {
+  std::vector<Xapian::docid> docs;
+  std::vector<float> weights;
+  size_t MemoryBytes() const { return docs.size() * (sizeof(Xapian::docid) + sizeof(float)); }
+};
+
 // What the matcher needs to know about terms, kept for one index revision at a time: the
-// documents of each term as bitmaps, term frequencies, and the terms of a facet prefix. When a
+// documents of each term as bitmaps, their BM25 weights, term frequencies, and the terms of a
+// facet prefix. When a
 // reader at a newer revision asks, everything cached is dropped; readers at an older revision are
 // served without caching. Thread-safe; every method throws what Xapian throws.
 class PostingCache {
@@ -37,6 +45,8 @@ class PostingCache {
 
   // The documents indexed by term ("" for every document) in db as it is open now.
   std::shared_ptr<const DocSet> Get(Xapian::Database& db, const std::string& term);
+  // The documents indexed by term with its weight in each.
+  std::shared_ptr<const TermImpacts> Impacts(Xapian::Database& db, const std::string& term);
   // The number of documents indexed by term.
   Xapian::doccount TermFreq(Xapian::Database& db, const std::string& term);
   // Every term that starts with prefix, in order.
@@ -48,9 +58,15 @@ class PostingCache {
 
  private:
   struct Entry {
-    std::shared_ptr<const DocSet> docs;
-    uint64_t last_used;
+    std::shared_ptr<const DocSet> docs;          // null until asked for
+    std::shared_ptr<const TermImpacts> impacts;  // null until asked for
+    size_t bytes = 0;
+    uint64_t last_used = 0;
   };
+  // The field of term's entry, built by build() when missing (and kept when worthwhile).
+  template <typename T, typename Build>
+  std::shared_ptr<const T> Lookup(Xapian::Database& db, const std::string& term, std::shared_ptr<const T> Entry::*field,
+                                  Build build);
   // Under mu_: drops everything when revision is newer than the cached one; false when it is
   // older (nothing from that reader may be cached).
   bool SyncLocked(Xapian::rev revision);
@@ -68,17 +84,14 @@ class PostingCache {
   uint64_t tick_ = 0;
 };
 
-// A Xapian posting source over a DocSet, every member with the same weight (0: a pure filter).
-// Iterating a bitmap is cheaper than decoding a posting list, so restricting a query to a known
-// set or boosting a category costs little. The set must outlive every query using the source.
+// A Xapian posting source over a DocSet (weight 0), to restrict a Xapian query to a known set.
+// The set must outlive every query using the source.
 class DocSetPostingSource : public Xapian::PostingSource {
  public:
-  explicit DocSetPostingSource(const DocSet& docs, double weight = 0)
-      : docs_(docs), count_(static_cast<Xapian::doccount>(docs.Count())), weight_(weight) {}
+  explicit DocSetPostingSource(const DocSet& docs) : docs_(docs), count_(static_cast<Xapian::doccount>(docs.Count())) {}
   Xapian::doccount get_termfreq_min() const override { return count_; }
   Xapian::doccount get_termfreq_est() const override { return count_; }
   Xapian::doccount get_termfreq_max() const override { return count_; }
-  double get_weight() const override { return weight_; }
   Xapian::docid get_docid() const override { return current_; }
   void next(double) override { Advance(current_ + 1); }
   void skip_to(Xapian::docid id, double) override {
@@ -88,14 +101,12 @@ class DocSetPostingSource : public Xapian::PostingSource {
   void init(const Xapian::Database&) override {
     current_ = 0;
     at_end_ = false;
-    set_maxweight(weight_);
   }
 
  private:
   void Advance(Xapian::docid from);
   const DocSet& docs_;
   Xapian::doccount count_;
-  double weight_;
   Xapian::docid current_ = 0;
   bool at_end_ = false;
 };
@@ -121,6 +132,7 @@ class MatchEvaluator {
   DocSet Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within);
 
   std::shared_ptr<const DocSet> TermDocs(const std::string& term) { return cache_.Get(db_, term); }
+  std::shared_ptr<const TermImpacts> TermImpactsOf(const std::string& term) { return cache_.Impacts(db_, term); }
   std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(const std::string& prefix) {
     return cache_.TermsWithPrefix(db_, prefix);
   }

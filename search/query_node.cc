@@ -62,7 +62,6 @@ Xapian::Query ToXapian(const QueryNode& node, const XapianQueryOptions& options)
                                   static_cast<Xapian::termcount>(node.terms.size())),
                     node.weight);
     case K::kBoost: {
-      if (options.make_boost) return options.make_boost(node.terms[0], node.weight);
       Xapian::Query constant((new Xapian::FixedWeightPostingSource(node.weight))->release());
       return Xapian::Query(Xapian::Query::OP_FILTER, constant, Xapian::Query(node.terms[0]));
     }

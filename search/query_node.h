@@ -6,7 +6,6 @@
 
 #include <xapian.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,9 +37,6 @@ struct QueryNode {
 };
 
 struct XapianQueryOptions {
-  // Makes the query for a boost: documents with term, each with the constant weight. When null, a
-  // fixed-weight source filtered by the term.
-  std::function<Xapian::Query(const std::string& term, double weight)> make_boost;
   // Phrases become the plain conjunction of their terms: the same weight without position checks.
   // Only for ranking documents already known to match.
   bool phrases_as_conjunctions = false;

@@ -14,6 +14,7 @@
 #include "search/index_schema.h"
 #include "search/match_set.h"
 #include "search/normalizer.h"
+#include "search/ranker.h"
 #include "search/schedule.h"
 #include "search/snippet.h"
 
@@ -130,6 +131,7 @@ class Searcher::Lease {
  public:
   Lease(Reader* r, std::unique_lock<std::mutex> lock) : reader_(r), lock_(std::move(lock)) {}
   Xapian::Database& db() { return *reader_->db; }
+  std::vector<double>& scores() { return reader_->scores; }
 
  private:
   Reader* reader_;
@@ -264,35 +266,37 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     }
     resp.set_total(static_cast<int32_t>(passing.Count()));
 
-    // Ranking: Xapian's weights over the matching documents, only for the requested page.
-    DocSetPostingSource passing_source(passing);
-    Xapian::Query passing_query(&passing_source);
-    Xapian::Enquire enquire(db);
+    // Ranking, only for the requested page: by relevance from the cached term weights, by
+    // distance through Xapian's key maker, or (no words) in index order. Every ranked document is
+    // known to match, so phrases count as the conjunction of their terms (no position checks).
+    std::vector<Xapian::docid> page;
     if (req.sort() == "distance") {
+      DocSetPostingSource passing_source(passing);
+      Xapian::Query passing_query(&passing_source);
+      XapianQueryOptions ranking;
+      ranking.phrases_as_conjunctions = true;
+      Xapian::Enquire enquire(db);
       enquire.set_sort_by_key_then_relevance(
           (new Xapian::LatLongDistanceKeyMaker(kSlotLatLon, centre, metric))->release(), false);
+      enquire.set_query(built.has_text
+                            ? Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(*used, ranking), passing_query)
+                            : passing_query);
+      Xapian::MSet mset = enquire.get_mset(offset, page_size);
+      for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(*it);
     } else if (!built.has_text) {
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      int skipped = 0;
+      for (Xapian::docid id = passing.NextFrom(1); id != 0 && static_cast<int>(page.size()) < page_size;
+           id = passing.NextFrom(id + 1)) {
+        if (skipped++ >= offset) page.push_back(id);
+      }
+    } else {
+      for (const RankedDocument& d : RankByRelevance(evaluator, *used, passing, offset, page_size, &lease.scores()))
+        page.push_back(d.id);
     }
-    // Every ranked document is known to match, so phrases need no position checks here, and a
-    // boost iterates its category's bitmap within the matching set instead of a posting list.
-    std::vector<std::unique_ptr<DocSet>> boost_sets;
-    std::vector<std::unique_ptr<DocSetPostingSource>> boost_sources;
-    XapianQueryOptions ranking;
-    ranking.phrases_as_conjunctions = true;
-    ranking.make_boost = [&](const std::string& term, double weight) {
-      boost_sets.push_back(std::make_unique<DocSet>(*evaluator.TermDocs(term)));
-      boost_sets.back()->IntersectWith(passing);
-      boost_sources.push_back(std::make_unique<DocSetPostingSource>(*boost_sets.back(), weight));
-      return Xapian::Query(boost_sources.back().get());
-    };
-    enquire.set_query(built.has_text ? Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(*used, ranking), passing_query)
-                                     : passing_query);
-    Xapian::MSet mset = enquire.get_mset(offset, page_size);
 
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (Xapian::docid id : page) {
       v1::StoredActivity stored;
-      if (!stored.ParseFromString(it.get_document().get_data())) continue;
+      if (!stored.ParseFromString(db.get_document(id).get_data())) continue;
       v1::SearchResult* r = resp.add_results();
       *r = stored.result();
       r->set_snippet(built.has_text ? MakeSnippet(stored.description(), stored.snippet_tokens(), built.highlight_words,

@@ -48,6 +48,7 @@ class Searcher {
   struct Reader {
     std::mutex mu;
     std::unique_ptr<Xapian::Database> db;
+    std::vector<double> scores;  // ranking scratch space (ranker.h), zero between queries
   };
   class Lease;
 

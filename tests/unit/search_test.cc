@@ -10,6 +10,7 @@
 #include "search/index_writer.h"
 #include "search/match_set.h"
 #include "search/query_builder.h"
+#include "search/ranker.h"
 #include "search/searcher.h"
 #include "storage/registry_store.h"
 #include "tests/test_util.h"
@@ -319,6 +320,45 @@ TEST_F(SearchTest, MatchSetsEqualXapiansOwnMatching) {
     }
   }
   EXPECT_GT(nonempty, 20);
+}
+
+TEST_F(SearchTest, RankingWeightsEqualXapians) {
+  // The ranker adds precomputed BM25 weights term at a time; Xapian's matcher, given the same
+  // tree, must arrive at the same weight for every document.
+  QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
+  Xapian::Database db(env_->dir->File("index"));
+  PostingCache cache;
+  MatchEvaluator evaluator(db, cache);
+  std::vector<double> scores;
+  XapianQueryOptions as_ranked;
+  as_ranked.phrases_as_conjunctions = true;
+  int compared = 0;
+  for (const char* q : {"不登校", "こども食堂 土曜", "ふとうこう", "練馬 プレーパーク", "学校、行きたくない",
+                        "子ども 食堂 学習", "エスケープ確認の会", "がくしゅうしえん", "居場所"}) {
+    BuiltQuery built =
+        builder.Build(q, false, [&](const std::string& m) { return db.term_exists(kTermMunicipality + m); });
+    for (const QueryNode* node : {&built.strict, &built.relaxed}) {
+      DocSet matching = evaluator.Evaluate(*node);
+      std::vector<RankedDocument> ours = RankByRelevance(evaluator, *node, matching, 0, 1000, &scores);
+      ASSERT_EQ(ours.size(), matching.Count()) << q;
+      for (size_t i = 1; i < ours.size(); ++i)
+        EXPECT_TRUE(ours[i - 1].weight > ours[i].weight ||
+                    (ours[i - 1].weight == ours[i].weight && ours[i - 1].id < ours[i].id))
+            << q << " rank " << i;
+      Xapian::Enquire enquire(db);
+      enquire.set_query(ToXapian(*node, as_ranked));
+      Xapian::MSet theirs = enquire.get_mset(0, db.get_doccount());
+      std::map<Xapian::docid, double> want;
+      for (auto it = theirs.begin(); it != theirs.end(); ++it) want[*it] = it.get_weight();
+      for (const auto& d : ours) {
+        ASSERT_TRUE(want.count(d.id)) << q << " doc " << d.id;
+        EXPECT_NEAR(d.weight, want[d.id], 1e-5 * std::max(1.0, want[d.id])) << q << " doc " << d.id;
+        ++compared;
+      }
+    }
+    EXPECT_TRUE(std::all_of(scores.begin(), scores.end(), [](double v) { return v == 0; })) << q;
+  }
+  EXPECT_GT(compared, 100);
 }
 
 TEST_F(SearchTest, CachedBitmapsFollowIndexChanges) {

@@ -1,0 +1,141 @@
+#include "search/ranker.h"
+
+#include <algorithm>
+#include <queue>
+
+namespace ibasho::search {
+namespace {
+
+using Kind = QueryNode::Kind;
+
+// Adds the weights of a query tree into a docid-indexed score array.
+class Scorer {
+ public:
+  Scorer(MatchEvaluator& evaluator, std::vector<double>& scores) : evaluator_(evaluator), scores_(scores) {}
+
+  // Adds node's weight to every member of mask; every member matches node.
+  void Add(const QueryNode& node, const DocSet& mask) {
+    switch (node.kind) {
+      case Kind::kNothing:
+        return;
+      case Kind::kTerm:
+        AddTerm(node.terms[0], node.weight, mask);
+        return;
+      case Kind::kBoost:
+        mask.ForEach([&](Xapian::docid id) { scores_[id] += node.weight; });
+        return;
+      case Kind::kPhrase:
+        for (const auto& t : node.terms) AddTerm(t, node.weight, mask);
+        return;
+      case Kind::kAnd:
+        for (const auto& c : node.children) Add(c, mask);
+        return;
+      case Kind::kOr:
+        for (const auto& c : node.children) {
+          if (c.kind == Kind::kTerm) {  // its weight list holds only its own documents
+            AddTerm(c.terms[0], c.weight, mask);
+            continue;
+          }
+          DocSet within = mask;
+          within.IntersectWith(Matches(c));
+          if (!within.Empty()) Add(c, within);
+        }
+        return;
+    }
+  }
+
+ private:
+  // The documents matching node with phrases as conjunctions (no positions needed).
+  DocSet Matches(const QueryNode& node) {
+    switch (node.kind) {
+      case Kind::kNothing:
+        return DocSet(evaluator_.max_docid());
+      case Kind::kTerm:
+      case Kind::kBoost:
+        return *evaluator_.TermDocs(node.terms[0]);
+      case Kind::kPhrase: {
+        DocSet all = *evaluator_.TermDocs(node.terms[0]);
+        for (size_t i = 1; i < node.terms.size(); ++i) all.IntersectWith(*evaluator_.TermDocs(node.terms[i]));
+        return all;
+      }
+      case Kind::kAnd:
+      case Kind::kOr: {
+        DocSet acc = Matches(node.children[0]);
+        for (size_t i = 1; i < node.children.size(); ++i) {
+          if (node.kind == Kind::kAnd) {
+            acc.IntersectWith(Matches(node.children[i]));
+          } else {
+            acc.UnionWith(Matches(node.children[i]));
+          }
+        }
+        return acc;
+      }
+    }
+    return DocSet(evaluator_.max_docid());
+  }
+
+  void AddTerm(const std::string& term, double scale, const DocSet& mask) {
+    std::shared_ptr<const TermImpacts> impacts = evaluator_.TermImpactsOf(term);
+    const auto& docs = impacts->docs;
+    const auto& weights = impacts->weights;
+    const size_t masked = mask.Count();
+    if (masked * 16 < docs.size()) {
+      // Few documents in the mask: look each up in the list rather than walk the whole list.
+      auto from = docs.begin();
+      mask.ForEach([&](Xapian::docid id) {
+        from = std::lower_bound(from, docs.end(), id);
+        if (from != docs.end() && *from == id) scores_[id] += scale * weights[from - docs.begin()];
+      });
+      return;
+    }
+    for (size_t i = 0; i < docs.size(); ++i)
+      if (mask.Contains(docs[i])) scores_[docs[i]] += scale * weights[i];
+  }
+
+  MatchEvaluator& evaluator_;
+  std::vector<double>& scores_;
+};
+
+// Better first: higher weight, then lower docid.
+bool Better(const RankedDocument& a, const RankedDocument& b) {
+  return a.weight != b.weight ? a.weight > b.weight : a.id < b.id;
+}
+
+}  // namespace
+
+std::vector<RankedDocument> RankByRelevance(MatchEvaluator& evaluator, const QueryNode& query, const DocSet& matching,
+                                            size_t offset, size_t count, std::vector<double>* scores) {
+  if (scores->size() <= evaluator.max_docid()) scores->resize(evaluator.max_docid() + 1, 0.0);
+  // Whatever happens, the scratch scores go back to zero.
+  struct Reset {
+    const DocSet& docs;
+    std::vector<double>& scores;
+    ~Reset() {
+      docs.ForEach([&](Xapian::docid id) { scores[id] = 0; });
+    }
+  } reset{matching, *scores};
+
+  Scorer(evaluator, *scores).Add(query, matching);
+
+  const size_t keep = offset + count;
+  std::priority_queue<RankedDocument, std::vector<RankedDocument>, decltype(&Better)> worst_on_top(&Better);
+  if (keep > 0) {
+    matching.ForEach([&](Xapian::docid id) {
+      RankedDocument d{id, (*scores)[id]};
+      if (worst_on_top.size() < keep) {
+        worst_on_top.push(d);
+      } else if (Better(d, worst_on_top.top())) {
+        worst_on_top.pop();
+        worst_on_top.push(d);
+      }
+    });
+  }
+  std::vector<RankedDocument> ranked;
+  ranked.reserve(worst_on_top.size());
+  for (; !worst_on_top.empty(); worst_on_top.pop()) ranked.push_back(worst_on_top.top());
+  std::reverse(ranked.begin(), ranked.end());
+  if (offset >= ranked.size()) return {};
+  return std::vector<RankedDocument>(ranked.begin() + static_cast<std::ptrdiff_t>(offset), ranked.end());
+}
+
+}  // namespace ibasho::search
