@@ -561,7 +561,11 @@ TEST_F(SearchTest, IndexHoldsNoPrivateContactData) {
     std::string data = doc.get_data();
     EXPECT_EQ(data.find("03-0000-0101"), std::string::npos);
     EXPECT_EQ(data.find("rep@example.invalid"), std::string::npos);
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) EXPECT_EQ((*t).find("0101"), std::string::npos);
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      const std::string term = *t;
+      bool is_id = term.rfind(kTermActivityId, 0) == 0 || term.rfind(kTermGroupId, 0) == 0;  // random ids
+      if (!is_id) EXPECT_EQ(term.find("0101"), std::string::npos) << term;
+    }
   }
 }
 
