@@ -564,7 +564,9 @@ TEST_F(SearchTest, IndexHoldsNoPrivateContactData) {
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
       const std::string term = *t;
       bool is_id = term.rfind(kTermActivityId, 0) == 0 || term.rfind(kTermGroupId, 0) == 0;  // random ids
-      if (!is_id) EXPECT_EQ(term.find("0101"), std::string::npos) << term;
+      if (!is_id) {
+        EXPECT_EQ(term.find("0101"), std::string::npos) << term;
+      }
     }
   }
 }
