@@ -11,7 +11,7 @@ using Kind = QueryNode::Kind;
 // Adds the weights of a query tree into a docid-indexed score array.
 class Scorer {
  public:
-  Scorer(MatchEvaluator& evaluator, std::vector<double>& scores) : evaluator_(evaluator), scores_(scores) {}
+  Scorer(MatchEvaluator& evaluator, std::vector<float>& scores) : evaluator_(evaluator), scores_(scores) {}
 
   // Adds node's weight to every member of mask; every member matches node.
   void Add(const QueryNode& node, const DocSet& mask) {
@@ -22,7 +22,7 @@ class Scorer {
         AddTerm(node.terms[0], node.weight, mask);
         return;
       case Kind::kBoost:
-        mask.ForEach([&](Xapian::docid id) { scores_[id] += node.weight; });
+        mask.ForEach([&](Xapian::docid id) { scores_[id] += static_cast<float>(node.weight); });
         return;
       case Kind::kPhrase:
         for (const auto& t : node.terms) AddTerm(t, node.weight, mask);
@@ -84,16 +84,16 @@ class Scorer {
       auto from = docs.begin();
       mask.ForEach([&](Xapian::docid id) {
         from = std::lower_bound(from, docs.end(), id);
-        if (from != docs.end() && *from == id) scores_[id] += scale * weights[from - docs.begin()];
+        if (from != docs.end() && *from == id) scores_[id] += static_cast<float>(scale * weights[from - docs.begin()]);
       });
       return;
     }
     for (size_t i = 0; i < docs.size(); ++i)
-      if (mask.Contains(docs[i])) scores_[docs[i]] += scale * weights[i];
+      if (mask.Contains(docs[i])) scores_[docs[i]] += static_cast<float>(scale * weights[i]);
   }
 
   MatchEvaluator& evaluator_;
-  std::vector<double>& scores_;
+  std::vector<float>& scores_;
 };
 
 // Better first: higher weight, then lower docid.
@@ -104,12 +104,12 @@ bool Better(const RankedDocument& a, const RankedDocument& b) {
 }  // namespace
 
 std::vector<RankedDocument> RankByRelevance(MatchEvaluator& evaluator, const QueryNode& query, const DocSet& matching,
-                                            size_t offset, size_t count, std::vector<double>* scores) {
-  if (scores->size() <= evaluator.max_docid()) scores->resize(evaluator.max_docid() + 1, 0.0);
+                                            size_t offset, size_t count, std::vector<float>* scores) {
+  if (scores->size() <= evaluator.max_docid()) scores->resize(evaluator.max_docid() + 1, 0.0f);
   // Whatever happens, the scratch scores go back to zero.
   struct Reset {
     const DocSet& docs;
-    std::vector<double>& scores;
+    std::vector<float>& scores;
     ~Reset() {
       docs.ForEach([&](Xapian::docid id) { scores[id] = 0; });
     }

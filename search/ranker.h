@@ -24,7 +24,7 @@ struct RankedDocument {
 // query (phrases as conjunctions). scores is scratch space indexed by docid: all zero on entry and
 // on return, grown as needed. Throws what Xapian throws.
 std::vector<RankedDocument> RankByRelevance(MatchEvaluator& evaluator, const QueryNode& query, const DocSet& matching,
-                                            size_t offset, size_t count, std::vector<double>* scores);
+                                            size_t offset, size_t count, std::vector<float>* scores);
 
 }  // namespace ibasho::search
 

@@ -131,7 +131,7 @@ class Searcher::Lease {
  public:
   Lease(Reader* r, std::unique_lock<std::mutex> lock) : reader_(r), lock_(std::move(lock)) {}
   Xapian::Database& db() { return *reader_->db; }
-  std::vector<double>& scores() { return reader_->scores; }
+  std::vector<float>& scores() { return reader_->scores; }
 
  private:
   Reader* reader_;

@@ -48,7 +48,7 @@ class Searcher {
   struct Reader {
     std::mutex mu;
     std::unique_ptr<Xapian::Database> db;
-    std::vector<double> scores;  // ranking scratch space (ranker.h), zero between queries
+    std::vector<float> scores;  // ranking scratch space (ranker.h), zero between queries
   };
   class Lease;
 

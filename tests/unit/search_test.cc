@@ -329,7 +329,7 @@ TEST_F(SearchTest, RankingWeightsEqualXapians) {
   Xapian::Database db(env_->dir->File("index"));
   PostingCache cache;
   MatchEvaluator evaluator(db, cache);
-  std::vector<double> scores;
+  std::vector<float> scores;
   XapianQueryOptions as_ranked;
   as_ranked.phrases_as_conjunctions = true;
   int compared = 0;
