@@ -132,6 +132,13 @@ std::string MachineLine() {
          std::to_string(mem_kib / 1024 / 1024) + " GiB";
 }
 
+// A word no listing contains: prefix + the letters of i in base 26.
+std::string UniqueWord(const std::string& prefix, int i) {
+  std::string word = prefix;
+  for (int v = i + 26 * 26; v > 0; v /= 26) word += static_cast<char>('a' + v % 26);
+  return word;
+}
+
 }  // namespace
 }  // namespace ibasho::bench
 
@@ -359,6 +366,11 @@ int main(int argc, char** argv) {
   }
 
   // 8. Freshness: 50 writes/s; time from the write's acknowledgement until search finds it.
+  auto write_listing = [&](const std::string& word) {
+    json g = {{"name", "鮮度テストの会 " + word},
+              {"activities", json::array({{{"title", "鮮度テスト " + word}, {"categories", {"event"}}}})}};
+    return HttpSend(http, "PUT", "/v1/sources/freshness/groups/" + word, g.dump(), kToken);
+  };
   std::vector<double> fresh_ms;
   {
     std::mutex mu;
@@ -385,12 +397,9 @@ int main(int argc, char** argv) {
     });
     auto start = Clock::now();
     for (int i = 0; Seconds(start) < freshness_s; ++i) {
-      std::string word = "frsh";
-      for (int v = i + 26 * 26; v > 0; v /= 26) word += static_cast<char>('a' + v % 26);
-      json g = {{"name", "鮮度テストの会 " + word},
-                {"activities", json::array({{{"title", "鮮度テスト " + word}, {"categories", {"event"}}}})}};
+      std::string word = UniqueWord("frsh", i);
       auto next = start + std::chrono::milliseconds(20 * (i + 1));
-      auto r = HttpSend(http, "PUT", "/v1/sources/freshness/groups/" + word, g.dump(), kToken);
+      auto r = write_listing(word);
       if (r.first == 201 || r.first == 200) {
         std::lock_guard<std::mutex> lock(mu);
         pending[word] = Clock::now();
@@ -416,6 +425,25 @@ int main(int argc, char** argv) {
   for (double ms : fresh_ms) fresh_us.push_back(static_cast<uint32_t>(ms * 1000));
   note("freshness: " + std::to_string(fresh_ms.size()) + " writes, p50 " + Fixed(pct(fresh_us, 0.5), 1) + " ms, p99 " +
        Fixed(pct(fresh_us, 0.99), 1) + " ms");
+
+  // 8b. Search while the writes go on: each write is a new index revision, which empties the
+  // search service's posting cache, so this is the price of that cache under a steady write load.
+  LoadResult under_writes;
+  {
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+      auto start = Clock::now();
+      for (int i = 0; !stop; ++i) {
+        write_listing(UniqueWord("busy", i));
+        std::this_thread::sleep_until(start + std::chrono::milliseconds(20 * (i + 1)));
+      }
+    });
+    under_writes = RunLoad(http, targets["ibasho"], 8, dur, warm);
+    stop = true;
+    writer.join();
+  }
+  note("ibasho c=8 during 50 writes/s: " + Fixed(under_writes.rps, 1) + " req/s p50 " + Fixed(under_writes.p50_ms, 2) +
+       " ms p99 " + Fixed(under_writes.p99_ms, 2) + " ms");
 
   // 9. Memory and disk.
   std::map<std::string, long> rss = {
@@ -481,6 +509,15 @@ int main(int argc, char** argv) {
   md << "\n## Freshness (write acknowledged → visible in search), 50 writes/s for " << freshness_s << " s\n\n"
      << fresh_ms.size() << " writes: p50 " << Fixed(pct(fresh_us, 0.5), 1) << " ms, p99 "
      << Fixed(pct(fresh_us, 0.99), 1) << " ms, max " << Fixed(pct(fresh_us, 1.0), 1) << " ms.\n";
+  md << "\n## Search while writing (c=8, 50 writes/s; every write is a new index revision)\n\n"
+     << "| | req/s | p50 | p99 | p99.9 |\n|---|---|---|---|---|\n";
+  if (load["ibasho"].count(8)) {
+    const LoadResult& quiet = load["ibasho"][8];
+    md << "| no writes | " << Fixed(quiet.rps, 1) << " | " << Fixed(quiet.p50_ms, 2) << " | " << Fixed(quiet.p99_ms, 2)
+       << " | " << Fixed(quiet.p999_ms, 2) << " |\n";
+  }
+  md << "| 50 writes/s | " << Fixed(under_writes.rps, 1) << " | " << Fixed(under_writes.p50_ms, 2) << " | "
+     << Fixed(under_writes.p99_ms, 2) << " | " << Fixed(under_writes.p999_ms, 2) << " |\n";
   double import_rate = groups.size() / import_searchable_s, raw_rate = raw_build ? groups.size() / raw_build_s : 0;
   md << "\n## Bulk import\n\n| path | listings/s |\n|---|---|\n"
      << "| partner batch API (500 per request), acknowledged | " << Fixed(groups.size() / import_ack_s, 1) << " |\n"

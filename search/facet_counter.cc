@@ -102,6 +102,20 @@ DocSet CountRows(MatchEvaluator& evaluator, const DocSet& matches, const FacetFi
   return passing;
 }
 
+// Every term whose bitmap the bitmap counting reads.
+std::vector<std::string> FacetTerms(MatchEvaluator& evaluator) {
+  std::vector<std::string> terms;
+  for (size_t i = 0; i < Categories().size() && i < 16; ++i)
+    terms.push_back(kTermCategory + std::string(Categories()[i].code));
+  for (int d = 0; d < 7; ++d) terms.push_back(kTermWeekday + std::string(WeekdayCodes()[d]));
+  terms.push_back(std::string(kTermFee) + "free");
+  terms.push_back(std::string(kTermFee) + "paid");
+  for (const auto& b : AgeBands()) terms.push_back(kTermAgeBand + std::string(b.code));
+  const auto& municipalities = *evaluator.TermsWithPrefix(kTermMunicipality);
+  terms.insert(terms.end(), municipalities.begin(), municipalities.end());
+  return terms;
+}
+
 // Counts by intersecting the match set with each facet value's documents.
 DocSet CountBitmaps(MatchEvaluator& evaluator, const DocSet& matches, const FacetFilters& filters, Counts* c) {
   auto any_of = [&](const char* prefix, const std::vector<std::string>& values) -> std::optional<DocSet> {
@@ -159,8 +173,13 @@ DocSet CountBitmaps(MatchEvaluator& evaluator, const DocSet& matches, const Face
 DocSet CountFacets(MatchEvaluator& evaluator, const DocSet& matches, const FacetFilters& filters, v1::Facets* facets,
                    const FacetCountOptions& options) {
   Counts counts;
-  bool rows = options.method == FacetCounting::kRows ||
-              (options.method == FacetCounting::kAuto && matches.Count() <= options.max_rows);
+  bool rows = options.method == FacetCounting::kRows;
+  if (options.method == FacetCounting::kAuto) {
+    // Rows cost a value read per match; bitmaps cost nothing once cached, but after an index
+    // change they must first be read back: take whichever reads less.
+    const size_t n = matches.Count();
+    rows = n <= options.max_rows || n < evaluator.UncachedPostings(FacetTerms(evaluator));
+  }
   DocSet passing =
       rows ? CountRows(evaluator, matches, filters, &counts) : CountBitmaps(evaluator, matches, filters, &counts);
   Fill(counts, facets);

@@ -2,8 +2,8 @@
 // each facet is counted with every filter but its own, so a page can offer the alternatives.
 //
 // Large match sets are counted by intersecting bitmaps (one per facet value, from the posting
-// cache); small ones by reading each match's packed facet row (index_schema.h), which needs no
-// bitmaps at all. Both give the same counts.
+// cache); small ones, or any when the bitmaps would first have to be read from the index, by
+// reading each match's packed facet row (index_schema.h). Both give the same counts.
 #ifndef IBASHO_SEARCH_FACET_COUNTER_H_
 #define IBASHO_SEARCH_FACET_COUNTER_H_
 

@@ -41,23 +41,21 @@ bool PostingCache::SyncLocked(Xapian::rev revision) {
   return revision == revision_;
 }
 
-template <typename T, typename Build>
-std::shared_ptr<const T> PostingCache::Lookup(Xapian::Database& db, const std::string& term,
-                                              std::shared_ptr<const T> Entry::*field, Build build) {
-  const Xapian::rev revision = db.get_revision();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (SyncLocked(revision)) {
-      auto it = entries_.find(term);
-      if (it != entries_.end() && it->second.*field) {
-        it->second.last_used = ++tick_;
-        return it->second.*field;
-      }
-    }
-  }
-  std::shared_ptr<const T> built = build();
-  if (!Worthwhile(TermFreq(db, term), db.get_doccount())) return built;
+template <typename T>
+std::shared_ptr<const T> PostingCache::Find(Xapian::rev revision, const std::string& term,
+                                            std::shared_ptr<const T> Entry::*field) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!SyncLocked(revision)) return nullptr;
+  auto it = entries_.find(term);
+  if (it == entries_.end() || !(it->second.*field)) return nullptr;
+  it->second.last_used = ++tick_;
+  return it->second.*field;
+}
 
+template <typename T>
+std::shared_ptr<const T> PostingCache::Store(Xapian::Database& db, Xapian::rev revision, const std::string& term,
+                                             std::shared_ptr<const T> Entry::*field, std::shared_ptr<const T> built) {
+  if (!Worthwhile(TermFreq(db, term), db.get_doccount())) return built;
   std::lock_guard<std::mutex> lock(mu_);
   if (revision != revision_) return built;
   Entry& entry = entries_[term];
@@ -77,23 +75,31 @@ std::shared_ptr<const T> PostingCache::Lookup(Xapian::Database& db, const std::s
 }
 
 std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std::string& term) {
-  return Lookup(db, term, &Entry::docs, [&] {
-    auto docs = std::make_shared<DocSet>(db.get_lastdocid());
-    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
-    return docs;
-  });
+  const Xapian::rev revision = db.get_revision();
+  if (auto found = Find(revision, term, &Entry::docs)) return found;
+  auto docs = std::make_shared<DocSet>(db.get_lastdocid());
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
+  return Store<DocSet>(db, revision, term, &Entry::docs, std::move(docs));
+}
+
+bool PostingCache::HasDocs(Xapian::Database& db, const std::string& term) {
+  return Find(db.get_revision(), term, &Entry::docs) != nullptr;
 }
 
 std::shared_ptr<const TermImpacts> PostingCache::Impacts(Xapian::Database& db, const std::string& term) {
-  return Lookup(db, term, &Entry::impacts, [&] {
-    auto impacts = std::make_shared<TermImpacts>();
-    const Bm25TermWeight weight(db, TermFreq(db, term));
-    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
-      impacts->docs.push_back(*it);
-      impacts->weights.push_back(static_cast<float>(weight(it.get_wdf(), it.get_doclength())));
-    }
-    return impacts;
-  });
+  const Xapian::rev revision = db.get_revision();
+  if (auto found = Find(revision, term, &Entry::impacts)) return found;
+  // One read of the posting list gives both the weights and the bitmap (ranked terms are matched too).
+  auto impacts = std::make_shared<TermImpacts>();
+  auto docs = std::make_shared<DocSet>(db.get_lastdocid());
+  const Bm25TermWeight weight(db, TermFreq(db, term));
+  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
+    impacts->docs.push_back(*it);
+    impacts->weights.push_back(static_cast<float>(weight(it.get_wdf(), it.get_doclength())));
+    docs->Add(*it);
+  }
+  Store<DocSet>(db, revision, term, &Entry::docs, std::move(docs));
+  return Store<TermImpacts>(db, revision, term, &Entry::impacts, std::move(impacts));
 }
 
 Xapian::doccount PostingCache::TermFreq(Xapian::Database& db, const std::string& term) {
@@ -156,6 +162,13 @@ size_t MatchEvaluator::CountWithin(const std::string& term, const DocSet& within
   size_t n = 0;
   for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) n += within.Contains(*it);
   return n;
+}
+
+size_t MatchEvaluator::UncachedPostings(const std::vector<std::string>& terms) {
+  size_t postings = 0;
+  for (const auto& t : terms)
+    if (!cache_.HasDocs(db_, t)) postings += cache_.TermFreq(db_, t);
+  return postings;
 }
 
 DocSet MatchEvaluator::Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within) {

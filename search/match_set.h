@@ -45,6 +45,8 @@ class PostingCache {
 
   // The documents indexed by term ("" for every document) in db as it is open now.
   std::shared_ptr<const DocSet> Get(Xapian::Database& db, const std::string& term);
+  // Whether term's bitmap is cached for db's revision (so Get() costs no index reads).
+  bool HasDocs(Xapian::Database& db, const std::string& term);
   // The documents indexed by term with its weight in each.
   std::shared_ptr<const TermImpacts> Impacts(Xapian::Database& db, const std::string& term);
   // The number of documents indexed by term.
@@ -63,10 +65,13 @@ class PostingCache {
     size_t bytes = 0;
     uint64_t last_used = 0;
   };
-  // The field of term's entry, built by build() when missing (and kept when worthwhile).
-  template <typename T, typename Build>
-  std::shared_ptr<const T> Lookup(Xapian::Database& db, const std::string& term, std::shared_ptr<const T> Entry::*field,
-                                  Build build);
+  // The field of term's entry at revision, or null when missing (or revision is not the cached one).
+  template <typename T>
+  std::shared_ptr<const T> Find(Xapian::rev revision, const std::string& term, std::shared_ptr<const T> Entry::*field);
+  // Keeps built as the field of term's entry when worthwhile; returns what the entry holds.
+  template <typename T>
+  std::shared_ptr<const T> Store(Xapian::Database& db, Xapian::rev revision, const std::string& term,
+                                 std::shared_ptr<const T> Entry::*field, std::shared_ptr<const T> built);
   // Under mu_: drops everything when revision is newer than the cached one; false when it is
   // older (nothing from that reader may be cached).
   bool SyncLocked(Xapian::rev revision);
@@ -138,6 +143,8 @@ class MatchEvaluator {
   }
   // How many members of within are indexed by term.
   size_t CountWithin(const std::string& term, const DocSet& within);
+  // The postings to read to have the bitmaps of terms (none when all are cached).
+  size_t UncachedPostings(const std::vector<std::string>& terms);
 
  private:
   // restrict, when not null, says that only its members matter to the caller: members outside it
