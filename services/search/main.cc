@@ -1,6 +1,7 @@
 // ibasho-search: the search gRPC service. Owns the Xapian index and feeds it from the registry.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
   }
   search::SearcherOptions options;
   options.index_path = index;
+  options.posting_cache.max_bytes =
+      static_cast<size_t>(std::max(1, flags.GetInt("posting_cache_mib", "IBASHO_POSTING_CACHE_MIB", 128))) << 20;
   auto searcher = search::Searcher::Open(options, **tokenizer, **dictionary);
   if (!searcher.ok()) {
     spdlog::error("search: {}", searcher.status().ToString());
