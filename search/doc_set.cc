@@ -13,6 +13,16 @@ DocSet DocSet::All(Xapian::docid max_docid) {
   return s;
 }
 
+DocSet DocSet::Resized(Xapian::docid max_docid) const {
+  DocSet out(max_docid);
+  std::copy_n(words_.begin(), std::min(words_.size(), out.words_.size()), out.words_.begin());
+  if (max_docid < max_docid_) {
+    size_t used_bits = (max_docid + 1) % 64;
+    if (used_bits != 0) out.words_.back() &= (uint64_t{1} << used_bits) - 1;
+  }
+  return out;
+}
+
 void DocSet::IntersectWith(const DocSet& other) {
   for (size_t i = 0; i < words_.size(); ++i) words_[i] &= other.words_[i];
 }

@@ -25,8 +25,14 @@ class DocSet {
   Xapian::docid max_docid() const { return max_docid_; }
   size_t MemoryBytes() const { return words_.size() * sizeof(uint64_t); }
 
+  // A copy able to hold ids 1..max_docid (members beyond it are dropped).
+  DocSet Resized(Xapian::docid max_docid) const;
+
   // id must be ≤ max_docid().
   void Add(Xapian::docid id) { words_[id >> 6] |= uint64_t{1} << (id & 63); }
+  void Remove(Xapian::docid id) {
+    if (id <= max_docid_) words_[id >> 6] &= ~(uint64_t{1} << (id & 63));
+  }
   bool Contains(Xapian::docid id) const { return id <= max_docid_ && (words_[id >> 6] >> (id & 63)) & 1; }
 
   void IntersectWith(const DocSet& other);

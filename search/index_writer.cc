@@ -1,5 +1,6 @@
 #include "search/index_writer.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/taxonomy.h"
@@ -180,6 +181,7 @@ StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path
 Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
   int64_t last = applied_cursor_;
   bool in_transaction = false;
+  IndexDelta delta;
   try {
     for (const auto& ev : batch.events()) {
       int64_t cursor = std::stoll(ev.change().cursor());
@@ -190,12 +192,28 @@ Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
       }
       last = cursor;
       const std::string& gid = ev.change().group_id();
+      if (listener_) {
+        for (auto it = db_.postlist_begin(kTermGroupId + gid); it != db_.postlist_end(kTermGroupId + gid); ++it) {
+          delta.removed.push_back(*it);
+          std::erase_if(delta.added, [&](const IndexDelta::AddedDocument& d) { return d.id == *it; });
+        }
+      }
       db_.delete_document(kTermGroupId + gid);
-      if (ev.change().op() == "upsert") AddGroup(ev.group());
+      if (ev.change().op() == "upsert") AddGroup(ev.group(), listener_ ? &delta : nullptr);
     }
     if (!in_transaction) return Status::Ok();
     db_.set_metadata(kMetaAppliedCursor, std::to_string(last));
+    if (listener_) {
+      std::sort(delta.removed.begin(), delta.removed.end());
+      delta.removed.erase(std::unique(delta.removed.begin(), delta.removed.end()), delta.removed.end());
+      std::sort(delta.added.begin(), delta.added.end(),
+                [](const IndexDelta::AddedDocument& a, const IndexDelta::AddedDocument& b) { return a.id < b.id; });
+      delta.revision = db_.get_revision() + 1;
+      announced_ = delta.revision;
+      listener_->WillCommit(delta);
+    }
     db_.commit_transaction();  // documents and cursor become durable together
+    announced_ = 0;
     applied_cursor_ = last;
     return Status::Ok();
   } catch (const std::exception& e) {
@@ -206,14 +224,23 @@ Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
   }
 }
 
-void IndexWriter::AddGroup(const Group& g) {
+void IndexWriter::AddGroup(const Group& g, IndexDelta* delta) {
   if (g.status() != "published") return;
   for (const auto& a : g.activities()) {
     if (a.status() != "published") continue;
     std::vector<std::string> nouns;
     Xapian::Document doc = BuildActivityDocument(g, a, analyzer_, &nouns);
-    db_.replace_document(kTermActivityId + a.id(), doc);
+    Xapian::docid id = db_.replace_document(kTermActivityId + a.id(), doc);
     for (const auto& n : nouns) db_.add_spelling(n);
+    if (!delta) continue;
+    IndexDelta::AddedDocument added{id, 0, {}};
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      added.terms.emplace_back(*t, t.get_wdf());
+      added.length += t.get_wdf();
+    }
+    delta->removed.push_back(id);  // in case it replaced a document
+    std::erase_if(delta->added, [&](const IndexDelta::AddedDocument& d) { return d.id == id; });
+    delta->added.push_back(std::move(added));
   }
 }
 
@@ -224,7 +251,7 @@ Status IndexWriter::ReplaceAll(const std::vector<Group>& groups, int64_t cursor)
     in_transaction = true;
     std::vector<Xapian::docid> all(db_.postlist_begin(""), db_.postlist_end(""));
     for (Xapian::docid id : all) db_.delete_document(id);
-    for (const auto& g : groups) AddGroup(g);
+    for (const auto& g : groups) AddGroup(g, nullptr);
     db_.set_metadata(kMetaAppliedCursor, std::to_string(cursor));
     db_.commit_transaction();
     applied_cursor_ = cursor;
@@ -235,6 +262,10 @@ Status IndexWriter::ReplaceAll(const std::vector<Group>& groups, int64_t cursor)
 }
 
 Status IndexWriter::Abort(bool in_transaction, const std::string& message, StatusCode code) {
+  if (announced_ != 0) {
+    listener_->CommitFailed(announced_);
+    announced_ = 0;
+  }
   if (in_transaction) {
     try {
       db_.cancel_transaction();  // nothing of the batch is kept; it will be fetched again

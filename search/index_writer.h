@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "ibasho/registry/v1/registry.pb.h"
 #include "search/analyzer.h"
+#include "search/index_delta.h"
 
 namespace ibasho::search {
 
@@ -27,6 +28,10 @@ class IndexWriter {
  public:
   // Opens or creates the database at path.
   static StatusOr<std::unique_ptr<IndexWriter>> Open(const std::string& path, const Tokenizer& tokenizer);
+
+  // listener (null: none; must outlive its use) hears about every commit of Apply(); ReplaceAll()
+  // commits without telling it. Set it from the thread that applies changes, between batches.
+  void set_listener(IndexChangeListener* listener) { listener_ = listener; }
 
   // Applies every event of the batch in one commit. Events at or before the applied cursor are
   // skipped. Unavailable when Xapian fails (the batch is then not applied at all).
@@ -42,9 +47,12 @@ class IndexWriter {
  private:
   IndexWriter(Xapian::WritableDatabase db, const Tokenizer& tokenizer);
   Status Abort(bool in_transaction, const std::string& message, StatusCode code);
-  // Adds the published activities of a published group. Inside a transaction.
-  void AddGroup(const registry::v1::Group& group);
+  // Adds the published activities of a published group. Inside a transaction. With delta, notes
+  // the documents written (as added, and as removed in case they replaced one).
+  void AddGroup(const registry::v1::Group& group, IndexDelta* delta);
   Xapian::WritableDatabase db_;
+  IndexChangeListener* listener_ = nullptr;
+  Xapian::rev announced_ = 0;  // the revision the listener was told about and not yet committed
   DocumentAnalyzer analyzer_;
   int64_t applied_cursor_ = 0;
 };

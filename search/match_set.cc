@@ -1,6 +1,8 @@
 #include "search/match_set.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "search/bm25.h"
 
@@ -30,24 +32,134 @@ bool IsTermLike(const QueryNode& node) { return node.kind == Kind::kTerm || node
 }  // namespace
 
 bool PostingCache::SyncLocked(Xapian::rev revision) {
-  if (!have_revision_ || revision > revision_) {
+  if (have_revision_ && revision <= revision_) return revision == revision_;
+  auto announced = [&](Xapian::rev r) {
+    return std::any_of(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d->revision == r; });
+  };
+  bool covered = have_revision_ && revision - revision_ <= deltas_.size();
+  for (Xapian::rev r = revision_ + 1; covered && r <= revision; ++r) covered = announced(r);
+  if (!covered) {
     entries_.clear();
-    termfreqs_.clear();
-    prefix_terms_.clear();
     bytes_ = 0;
-    revision_ = revision;
-    have_revision_ = true;
   }
-  return revision == revision_;
+  termfreqs_.clear();
+  prefix_terms_.clear();
+  revision_ = revision;
+  have_revision_ = true;
+  Xapian::rev oldest_needed = revision_;
+  for (const auto& [term, entry] : entries_) oldest_needed = std::min(oldest_needed, entry.revision);
+  while (!deltas_.empty() && (deltas_.front()->revision <= oldest_needed || deltas_.size() > kMaxDeltas))
+    deltas_.pop_front();
+  return true;
+}
+
+void PostingCache::WillCommit(const IndexDelta& delta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  while (!deltas_.empty() && deltas_.back()->revision >= delta.revision) deltas_.pop_back();
+  deltas_.push_back(std::make_shared<const IndexDelta>(delta));
+  while (deltas_.size() > 2 * kMaxDeltas) deltas_.pop_front();
+}
+
+void PostingCache::CommitFailed(Xapian::rev revision) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::erase_if(deltas_, [&](const auto& d) { return d->revision == revision; });
+}
+
+PostingCache::Stats PostingCache::stats() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stats_;
+}
+
+bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry) {
+  std::vector<const IndexDelta*> todo;
+  for (Xapian::rev r = entry->revision + 1; r <= revision_; ++r) {
+    auto it = std::find_if(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d->revision == r; });
+    if (it == deltas_.end()) return false;
+    todo.push_back(it->get());
+  }
+  auto has_term = [&](const IndexDelta::AddedDocument& doc) {
+    if (term.empty()) return true;
+    auto it = std::lower_bound(doc.terms.begin(), doc.terms.end(), term,
+                               [](const auto& entry, const std::string& t) { return entry.first < t; });
+    return it != doc.terms.end() && it->first == term;
+  };
+  if (entry->docs) {
+    DocSet docs = entry->docs->Resized(db.get_lastdocid());
+    for (const IndexDelta* delta : todo) {
+      for (Xapian::docid id : delta->removed) docs.Remove(id);
+      for (const auto& doc : delta->added)
+        if (has_term(doc)) docs.Add(doc.id);
+    }
+    entry->docs = std::make_shared<const DocSet>(std::move(docs));
+  }
+  if (entry->impacts) {
+    const Xapian::doccount termfreq = term.empty() ? db.get_doccount() : db.get_termfreq(term);
+    const TermImpacts& old = *entry->impacts;
+    auto drifted = [](double then, double now) { return then == 0 ? now != 0 : std::abs(now - then) / then > 0.01; };
+    if (drifted(old.doccount, db.get_doccount()) || drifted(old.average_length, db.get_avlength()) ||
+        drifted(old.termfreq, termfreq)) {
+      entry->impacts = nullptr;  // read again with the current statistics when next asked for
+    } else {
+      const Bm25TermWeight weight(db, termfreq);
+      TermImpacts now = old;
+      for (const IndexDelta* delta : todo) {
+        TermImpacts next;
+        next.doccount = old.doccount;
+        next.average_length = old.average_length;
+        next.termfreq = old.termfreq;
+        auto added = delta->added.begin();
+        auto take_added_before = [&](Xapian::docid limit) {
+          for (; added != delta->added.end() && added->id < limit; ++added) {
+            if (!has_term(*added)) continue;
+            auto wdf = std::lower_bound(added->terms.begin(), added->terms.end(), term,
+                                        [](const auto& e, const std::string& t) { return e.first < t; });
+            next.docs.push_back(added->id);
+            next.weights.push_back(static_cast<float>(weight(term.empty() ? 0 : wdf->second, added->length)));
+          }
+        };
+        for (size_t i = 0; i < now.docs.size(); ++i) {
+          take_added_before(now.docs[i]);
+          if (std::binary_search(delta->removed.begin(), delta->removed.end(), now.docs[i])) continue;
+          next.docs.push_back(now.docs[i]);
+          next.weights.push_back(now.weights[i]);
+        }
+        take_added_before(std::numeric_limits<Xapian::docid>::max());
+        now = std::move(next);
+      }
+      entry->impacts = std::make_shared<const TermImpacts>(std::move(now));
+    }
+  }
+  bytes_ -= entry->bytes;
+  entry->bytes = (entry->docs ? entry->docs->MemoryBytes() : 0) + (entry->impacts ? entry->impacts->MemoryBytes() : 0);
+  bytes_ += entry->bytes;
+  entry->revision = revision_;
+  ++stats_.patches;
+  return true;
+}
+
+void PostingCache::EvictLocked() {
+  while (bytes_ > options_.max_bytes && entries_.size() > 1) {
+    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_used < b.second.last_used;
+    });
+    bytes_ -= oldest->second.bytes;
+    entries_.erase(oldest);
+  }
 }
 
 template <typename T>
-std::shared_ptr<const T> PostingCache::Find(Xapian::rev revision, const std::string& term,
+std::shared_ptr<const T> PostingCache::Find(Xapian::Database& db, Xapian::rev revision, const std::string& term,
                                             std::shared_ptr<const T> Entry::*field) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!SyncLocked(revision)) return nullptr;
   auto it = entries_.find(term);
-  if (it == entries_.end() || !(it->second.*field)) return nullptr;
+  if (it == entries_.end()) return nullptr;
+  if (it->second.revision != revision_ && !PatchLocked(db, term, &it->second)) {
+    bytes_ -= it->second.bytes;
+    entries_.erase(it);
+    return nullptr;
+  }
+  if (!(it->second.*field)) return nullptr;
   it->second.last_used = ++tick_;
   return it->second.*field;
 }
@@ -58,45 +170,56 @@ std::shared_ptr<const T> PostingCache::Store(Xapian::Database& db, Xapian::rev r
   if (!Worthwhile(TermFreq(db, term), db.get_doccount())) return built;
   std::lock_guard<std::mutex> lock(mu_);
   if (revision != revision_) return built;
-  Entry& entry = entries_[term];
+  auto [it, inserted] = entries_.try_emplace(term);
+  Entry& entry = it->second;
+  if (!inserted && entry.revision != revision_) {  // an older version of the other field: start afresh
+    bytes_ -= entry.bytes;
+    entry = Entry();
+  }
+  entry.revision = revision_;
   if (entry.*field) return entry.*field;
   entry.*field = built;
   entry.bytes += built->MemoryBytes();
   entry.last_used = ++tick_;
   bytes_ += built->MemoryBytes();
-  while (bytes_ > options_.max_bytes && entries_.size() > 1) {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-      return a.second.last_used < b.second.last_used;
-    });
-    bytes_ -= oldest->second.bytes;
-    entries_.erase(oldest);
-  }
+  EvictLocked();
   return built;
 }
 
 std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std::string& term) {
   const Xapian::rev revision = db.get_revision();
-  if (auto found = Find(revision, term, &Entry::docs)) return found;
+  if (auto found = Find(db, revision, term, &Entry::docs)) return found;
   auto docs = std::make_shared<DocSet>(db.get_lastdocid());
   for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.reads;
+  }
   return Store<DocSet>(db, revision, term, &Entry::docs, std::move(docs));
 }
 
 bool PostingCache::HasDocs(Xapian::Database& db, const std::string& term) {
-  return Find(db.get_revision(), term, &Entry::docs) != nullptr;
+  return Find(db, db.get_revision(), term, &Entry::docs) != nullptr;
 }
 
 std::shared_ptr<const TermImpacts> PostingCache::Impacts(Xapian::Database& db, const std::string& term) {
   const Xapian::rev revision = db.get_revision();
-  if (auto found = Find(revision, term, &Entry::impacts)) return found;
+  if (auto found = Find(db, revision, term, &Entry::impacts)) return found;
   // One read of the posting list gives both the weights and the bitmap (ranked terms are matched too).
   auto impacts = std::make_shared<TermImpacts>();
   auto docs = std::make_shared<DocSet>(db.get_lastdocid());
-  const Bm25TermWeight weight(db, TermFreq(db, term));
+  impacts->termfreq = TermFreq(db, term);
+  impacts->doccount = db.get_doccount();
+  impacts->average_length = db.get_avlength();
+  const Bm25TermWeight weight(db, impacts->termfreq);
   for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
     impacts->docs.push_back(*it);
     impacts->weights.push_back(static_cast<float>(weight(it.get_wdf(), it.get_doclength())));
     docs->Add(*it);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++stats_.reads;
   }
   Store<DocSet>(db, revision, term, &Entry::docs, std::move(docs));
   return Store<TermImpacts>(db, revision, term, &Entry::impacts, std::move(impacts));

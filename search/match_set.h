@@ -9,6 +9,7 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "search/doc_set.h"
+#include "search/index_delta.h"
 #include "search/query_node.h"
 
 namespace ibasho::search {
@@ -27,20 +29,29 @@ struct PostingCacheOptions {
   Xapian::doccount min_share_divisor = 256;
 };
 
-// A term's documents in docid order with the term's BM25 weight in each (bm25.h).
+// A term's documents in docid order with the term's BM25 weight in each (bm25.h), and the
+// collection statistics the weights were computed with.
 struct TermImpacts {
   std::vector<Xapian::docid> docs;
   std::vector<float> weights;
+  double doccount = 0, average_length = 0, termfreq = 0;
   size_t MemoryBytes() const { return docs.size() * (sizeof(Xapian::docid) + sizeof(float)); }
 };
 
-// What the matcher needs to know about terms, kept for one index revision at a time: the
-// documents of each term as bitmaps, their BM25 weights, term frequencies, and the terms of a
-// facet prefix. When a
-// reader at a newer revision asks, everything cached is dropped; readers at an older revision are
-// served without caching. Thread-safe; every method throws what Xapian throws.
-class PostingCache {
+// What the matcher needs to know about terms, for the newest index revision readers have seen:
+// the documents of each term as bitmaps, their BM25 weights, term frequencies, and the terms of a
+// facet prefix. When a reader reopens at a newer revision, cached terms are brought up to date
+// from the writer's deltas (IndexChangeListener) when it announced every revision in between, and
+// dropped otherwise. BM25 weights kept this way use collection statistics at most 1% away from
+// the current ones; beyond that they are read again. Readers at an older revision are served
+// without caching. Thread-safe; every method throws what Xapian throws.
+class PostingCache final : public IndexChangeListener {
  public:
+  struct Stats {
+    uint64_t reads = 0;    // term postings read from the index
+    uint64_t patches = 0;  // cached terms brought up to date from deltas
+  };
+
   explicit PostingCache(const PostingCacheOptions& options = {}) : options_(options) {}
 
   // The documents indexed by term ("" for every document) in db as it is open now.
@@ -57,26 +68,38 @@ class PostingCache {
   bool Worthwhile(Xapian::doccount termfreq, Xapian::doccount doccount) const {
     return termfreq >= doccount / options_.min_share_divisor;
   }
+  Stats stats();
+
+  void WillCommit(const IndexDelta& delta) override;
+  void CommitFailed(Xapian::rev revision) override;
 
  private:
   struct Entry {
+    Xapian::rev revision = 0;                    // what docs and impacts are up to date with
     std::shared_ptr<const DocSet> docs;          // null until asked for
     std::shared_ptr<const TermImpacts> impacts;  // null until asked for
     size_t bytes = 0;
     uint64_t last_used = 0;
   };
-  // The field of term's entry at revision, or null when missing (or revision is not the cached one).
+  // The field of term's entry at revision (brought up to date first), or null when missing or
+  // when revision is not the cached one.
   template <typename T>
-  std::shared_ptr<const T> Find(Xapian::rev revision, const std::string& term, std::shared_ptr<const T> Entry::*field);
+  std::shared_ptr<const T> Find(Xapian::Database& db, Xapian::rev revision, const std::string& term,
+                                std::shared_ptr<const T> Entry::*field);
   // Keeps built as the field of term's entry when worthwhile; returns what the entry holds.
   template <typename T>
   std::shared_ptr<const T> Store(Xapian::Database& db, Xapian::rev revision, const std::string& term,
                                  std::shared_ptr<const T> Entry::*field, std::shared_ptr<const T> built);
-  // Under mu_: drops everything when revision is newer than the cached one; false when it is
-  // older (nothing from that reader may be cached).
+  // Under mu_: moves to revision when it is newer (dropping the entries when the deltas do not
+  // reach it); false when revision is older than the cached one.
   bool SyncLocked(Xapian::rev revision);
+  // Under mu_: applies the deltas after entry.revision up to revision_ to entry; false when they
+  // are not all kept (the entry must then be dropped).
+  bool PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry);
+  void EvictLocked();
 
   static constexpr size_t kMaxTermFreqs = 100000;
+  static constexpr size_t kMaxDeltas = 256;
 
   PostingCacheOptions options_;
   std::mutex mu_;
@@ -85,8 +108,10 @@ class PostingCache {
   std::unordered_map<std::string, Entry> entries_;
   std::unordered_map<std::string, Xapian::doccount> termfreqs_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> prefix_terms_;
+  std::deque<std::shared_ptr<const IndexDelta>> deltas_;  // announced commits, ascending revisions
   size_t bytes_ = 0;
   uint64_t tick_ = 0;
+  Stats stats_;
 };
 
 // A Xapian posting source over a DocSet (weight 0), to restrict a Xapian query to a known set.

@@ -43,6 +43,9 @@ class Searcher {
   StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request);
   StatusOr<v1::SuggestResponse> Suggest(const v1::SuggestRequest& request);
   StatusOr<uint32_t> DocCount();
+  // Give this to the index writer (IndexWriter::set_listener) when it runs in the same process:
+  // the searcher's cached term data then follows each commit instead of being read again.
+  IndexChangeListener* change_listener() { return &posting_cache_; }
 
  private:
   struct Reader {

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
     spdlog::error("search: {}", searcher.status().ToString());
     return 1;
   }
+  (*writer)->set_listener((*searcher)->change_listener());
   spdlog::info("search: index {} ({} documents, applied cursor {}), {} dictionary entries", index,
                (*writer)->DocCount(), (*writer)->AppliedCursor(), (*dictionary)->size());
 

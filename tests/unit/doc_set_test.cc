@@ -71,5 +71,15 @@ TEST(DocSet, NextFromWalksMembersInOrder) {
   for (const auto& c : cases) EXPECT_EQ(s.NextFrom(c.from), c.want) << c.from;
 }
 
+TEST(DocSet, ResizedKeepsMembersThatFitAndRemoveIsANoOpBeyondTheEnd) {
+  DocSet s = Of(130, {1, 64, 129, 130});
+  EXPECT_EQ(Members(s.Resized(300)), (std::vector<Xapian::docid>{1, 64, 129, 130}));
+  EXPECT_EQ(Members(s.Resized(129)), (std::vector<Xapian::docid>{1, 64, 129}));
+  EXPECT_EQ(s.Resized(64).Count(), 2u);
+  s.Remove(64);
+  s.Remove(1000);
+  EXPECT_EQ(Members(s), (std::vector<Xapian::docid>{1, 129, 130}));
+}
+
 }  // namespace
 }  // namespace ibasho::search

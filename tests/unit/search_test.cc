@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/json_mapping.h"
+#include "search/bm25.h"
 #include "search/index_schema.h"
 #include "search/index_writer.h"
 #include "search/match_set.h"
@@ -387,6 +388,63 @@ TEST_F(SearchTest, CachedBitmapsFollowIndexChanges) {
   ASSERT_TRUE(env_->store->Archive(created->id(), created->version()).ok());
   ApplyFeed();
   EXPECT_EQ(count(), before);
+}
+
+TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
+  // With the writer announcing its commits, cached bitmaps and weights are brought up to date
+  // instead of read again, and must equal what the index holds.
+  PostingCache cache;
+  env_->writer->set_listener(&cache);
+  Xapian::Database db(env_->dir->File("index"));
+  const std::vector<std::string> terms = {
+      "",       kTermCategory + std::string("kodomo_shokudo"), "不登校",     kTermCategory + std::string("futoukou"),
+      "居場所", kTermMunicipality + std::string("練馬区"),     "こども食堂", kTermWeekday + std::string("sat")};
+  {
+    MatchEvaluator warm(db, cache);
+    for (const auto& t : terms) {
+      warm.TermDocs(t);
+      if (!t.empty()) warm.TermImpactsOf(t);
+    }
+  }
+  const uint64_t reads_before = cache.stats().reads;
+
+  // A new listing, a changed one and a removed one, in separate commits and in one.
+  Group added;
+  ASSERT_TRUE(ParseJson(R"({"name":"増分テストの会","activities":[{"title":"不登校の子の居場所",
+      "description":"土曜に開くこども食堂もあります。","categories":["futoukou","kodomo_shokudo"],
+      "location":{"address":"東京都練馬区豊玉北6-12-1"},"schedules":[{"byday":["sat"]}]}]})",
+                        &added)
+                  .ok());
+  auto created = env_->store->Create(added);
+  ASSERT_TRUE(created.ok());
+  ApplyFeed();
+  Group changed = *created;
+  changed.mutable_activities(0)->clear_categories();
+  changed.mutable_activities(0)->add_categories("ibasho");
+  auto updated = env_->store->Update(changed, created->version());
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  auto removed = env_->store->Archive(updated->id(), updated->version());
+  ASSERT_TRUE(removed.ok());
+  ApplyFeed();
+
+  db.reopen();
+  MatchEvaluator now(db, cache);
+  for (const auto& t : terms) {
+    std::vector<Xapian::docid> cached, indexed;
+    now.TermDocs(t)->ForEach([&](Xapian::docid id) { cached.push_back(id); });
+    for (auto it = db.postlist_begin(t); it != db.postlist_end(t); ++it) indexed.push_back(*it);
+    EXPECT_EQ(cached, indexed) << t;
+    if (t.empty()) continue;
+    auto impacts = now.TermImpactsOf(t);
+    EXPECT_EQ(impacts->docs, indexed) << t;
+    const Bm25TermWeight weight(db, db.get_termfreq(t));
+    size_t i = 0;
+    for (auto it = db.postlist_begin(t); it != db.postlist_end(t) && i < impacts->weights.size(); ++it, ++i)
+      EXPECT_NEAR(impacts->weights[i], weight(it.get_wdf(), it.get_doclength()), 0.05 * impacts->weights[i]) << t;
+  }
+  EXPECT_GT(cache.stats().patches, 0u);
+  EXPECT_EQ(cache.stats().reads, reads_before) << "terms were read again instead of patched";
+  env_->writer->set_listener(nullptr);
 }
 
 TEST_F(SearchTest, FiltersOrWithinAndAcrossFields) {
