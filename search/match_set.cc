@@ -310,9 +310,9 @@ DocSet MatchEvaluator::Filter(const Xapian::Query& query, const Xapian::MatchDec
   return out;
 }
 
-DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* restrict) {
+DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* focus) {
   // Only documents with every term can hold the phrase; Xapian checks positions on those.
-  DocSet candidates = restrict ? * restrict : *TermDocs(node.terms[0]);
+  DocSet candidates = focus ? *focus : *TermDocs(node.terms[0]);
   for (const auto& t : node.terms) {
     candidates.IntersectWith(*TermDocs(t));
     if (candidates.Empty()) return candidates;
@@ -320,7 +320,7 @@ DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* restrict)
   return Filter(ToXapian(node), nullptr, candidates);
 }
 
-DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* restrict) {
+DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* focus) {
   switch (node.kind) {
     case Kind::kNothing:
       return DocSet(max_docid_);
@@ -328,7 +328,7 @@ DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* restrict) {
     case Kind::kBoost:
       return *TermDocs(node.terms[0]);
     case Kind::kPhrase:
-      return EvalPhrase(node, restrict);
+      return EvalPhrase(node, focus);
     case Kind::kAnd: {
       // Bitmap-only parts first, so the phrase checks see as few candidates as possible.
       std::vector<const QueryNode*> order;
@@ -336,7 +336,7 @@ DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* restrict) {
         if (!HasPhrase(c)) order.push_back(&c);
       for (const auto& c : node.children)
         if (HasPhrase(c)) order.push_back(&c);
-      DocSet acc = Eval(*order[0], restrict);
+      DocSet acc = Eval(*order[0], focus);
       for (size_t i = 1; i < order.size() && !acc.Empty(); ++i) {
         if (IsTermLike(*order[i])) {
           acc.IntersectWith(*TermDocs(order[i]->terms[0]));
@@ -353,13 +353,13 @@ DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* restrict) {
         if (IsTermLike(c)) {
           acc.UnionWith(*TermDocs(c.terms[0]));
         } else {
-          acc.UnionWith(Eval(c, restrict));
+          acc.UnionWith(Eval(c, focus));
         }
       }
       for (const auto& c : node.children) {
         if (!HasPhrase(c)) continue;
         // Documents already matched need no phrase check.
-        DocSet open = restrict ? * restrict : AllDocuments();
+        DocSet open = focus ? *focus : AllDocuments();
         open.Subtract(acc);
         if (open.Empty()) break;
         acc.UnionWith(Eval(c, &open));

@@ -172,10 +172,10 @@ class MatchEvaluator {
   size_t UncachedPostings(const std::vector<std::string>& terms);
 
  private:
-  // restrict, when not null, says that only its members matter to the caller: members outside it
+  // focus, when not null, says that only its members matter to the caller: members outside it
   // may be missing from the result (lets phrase checks skip documents).
-  DocSet Eval(const QueryNode& node, const DocSet* restrict);
-  DocSet EvalPhrase(const QueryNode& node, const DocSet* restrict);
+  DocSet Eval(const QueryNode& node, const DocSet* focus);
+  DocSet EvalPhrase(const QueryNode& node, const DocSet* focus);
 
   Xapian::Database& db_;
   PostingCache& cache_;
