@@ -225,44 +225,33 @@ std::shared_ptr<const TermImpacts> PostingCache::Impacts(Xapian::Database& db, c
   return Store<TermImpacts>(db, revision, term, &Entry::impacts, std::move(impacts));
 }
 
-Xapian::doccount PostingCache::TermFreq(Xapian::Database& db, const std::string& term) {
+template <typename Value, typename Compute>
+Value PostingCache::Memoized(Xapian::Database& db, std::unordered_map<std::string, Value>* memo, const std::string& key,
+                             Compute compute) {
   const Xapian::rev revision = db.get_revision();
-  bool cacheable;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    cacheable = SyncLocked(revision);
-    if (cacheable) {
-      auto it = termfreqs_.find(term);
-      if (it != termfreqs_.end()) return it->second;
-    }
+    if (!SyncLocked(revision)) return compute();
+    auto it = memo->find(key);
+    if (it != memo->end()) return it->second;
   }
-  const Xapian::doccount freq = term.empty() ? db.get_doccount() : db.get_termfreq(term);
-  if (cacheable) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (termfreqs_.size() >= kMaxTermFreqs) termfreqs_.clear();  // a bound, not an eviction policy
-    if (revision == revision_) termfreqs_.emplace(term, freq);
-  }
-  return freq;
+  Value value = compute();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (memo->size() >= kMaxMemoized) memo->clear();  // a bound, not an eviction policy
+  if (revision == revision_) memo->emplace(key, value);
+  return value;
+}
+
+Xapian::doccount PostingCache::TermFreq(Xapian::Database& db, const std::string& term) {
+  return Memoized(db, &termfreqs_, term, [&] { return term.empty() ? db.get_doccount() : db.get_termfreq(term); });
 }
 
 std::shared_ptr<const std::vector<std::string>> PostingCache::TermsWithPrefix(Xapian::Database& db,
                                                                               const std::string& prefix) {
-  const Xapian::rev revision = db.get_revision();
-  bool cacheable;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    cacheable = SyncLocked(revision);
-    if (cacheable) {
-      auto it = prefix_terms_.find(prefix);
-      if (it != prefix_terms_.end()) return it->second;
-    }
-  }
-  auto terms = std::make_shared<std::vector<std::string>>(db.allterms_begin(prefix), db.allterms_end(prefix));
-  if (cacheable) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (revision == revision_) prefix_terms_.emplace(prefix, terms);
-  }
-  return terms;
+  return Memoized(db, &prefix_terms_, prefix, [&] {
+    return std::shared_ptr<const std::vector<std::string>>(
+        std::make_shared<std::vector<std::string>>(db.allterms_begin(prefix), db.allterms_end(prefix)));
+  });
 }
 
 void DocSetPostingSource::Advance(Xapian::docid from) {

@@ -97,8 +97,12 @@ class PostingCache final : public IndexChangeListener {
   // are not all kept (the entry must then be dropped).
   bool PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry);
   void EvictLocked();
+  // memo[key] for the cached revision, computed by compute() when missing.
+  template <typename Value, typename Compute>
+  Value Memoized(Xapian::Database& db, std::unordered_map<std::string, Value>* memo, const std::string& key,
+                 Compute compute);
 
-  static constexpr size_t kMaxTermFreqs = 100000;
+  static constexpr size_t kMaxMemoized = 100000;
   static constexpr size_t kMaxDeltas = 256;
 
   PostingCacheOptions options_;
