@@ -48,21 +48,34 @@ bool PostingCache::SyncLocked(Xapian::rev revision) {
   have_revision_ = true;
   Xapian::rev oldest_needed = revision_;
   for (const auto& [term, entry] : entries_) oldest_needed = std::min(oldest_needed, entry.revision);
-  while (!deltas_.empty() && (deltas_.front()->revision <= oldest_needed || deltas_.size() > kMaxDeltas))
-    deltas_.pop_front();
+  while (!deltas_.empty() && deltas_.front()->revision <= oldest_needed) PopDeltaLocked(/*newest=*/false);
   return true;
 }
 
 void PostingCache::WillCommit(const IndexDelta& delta) {
   std::lock_guard<std::mutex> lock(mu_);
-  while (!deltas_.empty() && deltas_.back()->revision >= delta.revision) deltas_.pop_back();
+  while (!deltas_.empty() && deltas_.back()->revision >= delta.revision) PopDeltaLocked(/*newest=*/true);
+  // Nothing cached needs it, or it is so large that reading the terms again is as cheap (a bulk
+  // import): without it the cache starts over at that revision.
+  const size_t bytes = delta.MemoryBytes();
+  if (entries_.empty() || bytes > options_.max_bytes / 8) return;
   deltas_.push_back(std::make_shared<const IndexDelta>(delta));
-  while (deltas_.size() > 2 * kMaxDeltas) deltas_.pop_front();
+  delta_bytes_ += bytes;
+  while (deltas_.size() > kMaxDeltas || delta_bytes_ > options_.max_bytes / 4) PopDeltaLocked(/*newest=*/false);
+}
+
+void PostingCache::PopDeltaLocked(bool newest) {
+  delta_bytes_ -= (newest ? deltas_.back() : deltas_.front())->MemoryBytes();
+  if (newest) {
+    deltas_.pop_back();
+  } else {
+    deltas_.pop_front();
+  }
 }
 
 void PostingCache::CommitFailed(Xapian::rev revision) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::erase_if(deltas_, [&](const auto& d) { return d->revision == revision; });
+  if (!deltas_.empty() && deltas_.back()->revision == revision) PopDeltaLocked(/*newest=*/true);
 }
 
 PostingCache::Stats PostingCache::stats() {

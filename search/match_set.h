@@ -97,6 +97,8 @@ class PostingCache final : public IndexChangeListener {
   // are not all kept (the entry must then be dropped).
   bool PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry);
   void EvictLocked();
+  // Under mu_: drops the newest or the oldest kept delta.
+  void PopDeltaLocked(bool newest);
   // memo[key] for the cached revision, computed by compute() when missing.
   template <typename Value, typename Compute>
   Value Memoized(Xapian::Database& db, std::unordered_map<std::string, Value>* memo, const std::string& key,
@@ -113,6 +115,7 @@ class PostingCache final : public IndexChangeListener {
   std::unordered_map<std::string, Xapian::doccount> termfreqs_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> prefix_terms_;
   std::deque<std::shared_ptr<const IndexDelta>> deltas_;  // announced commits, ascending revisions
+  size_t delta_bytes_ = 0;                                // kept within a quarter of max_bytes
   size_t bytes_ = 0;
   uint64_t tick_ = 0;
   Stats stats_;
