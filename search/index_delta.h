@@ -20,6 +20,15 @@ struct IndexDelta {
   Xapian::rev revision = 0;            // the revision the commit creates
   std::vector<Xapian::docid> removed;  // sorted, unique; includes replaced documents
   std::vector<AddedDocument> added;    // sorted by id; replaced documents appear in both lists
+
+  size_t MemoryBytes() const {
+    size_t bytes = sizeof(*this) + removed.size() * sizeof(Xapian::docid);
+    for (const auto& d : added) {
+      bytes += sizeof(d);
+      for (const auto& [term, wdf] : d.terms) bytes += sizeof(term) + term.size() + sizeof(wdf);
+    }
+    return bytes;
+  }
 };
 
 // Told by the writer about each commit. Called from the writer's thread; must be thread-safe
