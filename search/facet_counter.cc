@@ -175,10 +175,10 @@ DocSet CountFacets(MatchEvaluator& evaluator, const DocSet& matches, const Facet
   Counts counts;
   bool rows = options.method == FacetCounting::kRows;
   if (options.method == FacetCounting::kAuto) {
-    // Rows cost a value read per match; bitmaps cost nothing once cached, but after an index
-    // change they must first be read back: take whichever reads less.
+    // Rows cost a value read per match (about as much as reading 8 postings); bitmaps cost
+    // nothing once cached, but some may first have to be read: take whichever is cheaper.
     const size_t n = matches.Count();
-    rows = n <= options.max_rows || n < evaluator.UncachedPostings(FacetTerms(evaluator));
+    rows = n <= options.max_rows || 8 * n < evaluator.UncachedPostings(FacetTerms(evaluator));
   }
   DocSet passing =
       rows ? CountRows(evaluator, matches, filters, &counts) : CountBitmaps(evaluator, matches, filters, &counts);

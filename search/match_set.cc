@@ -80,7 +80,9 @@ void PostingCache::CommitFailed(Xapian::rev revision) {
 
 PostingCache::Stats PostingCache::stats() {
   std::lock_guard<std::mutex> lock(mu_);
-  return stats_;
+  Stats now = stats_;
+  now.bytes = bytes_;
+  return now;
 }
 
 bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry) {
@@ -291,8 +293,10 @@ size_t MatchEvaluator::CountWithin(const std::string& term, const DocSet& within
 
 size_t MatchEvaluator::UncachedPostings(const std::vector<std::string>& terms) {
   size_t postings = 0;
-  for (const auto& t : terms)
-    if (!cache_.HasDocs(db_, t)) postings += cache_.TermFreq(db_, t);
+  for (const auto& t : terms) {
+    const Xapian::doccount freq = cache_.TermFreq(db_, t);
+    if (cache_.Worthwhile(freq, db_.get_doccount()) && !cache_.HasDocs(db_, t)) postings += freq;
+  }
   return postings;
 }
 

@@ -50,6 +50,7 @@ class PostingCache final : public IndexChangeListener {
   struct Stats {
     uint64_t reads = 0;    // term postings read from the index
     uint64_t patches = 0;  // cached terms brought up to date from deltas
+    size_t bytes = 0;      // held now
   };
 
   explicit PostingCache(const PostingCacheOptions& options = {}) : options_(options) {}
@@ -175,7 +176,8 @@ class MatchEvaluator {
   }
   // How many members of within are indexed by term.
   size_t CountWithin(const std::string& term, const DocSet& within);
-  // The postings to read to have the bitmaps of terms (none when all are cached).
+  // The postings to read before the bitmaps of terms are all cached (terms too rare to cache are
+  // not counted: they are read either way).
   size_t UncachedPostings(const std::vector<std::string>& terms);
 
  private:

@@ -46,6 +46,7 @@ class Searcher {
   // Give this to the index writer (IndexWriter::set_listener) when it runs in the same process:
   // the searcher's cached term data then follows each commit instead of being read again.
   IndexChangeListener* change_listener() { return &posting_cache_; }
+  PostingCache::Stats posting_cache_stats() { return posting_cache_.stats(); }
 
  private:
   struct Reader {
