@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
 
 #include "search/bm25.h"
 
@@ -31,7 +33,7 @@ bool IsTermLike(const QueryNode& node) { return node.kind == Kind::kTerm || node
 
 }  // namespace
 
-bool PostingCache::SyncLocked(Xapian::rev revision) {
+bool PostingCache::SyncLocked(Xapian::Database& db, Xapian::rev revision) {
   if (have_revision_ && revision <= revision_) return revision == revision_;
   auto announced = [&](Xapian::rev r) {
     return std::any_of(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d->revision == r; });
@@ -46,6 +48,7 @@ bool PostingCache::SyncLocked(Xapian::rev revision) {
   prefix_terms_.clear();
   revision_ = revision;
   have_revision_ = true;
+  budget_ = Budget(db.get_doccount());
   Xapian::rev oldest_needed = revision_;
   for (const auto& [term, entry] : entries_) oldest_needed = std::min(oldest_needed, entry.revision);
   while (!deltas_.empty() && deltas_.front()->revision <= oldest_needed) PopDeltaLocked(/*newest=*/false);
@@ -58,10 +61,10 @@ void PostingCache::WillCommit(const IndexDelta& delta) {
   // Nothing cached needs it, or it is so large that reading the terms again is as cheap (a bulk
   // import): without it the cache starts over at that revision.
   const size_t bytes = delta.MemoryBytes();
-  if (entries_.empty() || bytes > options_.max_bytes / 8) return;
+  if (entries_.empty() || bytes > budget_ / 8) return;
   deltas_.push_back(std::make_shared<const IndexDelta>(delta));
   delta_bytes_ += bytes;
-  while (deltas_.size() > kMaxDeltas || delta_bytes_ > options_.max_bytes / 4) PopDeltaLocked(/*newest=*/false);
+  while (deltas_.size() > kMaxDeltas || delta_bytes_ > budget_ / 4) PopDeltaLocked(/*newest=*/false);
 }
 
 void PostingCache::PopDeltaLocked(bool newest) {
@@ -86,28 +89,51 @@ PostingCache::Stats PostingCache::stats() {
 }
 
 bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry) {
-  std::vector<const IndexDelta*> todo;
+  // The deltas since the entry's revision, folded into one change: the ids gone (removed at any
+  // point) and, for each id, its last addition not removed again afterwards.
+  std::vector<Xapian::docid> gone;
+  std::map<Xapian::docid, const IndexDelta::AddedDocument*> arrived;
   for (Xapian::rev r = entry->revision + 1; r <= revision_; ++r) {
     auto it = std::find_if(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d->revision == r; });
     if (it == deltas_.end()) return false;
-    todo.push_back(it->get());
+    for (Xapian::docid id : (*it)->removed) {
+      gone.push_back(id);
+      arrived.erase(id);
+    }
+    for (const auto& doc : (*it)->added) arrived[doc.id] = &doc;
   }
-  auto has_term = [&](const IndexDelta::AddedDocument& doc) {
-    if (term.empty()) return true;
+  std::sort(gone.begin(), gone.end());
+  gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
+  // term's wdf in an added document, or nullopt when the document does not have it.
+  auto wdf_in = [&](const IndexDelta::AddedDocument& doc) -> std::optional<Xapian::termcount> {
+    if (term.empty()) return 0;
     auto it = std::lower_bound(doc.terms.begin(), doc.terms.end(), term,
-                               [](const auto& entry, const std::string& t) { return entry.first < t; });
-    return it != doc.terms.end() && it->first == term;
+                               [](const auto& e, const std::string& t) { return e.first < t; });
+    if (it == doc.terms.end() || it->first != term) return std::nullopt;
+    return it->second;
   };
+  std::vector<std::pair<Xapian::docid, Xapian::termcount>> joining;  // (id, wdf), ascending ids
+  std::vector<Xapian::termcount> joining_length;
+  for (const auto& [id, doc] : arrived) {
+    if (auto wdf = wdf_in(*doc)) {
+      joining.emplace_back(id, *wdf);
+      joining_length.push_back(doc->length);
+    }
+  }
+  const std::shared_ptr<const DocSet> before = entry->docs;        // kept alive while entry->docs changes
+  auto leaving = [&](const std::vector<Xapian::docid>& members) {  // whether any gone id is a member
+    for (Xapian::docid id : gone)
+      if (before ? before->Contains(id) : std::binary_search(members.begin(), members.end(), id)) return true;
+    return false;
+  };
+
   if (entry->docs) {
     DocSet docs = entry->docs->Resized(db.get_lastdocid());
-    for (const IndexDelta* delta : todo) {
-      for (Xapian::docid id : delta->removed) docs.Remove(id);
-      for (const auto& doc : delta->added)
-        if (has_term(doc)) docs.Add(doc.id);
-    }
+    for (Xapian::docid id : gone) docs.Remove(id);
+    for (const auto& [id, wdf] : joining) docs.Add(id);
     entry->docs = std::make_shared<const DocSet>(std::move(docs));
   }
-  if (entry->impacts) {
+  if (entry->impacts && (!joining.empty() || leaving(entry->impacts->docs))) {
     const Xapian::doccount termfreq = term.empty() ? db.get_doccount() : db.get_termfreq(term);
     const TermImpacts& old = *entry->impacts;
     auto drifted = [](double then, double now) { return then == 0 ? now != 0 : std::abs(now - then) / then > 0.01; };
@@ -116,32 +142,27 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
       entry->impacts = nullptr;  // read again with the current statistics when next asked for
     } else {
       const Bm25TermWeight weight(db, termfreq);
-      TermImpacts now = old;
-      for (const IndexDelta* delta : todo) {
-        TermImpacts next;
-        next.doccount = old.doccount;
-        next.average_length = old.average_length;
-        next.termfreq = old.termfreq;
-        auto added = delta->added.begin();
-        auto take_added_before = [&](Xapian::docid limit) {
-          for (; added != delta->added.end() && added->id < limit; ++added) {
-            if (!has_term(*added)) continue;
-            auto wdf = std::lower_bound(added->terms.begin(), added->terms.end(), term,
-                                        [](const auto& e, const std::string& t) { return e.first < t; });
-            next.docs.push_back(added->id);
-            next.weights.push_back(static_cast<float>(weight(term.empty() ? 0 : wdf->second, added->length)));
-          }
-        };
-        for (size_t i = 0; i < now.docs.size(); ++i) {
-          take_added_before(now.docs[i]);
-          if (std::binary_search(delta->removed.begin(), delta->removed.end(), now.docs[i])) continue;
-          next.docs.push_back(now.docs[i]);
-          next.weights.push_back(now.weights[i]);
+      auto now = std::make_shared<TermImpacts>();
+      now->doccount = old.doccount;
+      now->average_length = old.average_length;
+      now->termfreq = old.termfreq;
+      now->docs.reserve(old.docs.size() + joining.size());
+      now->weights.reserve(old.docs.size() + joining.size());
+      size_t j = 0;
+      auto join_before = [&](Xapian::docid limit) {
+        for (; j < joining.size() && joining[j].first < limit; ++j) {
+          now->docs.push_back(joining[j].first);
+          now->weights.push_back(static_cast<float>(weight(joining[j].second, joining_length[j])));
         }
-        take_added_before(std::numeric_limits<Xapian::docid>::max());
-        now = std::move(next);
+      };
+      for (size_t i = 0; i < old.docs.size(); ++i) {
+        join_before(old.docs[i]);
+        if (std::binary_search(gone.begin(), gone.end(), old.docs[i])) continue;
+        now->docs.push_back(old.docs[i]);
+        now->weights.push_back(old.weights[i]);
       }
-      entry->impacts = std::make_shared<const TermImpacts>(std::move(now));
+      join_before(std::numeric_limits<Xapian::docid>::max());
+      entry->impacts = std::move(now);
     }
   }
   bytes_ -= entry->bytes;
@@ -153,7 +174,7 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
 }
 
 void PostingCache::EvictLocked() {
-  while (bytes_ > options_.max_bytes && entries_.size() > 1) {
+  while (bytes_ > budget_ && entries_.size() > 1) {
     auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
       return a.second.last_used < b.second.last_used;
     });
@@ -166,7 +187,7 @@ template <typename T>
 std::shared_ptr<const T> PostingCache::Find(Xapian::Database& db, Xapian::rev revision, const std::string& term,
                                             std::shared_ptr<const T> Entry::*field) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!SyncLocked(revision)) return nullptr;
+  if (!SyncLocked(db, revision)) return nullptr;
   auto it = entries_.find(term);
   if (it == entries_.end()) return nullptr;
   if (it->second.revision != revision_ && !PatchLocked(db, term, &it->second)) {
@@ -246,7 +267,7 @@ Value PostingCache::Memoized(Xapian::Database& db, std::unordered_map<std::strin
   const Xapian::rev revision = db.get_revision();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!SyncLocked(revision)) return compute();
+    if (!SyncLocked(db, revision)) return compute();
     auto it = memo->find(key);
     if (it != memo->end()) return it->second;
   }

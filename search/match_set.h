@@ -8,6 +8,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -23,7 +24,10 @@
 namespace ibasho::search {
 
 struct PostingCacheOptions {
-  size_t max_bytes = size_t{128} << 20;  // memory for cached bitmaps; least recently used go first
+  // Memory for cached term data, the larger of these two; least recently used terms go first.
+  // Bitmaps and weight lists grow with the index, hence the share per document.
+  size_t max_bytes = size_t{128} << 20;
+  size_t max_bytes_per_document = 512;
   // Terms in fewer than doccount / min_share_divisor documents are read from the index each time:
   // that is cheaper than the memory they would take.
   Xapian::doccount min_share_divisor = 256;
@@ -91,13 +95,17 @@ class PostingCache final : public IndexChangeListener {
   template <typename T>
   std::shared_ptr<const T> Store(Xapian::Database& db, Xapian::rev revision, const std::string& term,
                                  std::shared_ptr<const T> Entry::*field, std::shared_ptr<const T> built);
-  // Under mu_: moves to revision when it is newer (dropping the entries when the deltas do not
-  // reach it); false when revision is older than the cached one.
-  bool SyncLocked(Xapian::rev revision);
+  // Under mu_: moves to revision (of db) when it is newer (dropping the entries when the deltas do
+  // not reach it); false when revision is older than the cached one.
+  bool SyncLocked(Xapian::Database& db, Xapian::rev revision);
   // Under mu_: applies the deltas after entry.revision up to revision_ to entry; false when they
   // are not all kept (the entry must then be dropped).
   bool PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry);
   void EvictLocked();
+  // Under mu_: the memory budget for doccount documents.
+  size_t Budget(Xapian::doccount doccount) const {
+    return std::max(options_.max_bytes, options_.max_bytes_per_document * doccount);
+  }
   // Under mu_: drops the newest or the oldest kept delta.
   void PopDeltaLocked(bool newest);
   // memo[key] for the cached revision, computed by compute() when missing.
@@ -116,7 +124,8 @@ class PostingCache final : public IndexChangeListener {
   std::unordered_map<std::string, Xapian::doccount> termfreqs_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> prefix_terms_;
   std::deque<std::shared_ptr<const IndexDelta>> deltas_;  // announced commits, ascending revisions
-  size_t delta_bytes_ = 0;                                // kept within a quarter of max_bytes
+  size_t delta_bytes_ = 0;                                // kept within a quarter of the budget
+  size_t budget_ = 0;                                     // Budget() as of the newest revision
   size_t bytes_ = 0;
   uint64_t tick_ = 0;
   Stats stats_;
