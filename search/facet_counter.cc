@@ -102,27 +102,34 @@ DocSet CountRows(MatchEvaluator& evaluator, const DocSet& matches, const FacetFi
   return passing;
 }
 
-// Every term whose bitmap the bitmap counting reads.
-std::vector<std::string> FacetTerms(MatchEvaluator& evaluator) {
-  std::vector<std::string> terms;
-  for (size_t i = 0; i < Categories().size() && i < 16; ++i)
-    terms.push_back(kTermCategory + std::string(Categories()[i].code));
-  for (int d = 0; d < 7; ++d) terms.push_back(kTermWeekday + std::string(WeekdayCodes()[d]));
-  terms.push_back(std::string(kTermFee) + "free");
-  terms.push_back(std::string(kTermFee) + "paid");
-  for (const auto& b : AgeBands()) terms.push_back(kTermAgeBand + std::string(b.code));
-  const auto& municipalities = *evaluator.TermsWithPrefix(kTermMunicipality);
-  terms.insert(terms.end(), municipalities.begin(), municipalities.end());
-  return terms;
-}
+// The terms of every facet value, in the order the counts are kept.
+struct FacetTerms {
+  std::vector<std::string> category, weekday, fee, age_band;
+  std::shared_ptr<const std::vector<std::string>> municipality;
+
+  explicit FacetTerms(MatchEvaluator& evaluator) : municipality(evaluator.TermsWithPrefix(kTermMunicipality)) {
+    for (size_t i = 0; i < Categories().size() && i < 16; ++i)
+      category.push_back(kTermCategory + std::string(Categories()[i].code));
+    for (int d = 0; d < 7; ++d) weekday.push_back(kTermWeekday + std::string(WeekdayCodes()[d]));
+    fee = {std::string(kTermFee) + "free", std::string(kTermFee) + "paid"};
+    for (const auto& b : AgeBands()) age_band.push_back(kTermAgeBand + std::string(b.code));
+  }
+  std::vector<std::string> All() const {
+    std::vector<std::string> all;
+    for (const auto* part : {&category, &weekday, &fee, &age_band, municipality.get()})
+      all.insert(all.end(), part->begin(), part->end());
+    return all;
+  }
+};
 
 // Counts by intersecting the match set with each facet value's documents.
-DocSet CountBitmaps(MatchEvaluator& evaluator, const DocSet& matches, const FacetFilters& filters, Counts* c) {
+DocSet CountBitmaps(MatchEvaluator& evaluator, const FacetTerms& terms, const DocSet& matches,
+                    const FacetFilters& filters, Counts* c) {
   auto any_of = [&](const char* prefix, const std::vector<std::string>& values) -> std::optional<DocSet> {
     if (values.empty()) return std::nullopt;
-    std::vector<std::string> terms;
-    for (const auto& v : values) terms.push_back(prefix + v);
-    return evaluator.AnyTerm(terms);
+    std::vector<std::string> value_terms;
+    for (const auto& v : values) value_terms.push_back(prefix + v);
+    return evaluator.AnyTerm(value_terms);
   };
   enum Field { kCategory, kWeekday, kFee, kMunicipality, kFields };
   const std::optional<DocSet> field_filter[kFields] = {
@@ -138,33 +145,22 @@ DocSet CountBitmaps(MatchEvaluator& evaluator, const DocSet& matches, const Face
   const bool filtered = std::any_of(std::begin(field_filter), std::end(field_filter),
                                     [](const std::optional<DocSet>& f) { return f.has_value(); });
   auto base_for = [&](int field) { return filtered ? passing_all_but(field) : matches; };
+  auto count_each = [&](const std::vector<std::string>& value_terms, const DocSet& base, int* counts) {
+    for (size_t i = 0; i < value_terms.size(); ++i)
+      counts[i] = static_cast<int>(evaluator.CountWithin(value_terms[i], base));
+  };
 
   const DocSet passing = base_for(kFields);
-  {
-    const DocSet base = base_for(kCategory);
-    for (size_t i = 0; i < Categories().size() && i < 16; ++i)
-      c->category[i] = static_cast<int>(evaluator.CountWithin(kTermCategory + std::string(Categories()[i].code), base));
+  count_each(terms.category, base_for(kCategory), c->category);
+  count_each(terms.weekday, base_for(kWeekday), c->weekday);
+  count_each(terms.fee, base_for(kFee), c->fee);
+  count_each(terms.age_band, passing, c->age_band);
+  const DocSet base = base_for(kMunicipality);
+  const size_t prefix_size = std::char_traits<char>::length(kTermMunicipality);
+  for (const std::string& term : *terms.municipality) {
+    int n = static_cast<int>(evaluator.CountWithin(term, base));
+    if (n > 0) c->municipality.emplace_back(term.substr(prefix_size), n);
   }
-  {
-    const DocSet base = base_for(kWeekday);
-    for (int d = 0; d < 7; ++d)
-      c->weekday[d] = static_cast<int>(evaluator.CountWithin(kTermWeekday + std::string(WeekdayCodes()[d]), base));
-  }
-  {
-    const DocSet base = base_for(kFee);
-    c->fee[0] = static_cast<int>(evaluator.CountWithin(std::string(kTermFee) + "free", base));
-    c->fee[1] = static_cast<int>(evaluator.CountWithin(std::string(kTermFee) + "paid", base));
-  }
-  {
-    const DocSet base = base_for(kMunicipality);
-    const size_t prefix_size = std::char_traits<char>::length(kTermMunicipality);
-    for (const std::string& term : *evaluator.TermsWithPrefix(kTermMunicipality)) {
-      int n = static_cast<int>(evaluator.CountWithin(term, base));
-      if (n > 0) c->municipality.emplace_back(term.substr(prefix_size), n);
-    }
-  }
-  for (size_t b = 0; b < AgeBands().size(); ++b)
-    c->age_band[b] = static_cast<int>(evaluator.CountWithin(kTermAgeBand + std::string(AgeBands()[b].code), passing));
   return passing;
 }
 
@@ -173,15 +169,18 @@ DocSet CountBitmaps(MatchEvaluator& evaluator, const DocSet& matches, const Face
 DocSet CountFacets(MatchEvaluator& evaluator, const DocSet& matches, const FacetFilters& filters, v1::Facets* facets,
                    const FacetCountOptions& options) {
   Counts counts;
-  bool rows = options.method == FacetCounting::kRows;
-  if (options.method == FacetCounting::kAuto) {
+  const size_t n = matches.Count();
+  bool rows =
+      options.method == FacetCounting::kRows || (options.method == FacetCounting::kAuto && n <= options.max_rows);
+  std::optional<FacetTerms> terms;
+  if (!rows) {
+    terms.emplace(evaluator);
     // Rows cost a value read per match (about as much as reading 8 postings); bitmaps cost
     // nothing once cached, but some may first have to be read: take whichever is cheaper.
-    const size_t n = matches.Count();
-    rows = n <= options.max_rows || 8 * n < evaluator.UncachedPostings(FacetTerms(evaluator));
+    rows = options.method == FacetCounting::kAuto && 8 * n < evaluator.UncachedPostings(terms->All());
   }
-  DocSet passing =
-      rows ? CountRows(evaluator, matches, filters, &counts) : CountBitmaps(evaluator, matches, filters, &counts);
+  DocSet passing = rows ? CountRows(evaluator, matches, filters, &counts)
+                        : CountBitmaps(evaluator, *terms, matches, filters, &counts);
   Fill(counts, facets);
   return passing;
 }

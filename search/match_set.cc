@@ -344,7 +344,16 @@ DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* focus) {
     candidates.IntersectWith(*TermDocs(t));
     if (candidates.Empty()) return candidates;
   }
-  return Filter(ToXapian(node), nullptr, candidates);
+  return check_positions_ ? Filter(ToXapian(node), nullptr, candidates) : candidates;
+}
+
+DocSet MatchEvaluator::EvaluateIgnoringPositions(const QueryNode& node) {
+  struct Restore {
+    bool& flag;
+    ~Restore() { flag = true; }
+  } restore{check_positions_};
+  check_positions_ = false;
+  return Eval(node, nullptr);
 }
 
 DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* focus) {

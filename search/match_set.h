@@ -171,6 +171,9 @@ class MatchEvaluator {
   // The documents matching node (an empty node matches nothing). With within, only its members
   // are sure to be in the result when they match (so phrase checks can skip the others).
   DocSet Evaluate(const QueryNode& node, const DocSet* within = nullptr) { return Eval(node, within); }
+  // The same with each phrase taken as the conjunction of its terms (no position checks): what
+  // ranking, which knows its documents match, needs of the parts of a tree.
+  DocSet EvaluateIgnoringPositions(const QueryNode& node);
   // Every document in the index.
   DocSet AllDocuments() { return *cache_.Get(db_, ""); }
   // The documents indexed by any of terms.
@@ -198,6 +201,7 @@ class MatchEvaluator {
   Xapian::Database& db_;
   PostingCache& cache_;
   Xapian::docid max_docid_;
+  bool check_positions_ = true;
 };
 
 }  // namespace ibasho::search

@@ -37,7 +37,7 @@ class Scorer {
             continue;
           }
           DocSet within = mask;
-          within.IntersectWith(Matches(c));
+          within.IntersectWith(evaluator_.EvaluateIgnoringPositions(c));
           if (!within.Empty()) Add(c, within);
         }
         return;
@@ -45,35 +45,6 @@ class Scorer {
   }
 
  private:
-  // The documents matching node with phrases as conjunctions (no positions needed).
-  DocSet Matches(const QueryNode& node) {
-    switch (node.kind) {
-      case Kind::kNothing:
-        return DocSet(evaluator_.max_docid());
-      case Kind::kTerm:
-      case Kind::kBoost:
-        return *evaluator_.TermDocs(node.terms[0]);
-      case Kind::kPhrase: {
-        DocSet all = *evaluator_.TermDocs(node.terms[0]);
-        for (size_t i = 1; i < node.terms.size(); ++i) all.IntersectWith(*evaluator_.TermDocs(node.terms[i]));
-        return all;
-      }
-      case Kind::kAnd:
-      case Kind::kOr: {
-        DocSet acc = Matches(node.children[0]);
-        for (size_t i = 1; i < node.children.size(); ++i) {
-          if (node.kind == Kind::kAnd) {
-            acc.IntersectWith(Matches(node.children[i]));
-          } else {
-            acc.UnionWith(Matches(node.children[i]));
-          }
-        }
-        return acc;
-      }
-    }
-    return DocSet(evaluator_.max_docid());
-  }
-
   void AddTerm(const std::string& term, double scale, const DocSet& mask) {
     std::shared_ptr<const TermImpacts> impacts = evaluator_.TermImpactsOf(term);
     const auto& docs = impacts->docs;
