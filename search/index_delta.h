@@ -16,6 +16,7 @@ struct IndexDelta {
     Xapian::docid id;
     Xapian::termcount length;                                      // sum of the wdfs
     std::vector<std::pair<std::string, Xapian::termcount>> terms;  // (term, wdf), sorted by term
+    std::string location;                                          // its kSlotLatLon value, "" for none
   };
   Xapian::rev revision = 0;            // the revision the commit creates
   std::vector<Xapian::docid> removed;  // sorted, unique; includes replaced documents
@@ -24,7 +25,7 @@ struct IndexDelta {
   size_t MemoryBytes() const {
     size_t bytes = sizeof(*this) + removed.size() * sizeof(Xapian::docid);
     for (const auto& d : added) {
-      bytes += sizeof(d);
+      bytes += sizeof(d) + d.location.size();
       for (const auto& [term, wdf] : d.terms) bytes += sizeof(term) + term.size() + sizeof(wdf);
     }
     return bytes;

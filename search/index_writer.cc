@@ -233,7 +233,7 @@ void IndexWriter::AddGroup(const Group& g, IndexDelta* delta) {
     Xapian::docid id = db_.replace_document(kTermActivityId + a.id(), doc);
     for (const auto& n : nouns) db_.add_spelling(n);
     if (!delta) continue;
-    IndexDelta::AddedDocument added{id, 0, {}};
+    IndexDelta::AddedDocument added{id, 0, {}, doc.get_value(kSlotLatLon)};
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
       added.terms.emplace_back(*t, t.get_wdf());
       added.length += t.get_wdf();

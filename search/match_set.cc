@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "search/bm25.h"
+#include "search/index_schema.h"
 
 namespace ibasho::search {
 namespace {
@@ -31,6 +32,18 @@ bool HasPhrase(const QueryNode& node) {
 
 bool IsTermLike(const QueryNode& node) { return node.kind == Kind::kTerm || node.kind == Kind::kBoost; }
 
+constexpr DocumentLocations::Point kNowhere{std::numeric_limits<double>::quiet_NaN(), 0};
+
+// The point a kSlotLatLon value holds (its first coordinate), or kNowhere.
+DocumentLocations::Point PointOf(const std::string& value) {
+  if (value.empty()) return kNowhere;
+  Xapian::LatLongCoords coords;
+  coords.unserialise(value);
+  if (coords.begin() == coords.end()) return kNowhere;
+  const Xapian::LatLongCoord& c = *coords.begin();
+  return {c.latitude, c.longitude};
+}
+
 }  // namespace
 
 bool PostingCache::SyncLocked(Xapian::Database& db, Xapian::rev revision) {
@@ -42,6 +55,7 @@ bool PostingCache::SyncLocked(Xapian::Database& db, Xapian::rev revision) {
   for (Xapian::rev r = revision_ + 1; covered && r <= revision; ++r) covered = announced(r);
   if (!covered) {
     entries_.clear();
+    locations_ = nullptr;
     bytes_ = 0;
   }
   termfreqs_.clear();
@@ -51,6 +65,7 @@ bool PostingCache::SyncLocked(Xapian::Database& db, Xapian::rev revision) {
   budget_ = Budget(db.get_doccount());
   Xapian::rev oldest_needed = revision_;
   for (const auto& [term, entry] : entries_) oldest_needed = std::min(oldest_needed, entry.revision);
+  if (locations_) oldest_needed = std::min(oldest_needed, locations_revision_);
   while (!deltas_.empty() && deltas_.front()->revision <= oldest_needed) PopDeltaLocked(/*newest=*/false);
   return true;
 }
@@ -61,7 +76,7 @@ void PostingCache::WillCommit(const IndexDelta& delta) {
   // Nothing cached needs it, or it is so large that reading the terms again is as cheap (a bulk
   // import): without it the cache starts over at that revision.
   const size_t bytes = delta.MemoryBytes();
-  if (entries_.empty() || bytes > budget_ / 8) return;
+  if ((entries_.empty() && !locations_) || bytes > budget_ / 8) return;
   deltas_.push_back(std::make_shared<const IndexDelta>(delta));
   delta_bytes_ += bytes;
   while (deltas_.size() > kMaxDeltas || delta_bytes_ > budget_ / 4) PopDeltaLocked(/*newest=*/false);
@@ -88,19 +103,24 @@ PostingCache::Stats PostingCache::stats() {
   return now;
 }
 
+const IndexDelta* PostingCache::DeltaLocked(Xapian::rev revision) const {
+  auto it = std::find_if(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d->revision == revision; });
+  return it == deltas_.end() ? nullptr : it->get();
+}
+
 bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry) {
   // The deltas since the entry's revision, folded into one change: the ids gone (removed at any
   // point) and, for each id, its last addition not removed again afterwards.
   std::vector<Xapian::docid> gone;
   std::map<Xapian::docid, const IndexDelta::AddedDocument*> arrived;
   for (Xapian::rev r = entry->revision + 1; r <= revision_; ++r) {
-    auto it = std::find_if(deltas_.begin(), deltas_.end(), [&](const auto& d) { return d->revision == r; });
-    if (it == deltas_.end()) return false;
-    for (Xapian::docid id : (*it)->removed) {
+    const IndexDelta* delta = DeltaLocked(r);
+    if (!delta) return false;
+    for (Xapian::docid id : delta->removed) {
       gone.push_back(id);
       arrived.erase(id);
     }
-    for (const auto& doc : (*it)->added) arrived[doc.id] = &doc;
+    for (const auto& doc : delta->added) arrived[doc.id] = &doc;
   }
   std::sort(gone.begin(), gone.end());
   gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
@@ -171,6 +191,48 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
   entry->revision = revision_;
   ++stats_.patches;
   return true;
+}
+
+bool PostingCache::PatchLocationsLocked(Xapian::Database& db) {
+  auto now = std::make_shared<DocumentLocations>(*locations_);
+  now->by_docid.resize(db.get_lastdocid() + 1, kNowhere);
+  for (Xapian::rev r = locations_revision_ + 1; r <= revision_; ++r) {
+    const IndexDelta* delta = DeltaLocked(r);
+    if (!delta) return false;
+    // A replaced document is in both lists: removed first, then added.
+    for (Xapian::docid id : delta->removed)
+      if (id < now->by_docid.size()) now->by_docid[id] = kNowhere;
+    for (const auto& doc : delta->added) now->by_docid[doc.id] = PointOf(doc.location);
+  }
+  bytes_ += now->MemoryBytes() - locations_->MemoryBytes();
+  locations_ = std::move(now);
+  locations_revision_ = revision_;
+  ++stats_.patches;
+  return true;
+}
+
+std::shared_ptr<const DocumentLocations> PostingCache::Locations(Xapian::Database& db) {
+  const Xapian::rev revision = db.get_revision();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (SyncLocked(db, revision) && locations_) {
+      if (locations_revision_ == revision_ || PatchLocationsLocked(db)) return locations_;
+      bytes_ -= locations_->MemoryBytes();
+      locations_ = nullptr;
+    }
+  }
+  auto built = std::make_shared<DocumentLocations>();
+  built->by_docid.assign(db.get_lastdocid() + 1, kNowhere);
+  for (auto it = db.valuestream_begin(kSlotLatLon); it != db.valuestream_end(kSlotLatLon); ++it)
+    built->by_docid[it.get_docid()] = PointOf(*it);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++stats_.reads;
+  if (revision != revision_ || locations_) return built;
+  locations_ = built;
+  locations_revision_ = revision_;
+  bytes_ += built->MemoryBytes();
+  EvictLocked();
+  return built;
 }
 
 void PostingCache::EvictLocked() {
@@ -319,6 +381,34 @@ size_t MatchEvaluator::UncachedPostings(const std::vector<std::string>& terms) {
     if (cache_.Worthwhile(freq, db_.get_doccount()) && !cache_.HasDocs(db_, t)) postings += freq;
   }
   return postings;
+}
+
+DocSet MatchEvaluator::WithinDistance(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within) {
+  DocSet out(max_docid_);
+  if (within.Empty()) return out;
+  std::shared_ptr<const DocumentLocations> locations = cache_.Locations(db_);
+  const auto& points = locations->by_docid;
+  // A box around the circle rules most points out with two comparisons. It is taken on a sphere a
+  // little smaller than the metric's, so it never excludes a point the metric would accept: the
+  // latitude difference alone is at most the angular distance, and the longitude bound is that of
+  // a circle of this angular radius (unbounded when it reaches a pole).
+  constexpr double kDegrees = 180 / M_PI, kSmallerEarthM = 6.3e6;
+  const double angle = radius_m / kSmallerEarthM;
+  const double lat_reach = angle * kDegrees;
+  const double centre_lat = centre.latitude * M_PI / 180;
+  const bool lon_bounded = std::abs(centre_lat) + angle < M_PI / 2 - 1e-3;
+  const double lon_reach = lon_bounded ? std::asin(std::sin(angle) / std::cos(centre_lat)) * kDegrees : 360;
+  const Xapian::GreatCircleMetric metric;
+  within.ForEach([&](Xapian::docid id) {
+    if (id >= points.size()) return;
+    const DocumentLocations::Point& p = points[id];
+    if (!(std::abs(p.lat - centre.latitude) <= lat_reach)) return;  // also rules out NaN (no location)
+    double dlon = std::abs(p.lon - centre.longitude);
+    if (dlon > 180) dlon = 360 - dlon;
+    if (dlon > lon_reach) return;
+    if (metric.pointwise_distance(centre, Xapian::LatLongCoord(p.lat, p.lon)) <= radius_m) out.Add(id);
+  });
+  return out;
 }
 
 DocSet MatchEvaluator::Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within) {

@@ -42,9 +42,19 @@ struct TermImpacts {
   size_t MemoryBytes() const { return docs.size() * (sizeof(Xapian::docid) + sizeof(float)); }
 };
 
+// Where each document is, by docid: the coordinate of its kSlotLatLon value (the index holds one
+// per activity), or a NaN latitude when it has none.
+struct DocumentLocations {
+  struct Point {
+    double lat, lon;
+  };
+  std::vector<Point> by_docid;
+  size_t MemoryBytes() const { return by_docid.size() * sizeof(Point); }
+};
+
 // What the matcher needs to know about terms, for the newest index revision readers have seen:
 // the documents of each term as bitmaps, their BM25 weights, term frequencies, and the terms of a
-// facet prefix. When a reader reopens at a newer revision, cached terms are brought up to date
+// facet prefix; and where every document is. When a reader reopens at a newer revision, cached terms are brought up to date
 // from the writer's deltas (IndexChangeListener) when it announced every revision in between, and
 // dropped otherwise. BM25 weights kept this way use collection statistics at most 1% away from
 // the current ones; beyond that they are read again. Readers at an older revision are served
@@ -69,6 +79,8 @@ class PostingCache final : public IndexChangeListener {
   Xapian::doccount TermFreq(Xapian::Database& db, const std::string& term);
   // Every term that starts with prefix, in order.
   std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(Xapian::Database& db, const std::string& prefix);
+  // Where every document in db is (16 bytes per docid, counted in the budget).
+  std::shared_ptr<const DocumentLocations> Locations(Xapian::Database& db);
   // Whether a term in termfreq of doccount documents is worth keeping as a bitmap.
   bool Worthwhile(Xapian::doccount termfreq, Xapian::doccount doccount) const {
     return termfreq >= doccount / options_.min_share_divisor;
@@ -98,9 +110,13 @@ class PostingCache final : public IndexChangeListener {
   // Under mu_: moves to revision (of db) when it is newer (dropping the entries when the deltas do
   // not reach it); false when revision is older than the cached one.
   bool SyncLocked(Xapian::Database& db, Xapian::rev revision);
+  // Under mu_: the kept delta that creates revision, or null.
+  const IndexDelta* DeltaLocked(Xapian::rev revision) const;
   // Under mu_: applies the deltas after entry.revision up to revision_ to entry; false when they
   // are not all kept (the entry must then be dropped).
   bool PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry);
+  // Under mu_: the same for locations_; false when the deltas are not all kept.
+  bool PatchLocationsLocked(Xapian::Database& db);
   void EvictLocked();
   // Under mu_: the memory budget for doccount documents.
   size_t Budget(Xapian::doccount doccount) const {
@@ -123,6 +139,8 @@ class PostingCache final : public IndexChangeListener {
   std::unordered_map<std::string, Entry> entries_;
   std::unordered_map<std::string, Xapian::doccount> termfreqs_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> prefix_terms_;
+  std::shared_ptr<const DocumentLocations> locations_;    // null until asked for
+  Xapian::rev locations_revision_ = 0;                    // what locations_ is up to date with
   std::deque<std::shared_ptr<const IndexDelta>> deltas_;  // announced commits, ascending revisions
   size_t delta_bytes_ = 0;                                // kept within a quarter of the budget
   size_t budget_ = 0;                                     // Budget() as of the newest revision
@@ -178,6 +196,9 @@ class MatchEvaluator {
   DocSet AllDocuments() { return *cache_.Get(db_, ""); }
   // The documents indexed by any of terms.
   DocSet AnyTerm(const std::vector<std::string>& terms);
+  // The members of within at most radius_m metres from centre, by Xapian::GreatCircleMetric()
+  // (what Xapian::LatLongDistancePostingSource with that range accepts).
+  DocSet WithinDistance(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within);
   // The members of within that match query and that decider (may be null) accepts.
   DocSet Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within);
 

@@ -209,7 +209,8 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
                          {req.weekday().begin(), req.weekday().end()},
                          {req.fee().begin(), req.fee().end()},
                          {req.municipality().begin(), req.municipality().end()}};
-    // Filters that are not facets: age range, distance, a date the activity takes place.
+    // Filters that are not facets and need values (distance is checked from cached locations):
+    // age range, a date the activity takes place.
     std::vector<Xapian::Query> fixed_filters;
     if (req.has_age()) {
       std::string age = Xapian::sortable_serialise(req.age());
@@ -219,10 +220,6 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     Xapian::LatLongCoords centre;
     if (req.has_near()) centre.append(Xapian::LatLongCoord(req.lat(), req.lon()));
     Xapian::GreatCircleMetric metric;
-    if (req.has_near() && req.radius_m() > 0) {
-      fixed_filters.emplace_back(
-          (new Xapian::LatLongDistancePostingSource(kSlotLatLon, centre, metric, req.radius_m()))->release());
-    }
     std::unique_ptr<OpenOnDecider> decider;
     if (!req.open_on().empty()) {
       CivilDate d = *ParseCivilDate(req.open_on());
@@ -244,6 +241,8 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     auto match = [&](const QueryNode& text, v1::Facets* facets) {
       DocSet matches = built.has_text ? evaluator.Evaluate(text) : evaluator.AllDocuments();
       if (!built.exclude.empty() && !matches.Empty()) matches.Subtract(evaluator.Evaluate(built.exclude, &matches));
+      if (req.has_near() && req.radius_m() > 0)
+        matches = evaluator.WithinDistance(Xapian::LatLongCoord(req.lat(), req.lon()), req.radius_m(), matches);
       if (!fixed_filter.empty() || decider) matches = evaluator.Filter(fixed_filter, decider.get(), matches);
       facets->Clear();
       return CountFacets(evaluator, matches, filters, facets, options_.facet_counting);

@@ -362,6 +362,37 @@ TEST_F(SearchTest, RankingWeightsEqualXapians) {
   EXPECT_GT(compared, 100);
 }
 
+TEST_F(SearchTest, DistanceFilterEqualsXapians) {
+  // Distances are checked from cached locations; the result must be what Xapian's own distance
+  // posting source accepts, from a few metres to the whole globe.
+  Xapian::Database db(env_->dir->File("index"));
+  PostingCache cache;
+  MatchEvaluator evaluator(db, cache);
+  const DocSet all = evaluator.AllDocuments();
+  int compared = 0;
+  for (auto [lat, lon] : std::vector<std::pair<double, double>>{
+           {35.7437, 139.6063}, {35.7356, 139.6517}, {35.01, 135.76}, {-33.87, 151.21}, {89.9, 0}, {35.7, -179.9}}) {
+    for (double radius : {50.0, 1500.0, 3000.0, 20000.0, 400000.0, 2.1e7}) {
+      Xapian::LatLongCoord centre(lat, lon);
+      Xapian::Query within_range(
+          (new Xapian::LatLongDistancePostingSource(kSlotLatLon, Xapian::LatLongCoords(centre),
+                                                    Xapian::GreatCircleMetric(), radius))
+              ->release());
+      Xapian::Enquire enquire(db);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      enquire.set_query(within_range);
+      Xapian::MSet found = enquire.get_mset(0, db.get_doccount());
+      std::vector<Xapian::docid> want, got;
+      for (auto it = found.begin(); it != found.end(); ++it) want.push_back(*it);
+      std::sort(want.begin(), want.end());
+      evaluator.WithinDistance(centre, radius, all).ForEach([&](Xapian::docid id) { got.push_back(id); });
+      EXPECT_EQ(got, want) << lat << "," << lon << " within " << radius << " m";
+      compared += !want.empty();
+    }
+  }
+  EXPECT_GT(compared, 10);
+}
+
 TEST_F(SearchTest, CachedBitmapsFollowIndexChanges) {
   SearchRequest req;
   req.add_category("taiken");
@@ -405,6 +436,7 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
       warm.TermDocs(t);
       if (!t.empty()) warm.TermImpactsOf(t);
     }
+    cache.Locations(db);
   }
   const uint64_t reads_before = cache.stats().reads;
 
@@ -421,8 +453,18 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
   Group changed = *created;
   changed.mutable_activities(0)->clear_categories();
   changed.mutable_activities(0)->add_categories("ibasho");
+  changed.mutable_activities(0)->mutable_location()->set_lat(35.7437);  // moves
+  changed.mutable_activities(0)->mutable_location()->set_lon(139.6063);
   auto updated = env_->store->Update(changed, created->version());
   ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  ApplyFeed();
+  {
+    db.reopen();
+    auto located = cache.Locations(db);
+    Xapian::docid id = *db.postlist_begin(kTermActivityId + updated->activities(0).id());
+    ASSERT_LT(id, located->by_docid.size());
+    EXPECT_NEAR(located->by_docid[id].lat, 35.7437, 1e-4);  // as serialised
+  }
   auto removed = env_->store->Archive(updated->id(), updated->version());
   ASSERT_TRUE(removed.ok());
   ApplyFeed();
@@ -442,8 +484,17 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
     for (auto it = db.postlist_begin(t); it != db.postlist_end(t) && i < impacts->weights.size(); ++it, ++i)
       EXPECT_NEAR(impacts->weights[i], weight(it.get_wdf(), it.get_doclength()), 0.05 * impacts->weights[i]) << t;
   }
+  // Locations: patched, and equal to what the index holds.
+  auto located = cache.Locations(db);
+  PostingCache fresh;
+  auto read = fresh.Locations(db);
+  ASSERT_EQ(located->by_docid.size(), read->by_docid.size());
+  for (size_t id = 0; id < read->by_docid.size(); ++id) {
+    const auto &a = located->by_docid[id], &b = read->by_docid[id];
+    EXPECT_TRUE((std::isnan(a.lat) && std::isnan(b.lat)) || (a.lat == b.lat && a.lon == b.lon)) << "doc " << id;
+  }
   EXPECT_GT(cache.stats().patches, 0u);
-  EXPECT_EQ(cache.stats().reads, reads_before) << "terms were read again instead of patched";
+  EXPECT_EQ(cache.stats().reads, reads_before) << "terms or locations were read again instead of patched";
   env_->writer->set_listener(nullptr);
 }
 
