@@ -122,19 +122,31 @@ struct FacetTerms {
   }
 };
 
+enum Field { kCategory, kWeekday, kFee, kMunicipality, kFields };
+
+// The documents each field's filter lets through (nullopt: the field is not filtered).
+struct FieldFilters {
+  std::optional<DocSet> field[kFields];
+
+  FieldFilters(MatchEvaluator& evaluator, const FacetFilters& filters) {
+    auto any_of = [&](const char* prefix, const std::vector<std::string>& values) -> std::optional<DocSet> {
+      if (values.empty()) return std::nullopt;
+      std::vector<std::string> value_terms;
+      for (const auto& v : values) value_terms.push_back(prefix + v);
+      return evaluator.AnyTerm(value_terms);
+    };
+    field[kCategory] = any_of(kTermCategory, filters.categories);
+    field[kWeekday] = any_of(kTermWeekday, filters.weekdays);
+    field[kFee] = any_of(kTermFee, filters.fees);
+    field[kMunicipality] = any_of(kTermMunicipality, filters.municipalities);
+  }
+};
+
 // Counts by intersecting the match set with each facet value's documents.
 DocSet CountBitmaps(MatchEvaluator& evaluator, const FacetTerms& terms, const DocSet& matches,
                     const FacetFilters& filters, Counts* c) {
-  auto any_of = [&](const char* prefix, const std::vector<std::string>& values) -> std::optional<DocSet> {
-    if (values.empty()) return std::nullopt;
-    std::vector<std::string> value_terms;
-    for (const auto& v : values) value_terms.push_back(prefix + v);
-    return evaluator.AnyTerm(value_terms);
-  };
-  enum Field { kCategory, kWeekday, kFee, kMunicipality, kFields };
-  const std::optional<DocSet> field_filter[kFields] = {
-      any_of(kTermCategory, filters.categories), any_of(kTermWeekday, filters.weekdays), any_of(kTermFee, filters.fees),
-      any_of(kTermMunicipality, filters.municipalities)};
+  const FieldFilters fields(evaluator, filters);
+  const auto& field_filter = fields.field;
   // The matches passing every filter except skip's (kFields: every filter).
   auto passing_all_but = [&](int skip) {
     DocSet out = matches;
@@ -165,6 +177,14 @@ DocSet CountBitmaps(MatchEvaluator& evaluator, const FacetTerms& terms, const Do
 }
 
 }  // namespace
+
+DocSet PassingFacetFilters(MatchEvaluator& evaluator, const DocSet& docs, const FacetFilters& filters) {
+  DocSet out = docs;
+  const FieldFilters fields(evaluator, filters);
+  for (const auto& f : fields.field)
+    if (f) out.IntersectWith(*f);
+  return out;
+}
 
 DocSet CountFacets(MatchEvaluator& evaluator, const DocSet& matches, const FacetFilters& filters, v1::Facets* facets,
                    const FacetCountOptions& options) {

@@ -35,6 +35,9 @@ struct FacetCountOptions {
   size_t max_rows = 512;  // kAuto reads rows up to this many matches
 };
 
+// The members of docs that pass every filter. Throws what Xapian throws.
+DocSet PassingFacetFilters(MatchEvaluator& evaluator, const DocSet& docs, const FacetFilters& filters);
+
 // Fills facets and returns the documents of matches that pass every filter (their number is the
 // total). Throws what Xapian throws.
 DocSet CountFacets(MatchEvaluator& evaluator, const DocSet& matches, const FacetFilters& filters, v1::Facets* facets,

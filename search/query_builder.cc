@@ -147,6 +147,9 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
     if (seg.empty()) return;
     if (IsKana(seg)) {
       // Kana-only: MeCab's segmentation of kana is unreliable, so keep it whole and match by reading.
+      // Particles between words (子供の居場所, 食堂や学習) are not indexed and not required.
+      const std::vector<Token> tokens = tokenizer_.Tokenize(seg);
+      if (std::none_of(tokens.begin(), tokens.end(), [](const Token& t) { return t.content; })) return;
       if (const DictionaryEntry* e = dictionary_.MatchByReading(seg)) {
         note_concepts(*e, seg);
         units.push_back(
@@ -154,7 +157,7 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
       } else {
         // Also as MeCab's words, all required (こそだてひろば → こそだて + ひろば).
         std::vector<QueryNode> words;
-        for (const Token& t : tokenizer_.Tokenize(seg))
+        for (const Token& t : tokens)
           if (t.content && CharCount(t.surface) >= 2)
             words.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
         QueryNode whole = TextQuery(seg, "", ToKatakana(seg), deep, out);

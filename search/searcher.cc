@@ -175,7 +175,9 @@ std::string Searcher::SpellingCorrection(Xapian::Database& db, const std::string
   std::string corrected = normalized_q;
   bool changed = false;
   for (const auto& w : words) {
-    if (CharCount(w) < 3) continue;
+    // A word the index holds is spelt as someone wrote it; Xapian would still offer a more common
+    // neighbour (居場所 → 場所, づくり → くり).
+    if (CharCount(w) < 3 || db.term_exists(WordTerm(w))) continue;
     std::string s = db.get_spelling_suggestion(w, CharCount(w) >= 5 ? 2 : 1);
     if ((s.empty() || s == w) && IsKana(w)) s = ReadingCorrection(db, w);
     if (s.empty() || s == w) continue;
@@ -251,9 +253,17 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     const QueryNode* used = &built.strict;
     DocSet passing = match(*used, resp.mutable_facets());
     // Nothing with every word: relax to any word, then to the costly deep query (reading and
-    // character n-gram phrases across segmentation differences).
+    // character n-gram phrases across segmentation differences); unless the facet and distance
+    // filters leave nothing whatever the words.
+    auto filters_leave_something = [&] {
+      DocSet scope = PassingFacetFilters(evaluator, evaluator.AllDocuments(), filters);
+      if (req.has_near() && req.radius_m() > 0)
+        scope = evaluator.WithinDistance(Xapian::LatLongCoord(req.lat(), req.lon()), req.radius_m(), scope);
+      return !scope.Empty();
+    };
+    if (built.has_text && passing.Empty() && !filters_leave_something()) built.relaxed = built.deep = QueryNode();
     for (const QueryNode* fallback : {&built.relaxed, &built.deep}) {
-      if (!built.has_text || !passing.Empty()) break;
+      if (!built.has_text || !passing.Empty() || fallback->empty()) break;
       v1::Facets facets;
       DocSet found = match(*fallback, &facets);
       if (!found.Empty()) {

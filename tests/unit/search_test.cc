@@ -192,6 +192,33 @@ TEST_F(SearchTest, WordAndWeekdayTogether) {
   }
 }
 
+TEST_F(SearchTest, ParticlesBetweenWordsAreNotRequired) {
+  // 子供の居場所 asks for the two words; の is not indexed and must not make the AND fail.
+  const int both_words = Q("子供 居場所").total();
+  ASSERT_GT(both_words, 5);
+  EXPECT_GE(Q("子供の居場所").total(), both_words);
+  EXPECT_GE(Q("こども食堂や学習支援").total(), Q("こども食堂 学習支援").total());
+}
+
+TEST_F(SearchTest, RelaxesOnlyWhenTheFiltersLeaveSomething) {
+  SearchRequest r;
+  r.set_q("プレーパーク 京都");  // no listing has both
+  r.add_municipality("練馬区");
+  SearchResponse relaxed = Search(r);
+  EXPECT_TRUE(relaxed.interpretation().relaxed());
+  EXPECT_GT(relaxed.total(), 0);
+  // Within 1 km of Kyoto there is no play park, whatever the words.
+  r.clear_municipality();
+  r.add_category("playpark");
+  r.set_has_near(true);
+  r.set_lat(35.01);
+  r.set_lon(135.76);
+  r.set_radius_m(1000);
+  SearchResponse none = Search(r);
+  EXPECT_EQ(none.total(), 0);
+  EXPECT_FALSE(none.interpretation().relaxed());
+}
+
 TEST_F(SearchTest, KyotoIsNotTokyo) {
   SearchResponse r = Q("京都");
   ASSERT_GT(r.results_size(), 0);
@@ -661,6 +688,12 @@ TEST_F(SearchTest, SuggestCompletesFromReadings) {
 TEST_F(SearchTest, DidYouMean) {
   SearchResponse r = Q("フリースクル");
   EXPECT_EQ(r.did_you_mean(), "フリースクール");
+  // Words the index holds are not "corrected" to a neighbour (小学生 → 大学生), even when the
+  // filters leave few results.
+  SearchRequest held;
+  held.set_q("小学生");
+  held.add_municipality("京都市");
+  EXPECT_EQ(Search(held).did_you_mean(), "");
 }
 
 TEST_F(SearchTest, IndexHoldsNoPrivateContactData) {
