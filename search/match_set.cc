@@ -27,6 +27,7 @@ class DocSetCollector : public Xapian::MatchSpy {
 // Whether evaluating node needs Xapian's matcher (positions) rather than bitmaps alone.
 bool HasPhrase(const QueryNode& node) {
   if (node.kind == Kind::kPhrase) return true;
+  if (node.kind == Kind::kAndMaybe) return HasPhrase(node.children[0]);  // the rest does not decide
   return std::any_of(node.children.begin(), node.children.end(), HasPhrase);
 }
 
@@ -472,6 +473,8 @@ DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* focus) {
       }
       return acc;
     }
+    case Kind::kAndMaybe:
+      return Eval(node.children[0], focus);
     case Kind::kOr: {
       DocSet acc(max_docid_);
       for (const auto& c : node.children) {

@@ -129,10 +129,11 @@ QueryNode QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, b
   return QueryNode::Or(std::move(alts));
 }
 
-QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool deep,
+QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool deep, bool worry,
                                    const std::function<bool(const std::string&)>& is_municipality,
                                    BuiltQuery* out) const {
   std::vector<QueryNode> units;
+  std::vector<QueryNode> predicates;  // verbs and adjectives, unless worry
   auto note_concepts = [&](const DictionaryEntry& e, const std::string& matched) {
     if (literal || e.concepts.empty()) return;
     auto* interp = &out->interpretation;
@@ -168,7 +169,7 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
     }
     for (const Token& t : tokenizer_.Tokenize(seg)) {
       if (!t.content) continue;
-      units.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
+      (t.predicate && !worry ? predicates : units).push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
       AddUnique(&out->spell_words, t.surface);
     }
   };
@@ -212,8 +213,11 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
     while (pos < chunk.size() && (static_cast<unsigned char>(chunk[pos]) & 0xC0) == 0x80) ++pos;
   }
   add_segment(chunk.substr(pending));
+  // 土曜日に開いているこども食堂: the things asked for are required; how they are described
+  // (開いている) ranks the listings that say so first.
+  if (units.empty()) units = std::move(predicates);
   if (units.empty()) return CharCount(chunk) >= 2 ? SubstringQuery(chunk, kChunkPhraseWeight) : QueryNode();
-  QueryNode all = QueryNode::And(units);
+  QueryNode all = QueryNode::AndMaybe(QueryNode::And(units), std::move(predicates));
   // The chunk as a whole substring (group names, unknown compounds) is an alternative match.
   if (CharCount(chunk) >= 2) all = QueryNode::Or({all, SubstringQuery(chunk, kChunkPhraseWeight)});
   return all;
@@ -235,6 +239,8 @@ void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
                              const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* pass) const {
   BuiltQuery& out = *pass;
   std::vector<QueryNode> chunks, excluded;
+  const std::vector<IntentMatch> intents =
+      literal ? std::vector<IntentMatch>() : dictionary_.MatchIntents(norm, tokenizer_);
   for (const auto& [text, quoted] : SplitChunks(norm)) {
     if (quoted) {
       QueryNode phrase = SubstringQuery(text, 1.0);
@@ -248,7 +254,7 @@ void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
       excluded.push_back(QueryNode::Or({QueryNode::Term(WordTerm(word)), SubstringQuery(word, 1.0)}));
       continue;
     }
-    QueryNode cq = ChunkQuery(text, literal, deep, is_municipality, &out);
+    QueryNode cq = ChunkQuery(text, literal, deep, !intents.empty(), is_municipality, &out);
     if (!cq.empty()) chunks.push_back(cq);
   }
   out.exclude = QueryNode::Or(std::move(excluded));
@@ -258,7 +264,7 @@ void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
 
   if (!literal) {
     std::vector<QueryNode> boosts;
-    for (const auto& m : dictionary_.MatchIntents(norm, tokenizer_)) {
+    for (const auto& m : intents) {
       for (const auto& c : m.categories) {
         auto* cats = out.interpretation.mutable_categories();
         if (std::find(cats->begin(), cats->end(), c) == cats->end()) cats->Add(std::string(c));

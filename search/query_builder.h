@@ -58,7 +58,9 @@ class QueryBuilder {
                            double weight, std::set<std::string>* seen, std::vector<QueryNode>* alts,
                            BuiltQuery* out) const;
   QueryNode EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const;
-  QueryNode ChunkQuery(const std::string& chunk, bool literal, bool deep,
+  // worry: the query voices a worry (an intent matched), so its verbs and adjectives carry the
+  // meaning (家に帰りたくない) and stay required; otherwise they only rank.
+  QueryNode ChunkQuery(const std::string& chunk, bool literal, bool deep, bool worry,
                        const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;
 
   // One pass over the normalised query, shallow or deep, filling out's queries and notes.

@@ -48,6 +48,17 @@ QueryNode QueryNode::Boost(std::string term, double weight) {
 QueryNode QueryNode::And(std::vector<QueryNode> parts) { return Combine(Kind::kAnd, std::move(parts)); }
 QueryNode QueryNode::Or(std::vector<QueryNode> parts) { return Combine(Kind::kOr, std::move(parts)); }
 
+QueryNode QueryNode::AndMaybe(QueryNode required, std::vector<QueryNode> optional) {
+  if (required.empty()) return QueryNode();
+  std::erase_if(optional, [](const QueryNode& q) { return q.empty(); });
+  if (optional.empty()) return required;
+  QueryNode n;
+  n.kind = Kind::kAndMaybe;
+  n.children.push_back(std::move(required));
+  for (auto& o : optional) n.children.push_back(std::move(o));
+  return n;
+}
+
 Xapian::Query ToXapian(const QueryNode& node, const XapianQueryOptions& options) {
   using K = QueryNode::Kind;
   switch (node.kind) {
@@ -71,6 +82,12 @@ Xapian::Query ToXapian(const QueryNode& node, const XapianQueryOptions& options)
       for (const auto& c : node.children) parts.push_back(ToXapian(c, options));
       return Xapian::Query(node.kind == K::kAnd ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, parts.begin(),
                            parts.end());
+    }
+    case K::kAndMaybe: {
+      std::vector<Xapian::Query> optional;
+      for (size_t i = 1; i < node.children.size(); ++i) optional.push_back(ToXapian(node.children[i], options));
+      return Xapian::Query(Xapian::Query::OP_AND_MAYBE, ToXapian(node.children[0], options),
+                           Xapian::Query(Xapian::Query::OP_OR, optional.begin(), optional.end()));
     }
   }
   return Xapian::Query();

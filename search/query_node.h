@@ -19,6 +19,7 @@ struct QueryNode {
     kBoost,    // documents with the boolean term terms[0] get the constant weight
     kAnd,
     kOr,
+    kAndMaybe,  // matches children[0]; the other children only add their weight where they match
   };
   Kind kind = Kind::kNothing;
   std::vector<std::string> terms;
@@ -34,6 +35,9 @@ struct QueryNode {
   // Empty parts are dropped; one part is returned as it is; none gives an empty node.
   static QueryNode And(std::vector<QueryNode> parts);
   static QueryNode Or(std::vector<QueryNode> parts);
+  // required, with the weight of each optional part that also matches; required alone when no
+  // optional part is left.
+  static QueryNode AndMaybe(QueryNode required, std::vector<QueryNode> optional);
 };
 
 struct XapianQueryOptions {

@@ -31,20 +31,27 @@ class Scorer {
         for (const auto& c : node.children) Add(c, mask);
         return;
       case Kind::kOr:
-        for (const auto& c : node.children) {
-          if (c.kind == Kind::kTerm) {  // its weight list holds only its own documents
-            AddTerm(c.terms[0], c.weight, mask);
-            continue;
-          }
-          DocSet within = mask;
-          within.IntersectWith(evaluator_.EvaluateIgnoringPositions(c));
-          if (!within.Empty()) Add(c, within);
-        }
+        for (const auto& c : node.children) AddWhereMatching(c, mask);
+        return;
+      case Kind::kAndMaybe:
+        Add(node.children[0], mask);
+        for (size_t i = 1; i < node.children.size(); ++i) AddWhereMatching(node.children[i], mask);
         return;
     }
   }
 
  private:
+  // Adds node's weight to the members of mask that match node.
+  void AddWhereMatching(const QueryNode& node, const DocSet& mask) {
+    if (node.kind == Kind::kTerm) {  // its weight list holds only its own documents
+      AddTerm(node.terms[0], node.weight, mask);
+      return;
+    }
+    DocSet within = mask;
+    within.IntersectWith(evaluator_.EvaluateIgnoringPositions(node));
+    if (!within.Empty()) Add(node, within);
+  }
+
   void AddTerm(const std::string& term, double scale, const DocSet& mask) {
     std::shared_ptr<const TermImpacts> impacts = evaluator_.TermImpactsOf(term);
     const auto& docs = impacts->docs;

@@ -67,6 +67,7 @@ std::vector<Token> Tokenizer::Tokenize(std::string_view text) const {
     tok.content = IsContent(f, tok.surface);
     tok.noun =
         tok.content && f[0] == "名詞" && f.size() > 1 && f[1] != "数" && f[1] != "接尾" && CharCount(tok.surface) >= 2;
+    tok.predicate = tok.content && (f[0] == "動詞" || f[0] == "形容詞");
     out.push_back(std::move(tok));
   }
   return out;

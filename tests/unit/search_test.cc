@@ -200,6 +200,21 @@ TEST_F(SearchTest, ParticlesBetweenWordsAreNotRequired) {
   EXPECT_GE(Q("こども食堂や学習支援").total(), Q("こども食堂 学習支援").total());
 }
 
+TEST_F(SearchTest, VerbsInASentenceRankButDoNotFilter) {
+  // 開いている describes what is asked for: listings that do not say it still match.
+  const int nouns = Q("土曜日 こども食堂").total();
+  ASSERT_GT(nouns, 3);
+  SearchResponse sentence = Q("土曜日に開いているこども食堂");
+  EXPECT_GE(sentence.total(), nouns);
+  // In a worry the verb is the point (家に帰りたくない): it stays required.
+  QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
+  std::function<bool(const QueryNode&)> has_optional = [&](const QueryNode& n) {
+    return n.kind == QueryNode::Kind::kAndMaybe || std::any_of(n.children.begin(), n.children.end(), has_optional);
+  };
+  EXPECT_TRUE(has_optional(builder.Build("土曜日に開いているこども食堂", false, nullptr).strict));
+  EXPECT_FALSE(has_optional(builder.Build("家に帰りたくない", false, nullptr).strict));
+}
+
 TEST_F(SearchTest, RelaxesOnlyWhenTheFiltersLeaveSomething) {
   SearchRequest r;
   r.set_q("プレーパーク 京都");  // no listing has both
@@ -332,7 +347,8 @@ TEST_F(SearchTest, MatchSetsEqualXapiansOwnMatching) {
   int nonempty = 0;
   for (const char* q :
        {"不登校", "こども食堂 土曜", "ふとうこう", "\"子ども食堂\"", "練馬 プレーパーク", "学校、行きたくない",
-        "居場所 -食堂", "エスケープ確認の会", "京都", "がくしゅうしえん", "子ども 食堂 学習"}) {
+        "居場所 -食堂", "エスケープ確認の会", "京都", "がくしゅうしえん", "子ども 食堂 学習",
+        "土曜日に開いているこども食堂", "無料で勉強を教えてくれる"}) {
     BuiltQuery built = builder.Build(q, false, nullptr);
     for (const QueryNode* node : {&built.strict, &built.relaxed, &built.deep, &built.exclude}) {
       std::vector<Xapian::docid> want, got;
@@ -362,7 +378,8 @@ TEST_F(SearchTest, RankingWeightsEqualXapians) {
   as_ranked.phrases_as_conjunctions = true;
   int compared = 0;
   for (const char* q : {"不登校", "こども食堂 土曜", "ふとうこう", "練馬 プレーパーク", "学校、行きたくない",
-                        "子ども 食堂 学習", "エスケープ確認の会", "がくしゅうしえん", "居場所"}) {
+                        "子ども 食堂 学習", "エスケープ確認の会", "がくしゅうしえん", "居場所",
+                        "土曜日に開いているこども食堂", "無料で勉強を教えてくれる"}) {
     BuiltQuery built =
         builder.Build(q, false, [&](const std::string& m) { return db.term_exists(kTermMunicipality + m); });
     for (const QueryNode* node : {&built.strict, &built.relaxed}) {
