@@ -196,8 +196,15 @@ DocSet CountFacets(MatchEvaluator& evaluator, const DocSet& matches, const Facet
   if (!rows) {
     terms.emplace(evaluator);
     // Rows cost a value read per match (about as much as reading 8 postings); bitmaps cost
-    // nothing once cached, but some may first have to be read: take whichever is cheaper.
-    rows = options.method == FacetCounting::kAuto && 8 * n < evaluator.UncachedPostings(terms->All());
+    // nothing once cached, but some may first have to be read: take whichever is cheaper now, and
+    // read some of the missing bitmaps on the way (a few times what the rows cost), so that a run
+    // of such queries soon turns to bitmaps.
+    MatchEvaluator::Uncached uncached = evaluator.UncachedPostings(terms->All());
+    rows = options.method == FacetCounting::kAuto && 8 * n < uncached.postings;
+    for (size_t warmed = 0; rows && warmed < 32 * n && !uncached.longest.empty();
+         uncached = evaluator.UncachedPostings(terms->All())) {
+      warmed += evaluator.TermDocs(uncached.longest)->Count();
+    }
   }
   DocSet passing = rows ? CountRows(evaluator, matches, filters, &counts)
                         : CountBitmaps(evaluator, *terms, matches, filters, &counts);

@@ -33,6 +33,18 @@ bool HasPhrase(const QueryNode& node) {
 
 bool IsTermLike(const QueryNode& node) { return node.kind == Kind::kTerm || node.kind == Kind::kBoost; }
 
+// Cache keys of phrases start with a byte no index term starts with.
+constexpr char kPhraseKeyMark = '\x01';
+
+std::string PhraseKey(const std::vector<std::string>& terms) {
+  std::string key(1, kPhraseKeyMark);
+  for (const auto& t : terms) {
+    key += t;
+    key += '\0';
+  }
+  return key;
+}
+
 constexpr DocumentLocations::Point kNowhere{std::numeric_limits<double>::quiet_NaN(), 0};
 
 // The point a kSlotLatLon value holds (its first coordinate), or kNowhere.
@@ -110,6 +122,7 @@ const IndexDelta* PostingCache::DeltaLocked(Xapian::rev revision) const {
 }
 
 bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry) {
+  if (!term.empty() && term[0] == kPhraseKeyMark) return false;  // positions are not in the deltas
   // The deltas since the entry's revision, folded into one change: the ids gone (removed at any
   // point) and, for each id, its last addition not removed again afterwards.
   std::vector<Xapian::docid> gone;
@@ -301,6 +314,30 @@ bool PostingCache::HasDocs(Xapian::Database& db, const std::string& term) {
   return Find(db, db.get_revision(), term, &Entry::docs) != nullptr;
 }
 
+std::shared_ptr<const DocSet> PostingCache::Phrase(Xapian::Database& db, const std::vector<std::string>& terms) {
+  return Find(db, db.get_revision(), PhraseKey(terms), &Entry::docs);
+}
+
+void PostingCache::KeepPhrase(Xapian::Database& db, const std::vector<std::string>& terms,
+                              std::shared_ptr<const DocSet> docs) {
+  const Xapian::rev revision = db.get_revision();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!SyncLocked(db, revision)) return;
+  Entry& entry = entries_[PhraseKey(terms)];
+  bytes_ -= entry.bytes;
+  entry = Entry();
+  entry.revision = revision_;
+  entry.bytes = docs->MemoryBytes();
+  entry.docs = std::move(docs);
+  entry.last_used = ++tick_;
+  bytes_ += entry.bytes;
+  EvictLocked();
+}
+
+bool PostingCache::HasImpacts(Xapian::Database& db, const std::string& term) {
+  return Find(db, db.get_revision(), term, &Entry::impacts) != nullptr;
+}
+
 std::shared_ptr<const TermImpacts> PostingCache::Impacts(Xapian::Database& db, const std::string& term) {
   const Xapian::rev revision = db.get_revision();
   if (auto found = Find(db, revision, term, &Entry::impacts)) return found;
@@ -367,6 +404,73 @@ DocSet MatchEvaluator::AnyTerm(const std::vector<std::string>& terms) {
   return out;
 }
 
+bool MatchEvaluator::LookUpMembers(const std::string& term, const DocSet& within, bool cached,
+                                   size_t postings_per_look_up) {
+  return !cached && within.Count() * postings_per_look_up < cache_.TermFreq(db_, term);
+}
+
+DocSet MatchEvaluator::TermDocsWithin(const std::string& term, const DocSet& within) {
+  DocSet out(max_docid_);
+  if (within.Empty()) return out;
+  // A look-up (a skip in the posting list) costs about as much as reading this many postings.
+  constexpr size_t kPostingsPerLookUp = 32;
+  if (!LookUpMembers(term, within, cache_.HasDocs(db_, term), kPostingsPerLookUp)) {
+    out = *TermDocs(term);
+    out.IntersectWith(within);
+    return out;
+  }
+  Xapian::PostingIterator it = db_.postlist_begin(term);
+  const Xapian::PostingIterator end = db_.postlist_end(term);
+  within.ForEach([&](Xapian::docid id) {
+    if (it == end) return;
+    it.skip_to(id);
+    if (it != end && *it == id) out.Add(id);
+  });
+  return out;
+}
+
+std::vector<std::pair<Xapian::docid, float>> MatchEvaluator::LookUpWeights(const std::string& term,
+                                                                           const DocSet& within) {
+  std::vector<std::pair<Xapian::docid, float>> out;
+  const Bm25TermWeight weight(db_, cache_.TermFreq(db_, term));
+  Xapian::PostingIterator it = db_.postlist_begin(term);
+  const Xapian::PostingIterator end = db_.postlist_end(term);
+  within.ForEach([&](Xapian::docid id) {
+    if (it == end) return;
+    it.skip_to(id);
+    if (it != end && *it == id) out.emplace_back(id, static_cast<float>(weight(it.get_wdf(), it.get_doclength())));
+  });
+  return out;
+}
+
+Xapian::doccount MatchEvaluator::MaxMatches(const QueryNode& node) {
+  switch (node.kind) {
+    case Kind::kNothing:
+      return 0;
+    case Kind::kTerm:
+    case Kind::kBoost:
+      return cache_.TermFreq(db_, node.terms[0]);
+    case Kind::kPhrase: {
+      Xapian::doccount n = std::numeric_limits<Xapian::doccount>::max();
+      for (const auto& t : node.terms) n = std::min(n, cache_.TermFreq(db_, t));
+      return n;
+    }
+    case Kind::kAnd: {
+      Xapian::doccount n = std::numeric_limits<Xapian::doccount>::max();
+      for (const auto& c : node.children) n = std::min(n, MaxMatches(c));
+      return n;
+    }
+    case Kind::kOr: {
+      uint64_t n = 0;
+      for (const auto& c : node.children) n += MaxMatches(c);
+      return static_cast<Xapian::doccount>(std::min<uint64_t>(n, max_docid_));
+    }
+    case Kind::kAndMaybe:
+      return MaxMatches(node.children[0]);
+  }
+  return 0;
+}
+
 size_t MatchEvaluator::CountWithin(const std::string& term, const DocSet& within) {
   if (cache_.Worthwhile(cache_.TermFreq(db_, term), db_.get_doccount()))
     return within.CountIntersection(*TermDocs(term));
@@ -375,13 +479,19 @@ size_t MatchEvaluator::CountWithin(const std::string& term, const DocSet& within
   return n;
 }
 
-size_t MatchEvaluator::UncachedPostings(const std::vector<std::string>& terms) {
-  size_t postings = 0;
+MatchEvaluator::Uncached MatchEvaluator::UncachedPostings(const std::vector<std::string>& terms) {
+  Uncached out;
+  Xapian::doccount longest = 0;
   for (const auto& t : terms) {
     const Xapian::doccount freq = cache_.TermFreq(db_, t);
-    if (cache_.Worthwhile(freq, db_.get_doccount()) && !cache_.HasDocs(db_, t)) postings += freq;
+    if (!cache_.Worthwhile(freq, db_.get_doccount()) || cache_.HasDocs(db_, t)) continue;
+    out.postings += freq;
+    if (freq > longest) {
+      longest = freq;
+      out.longest = t;
+    }
   }
-  return postings;
+  return out;
 }
 
 DocSet MatchEvaluator::WithinDistance(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within) {
@@ -429,22 +539,42 @@ DocSet MatchEvaluator::Filter(const Xapian::Query& query, const Xapian::MatchDec
 }
 
 DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* focus) {
-  // Only documents with every term can hold the phrase; Xapian checks positions on those.
-  DocSet candidates = focus ? *focus : *TermDocs(node.terms[0]);
-  for (const auto& t : node.terms) {
-    candidates.IntersectWith(*TermDocs(t));
-    if (candidates.Empty()) return candidates;
+  if (check_positions_) {
+    if (auto kept = cache_.Phrase(db_, node.terms)) {
+      DocSet out = *kept;
+      if (focus) out.IntersectWith(*focus);
+      return out;
+    }
   }
-  return check_positions_ ? Filter(ToXapian(node), nullptr, candidates) : candidates;
+  // Only documents with every term can hold the phrase; Xapian checks positions on those.
+  auto with_every_term = [&](DocSet docs) {
+    for (const auto& t : node.terms) {
+      docs = TermDocsWithin(t, docs);
+      if (docs.Empty()) break;
+    }
+    return docs;
+  };
+  DocSet candidates = with_every_term(focus ? *focus : *TermDocs(node.terms[0]));
+  if (!check_positions_ || candidates.Empty()) return candidates;
+  // Checking many candidates is costly: then check every document that could hold the phrase,
+  // when that is not much more work, and keep the result for the other queries at this revision.
+  const size_t n = candidates.Count();
+  if (n < cache_.options().min_phrase_candidates_to_keep) return Filter(ToXapian(node), nullptr, candidates);
+  DocSet everywhere = focus ? with_every_term(*TermDocs(node.terms[0])) : candidates;
+  if (everywhere.Count() > 4 * n) return Filter(ToXapian(node), nullptr, candidates);
+  DocSet found = Filter(ToXapian(node), nullptr, everywhere);
+  cache_.KeepPhrase(db_, node.terms, std::make_shared<const DocSet>(found));
+  if (focus) found.IntersectWith(*focus);
+  return found;
 }
 
-DocSet MatchEvaluator::EvaluateIgnoringPositions(const QueryNode& node) {
+DocSet MatchEvaluator::EvaluateIgnoringPositions(const QueryNode& node, const DocSet* within) {
   struct Restore {
     bool& flag;
     ~Restore() { flag = true; }
   } restore{check_positions_};
   check_positions_ = false;
-  return Eval(node, nullptr);
+  return Eval(node, within);
 }
 
 DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* focus) {
@@ -453,20 +583,25 @@ DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* focus) {
       return DocSet(max_docid_);
     case Kind::kTerm:
     case Kind::kBoost:
-      return *TermDocs(node.terms[0]);
+      return TermDocsFor(node.terms[0], focus);
     case Kind::kPhrase:
       return EvalPhrase(node, focus);
     case Kind::kAnd: {
-      // Bitmap-only parts first, so the phrase checks see as few candidates as possible.
-      std::vector<const QueryNode*> order;
+      // The most selective bitmap-only parts first, so that the long posting lists of the others
+      // may be looked up only where needed and the phrase checks see as few candidates as possible.
+      std::vector<std::pair<Xapian::doccount, const QueryNode*>> sized;
       for (const auto& c : node.children)
-        if (!HasPhrase(c)) order.push_back(&c);
+        if (!HasPhrase(c)) sized.emplace_back(MaxMatches(c), &c);
+      std::stable_sort(sized.begin(), sized.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::vector<const QueryNode*> order;
+      for (const auto& [size, c] : sized) order.push_back(c);
       for (const auto& c : node.children)
         if (HasPhrase(c)) order.push_back(&c);
       DocSet acc = Eval(*order[0], focus);
       for (size_t i = 1; i < order.size() && !acc.Empty(); ++i) {
         if (IsTermLike(*order[i])) {
-          acc.IntersectWith(*TermDocs(order[i]->terms[0]));
+          acc = TermDocsWithin(order[i]->terms[0], acc);
         } else {
           acc.IntersectWith(Eval(*order[i], &acc));
         }
@@ -480,7 +615,7 @@ DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* focus) {
       for (const auto& c : node.children) {
         if (HasPhrase(c)) continue;
         if (IsTermLike(c)) {
-          acc.UnionWith(*TermDocs(c.terms[0]));
+          acc.UnionWith(TermDocsFor(c.terms[0], focus));
         } else {
           acc.UnionWith(Eval(c, focus));
         }

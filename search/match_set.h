@@ -31,6 +31,8 @@ struct PostingCacheOptions {
   // Terms in fewer than doccount / min_share_divisor documents are read from the index each time:
   // that is cheaper than the memory they would take.
   Xapian::doccount min_share_divisor = 256;
+  // A phrase checked on at least this many candidates keeps its documents until the next revision.
+  size_t min_phrase_candidates_to_keep = 256;
 };
 
 // A term's documents in docid order with the term's BM25 weight in each (bm25.h), and the
@@ -73,6 +75,8 @@ class PostingCache final : public IndexChangeListener {
   std::shared_ptr<const DocSet> Get(Xapian::Database& db, const std::string& term);
   // Whether term's bitmap is cached for db's revision (so Get() costs no index reads).
   bool HasDocs(Xapian::Database& db, const std::string& term);
+  // Whether term's weight list is cached for db's revision (so Impacts() costs no index reads).
+  bool HasImpacts(Xapian::Database& db, const std::string& term);
   // The documents indexed by term with its weight in each.
   std::shared_ptr<const TermImpacts> Impacts(Xapian::Database& db, const std::string& term);
   // The number of documents indexed by term.
@@ -81,11 +85,16 @@ class PostingCache final : public IndexChangeListener {
   std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(Xapian::Database& db, const std::string& prefix);
   // Where every document in db is (16 bytes per docid, counted in the budget).
   std::shared_ptr<const DocumentLocations> Locations(Xapian::Database& db);
+  // The documents holding the phrase terms (at consecutive positions), as kept by KeepPhrase() at
+  // db's revision; null when not kept. Phrases cannot follow deltas: a new revision drops them.
+  std::shared_ptr<const DocSet> Phrase(Xapian::Database& db, const std::vector<std::string>& terms);
+  void KeepPhrase(Xapian::Database& db, const std::vector<std::string>& terms, std::shared_ptr<const DocSet> docs);
   // Whether a term in termfreq of doccount documents is worth keeping as a bitmap.
   bool Worthwhile(Xapian::doccount termfreq, Xapian::doccount doccount) const {
     return termfreq >= doccount / options_.min_share_divisor;
   }
   Stats stats();
+  const PostingCacheOptions& options() const { return options_; }
 
   void WillCommit(const IndexDelta& delta) override;
   void CommitFailed(Xapian::rev revision) override;
@@ -191,7 +200,7 @@ class MatchEvaluator {
   DocSet Evaluate(const QueryNode& node, const DocSet* within = nullptr) { return Eval(node, within); }
   // The same with each phrase taken as the conjunction of its terms (no position checks): what
   // ranking, which knows its documents match, needs of the parts of a tree.
-  DocSet EvaluateIgnoringPositions(const QueryNode& node);
+  DocSet EvaluateIgnoringPositions(const QueryNode& node, const DocSet* within = nullptr);
   // Every document in the index.
   DocSet AllDocuments() { return *cache_.Get(db_, ""); }
   // The documents indexed by any of terms.
@@ -204,26 +213,72 @@ class MatchEvaluator {
 
   std::shared_ptr<const DocSet> TermDocs(const std::string& term) { return cache_.Get(db_, term); }
   std::shared_ptr<const TermImpacts> TermImpactsOf(const std::string& term) { return cache_.Impacts(db_, term); }
+  // The members of within indexed by term. A term not cached whose posting list is much longer
+  // than within is looked up member by member instead of read whole.
+  DocSet TermDocsWithin(const std::string& term, const DocSet& within);
+  // Calls f(id, weight) in increasing id order for each member of within indexed by term, with the
+  // term's BM25 weight there; looked up member by member as TermDocsWithin() does.
+  template <typename F>
+  void ForEachWeightWithin(const std::string& term, const DocSet& within, F&& f);
   std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(const std::string& prefix) {
     return cache_.TermsWithPrefix(db_, prefix);
   }
   // How many members of within are indexed by term.
   size_t CountWithin(const std::string& term, const DocSet& within);
-  // The postings to read before the bitmaps of terms are all cached (terms too rare to cache are
+  // What is left to read before the bitmaps of terms are all cached (terms too rare to cache are
   // not counted: they are read either way).
-  size_t UncachedPostings(const std::vector<std::string>& terms);
+  struct Uncached {
+    size_t postings = 0;
+    std::string longest;  // the term with the most postings among them; "" when none
+  };
+  Uncached UncachedPostings(const std::vector<std::string>& terms);
 
  private:
   // focus, when not null, says that only its members matter to the caller: members outside it
   // may be missing from the result (lets phrase checks skip documents).
   DocSet Eval(const QueryNode& node, const DocSet* focus);
   DocSet EvalPhrase(const QueryNode& node, const DocSet* focus);
+  // Whether looking up the members of within one by one beats reading term's postings: the term is
+  // not cached and has many times more postings.
+  bool LookUpMembers(const std::string& term, const DocSet& within, bool cached, size_t postings_per_look_up);
+  // TermDocsWithin(term, *focus), or every document of term without focus.
+  DocSet TermDocsFor(const std::string& term, const DocSet* focus) {
+    return focus ? TermDocsWithin(term, *focus) : *TermDocs(term);
+  }
+  // The number of documents node can match at most (for ordering conjunctions).
+  Xapian::doccount MaxMatches(const QueryNode& node);
+  // (id, weight) of term in the members of within, looked up in the index.
+  std::vector<std::pair<Xapian::docid, float>> LookUpWeights(const std::string& term, const DocSet& within);
 
   Xapian::Database& db_;
   PostingCache& cache_;
   Xapian::docid max_docid_;
   bool check_positions_ = true;
 };
+
+template <typename F>
+void MatchEvaluator::ForEachWeightWithin(const std::string& term, const DocSet& within, F&& f) {
+  // A weight needs the document's length too; and a list read once serves later queries.
+  constexpr size_t kPostingsPerWeightLookUp = 256;
+  if (LookUpMembers(term, within, cache_.HasImpacts(db_, term), kPostingsPerWeightLookUp)) {
+    for (const auto& [id, weight] : LookUpWeights(term, within)) f(id, weight);
+    return;
+  }
+  std::shared_ptr<const TermImpacts> impacts = TermImpactsOf(term);
+  const auto& docs = impacts->docs;
+  const auto& weights = impacts->weights;
+  if (within.Count() * 16 < docs.size()) {
+    // Few members: look each up in the list rather than walk the whole list.
+    auto from = docs.begin();
+    within.ForEach([&](Xapian::docid id) {
+      from = std::lower_bound(from, docs.end(), id);
+      if (from != docs.end() && *from == id) f(id, weights[from - docs.begin()]);
+    });
+    return;
+  }
+  for (size_t i = 0; i < docs.size(); ++i)
+    if (within.Contains(docs[i])) f(docs[i], weights[i]);
+}
 
 }  // namespace ibasho::search
 

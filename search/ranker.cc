@@ -43,31 +43,19 @@ class Scorer {
  private:
   // Adds node's weight to the members of mask that match node.
   void AddWhereMatching(const QueryNode& node, const DocSet& mask) {
-    if (node.kind == Kind::kTerm) {  // its weight list holds only its own documents
+    if (node.kind == Kind::kTerm) {  // its weights are only for its own documents
       AddTerm(node.terms[0], node.weight, mask);
       return;
     }
-    DocSet within = mask;
-    within.IntersectWith(evaluator_.EvaluateIgnoringPositions(node));
+    DocSet within = evaluator_.EvaluateIgnoringPositions(node, &mask);
+    within.IntersectWith(mask);
     if (!within.Empty()) Add(node, within);
   }
 
   void AddTerm(const std::string& term, double scale, const DocSet& mask) {
-    std::shared_ptr<const TermImpacts> impacts = evaluator_.TermImpactsOf(term);
-    const auto& docs = impacts->docs;
-    const auto& weights = impacts->weights;
-    const size_t masked = mask.Count();
-    if (masked * 16 < docs.size()) {
-      // Few documents in the mask: look each up in the list rather than walk the whole list.
-      auto from = docs.begin();
-      mask.ForEach([&](Xapian::docid id) {
-        from = std::lower_bound(from, docs.end(), id);
-        if (from != docs.end() && *from == id) scores_[id] += static_cast<float>(scale * weights[from - docs.begin()]);
-      });
-      return;
-    }
-    for (size_t i = 0; i < docs.size(); ++i)
-      if (mask.Contains(docs[i])) scores_[docs[i]] += static_cast<float>(scale * weights[i]);
+    evaluator_.ForEachWeightWithin(term, mask, [&](Xapian::docid id, float weight) {
+      scores_[id] += static_cast<float>(scale * weight);
+    });
   }
 
   MatchEvaluator& evaluator_;

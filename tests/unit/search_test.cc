@@ -342,7 +342,9 @@ TEST_F(SearchTest, MatchSetsEqualXapiansOwnMatching) {
   // exactly the documents Xapian's matcher finds for the same tree.
   QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
   Xapian::Database db(env_->dir->File("index"));
-  PostingCache cache;
+  PostingCacheOptions keep_every_phrase;
+  keep_every_phrase.min_phrase_candidates_to_keep = 1;
+  PostingCache cache(keep_every_phrase);
   MatchEvaluator evaluator(db, cache);
   int nonempty = 0;
   for (const char* q :
@@ -360,6 +362,9 @@ TEST_F(SearchTest, MatchSetsEqualXapiansOwnMatching) {
       std::sort(want.begin(), want.end());
       evaluator.Evaluate(*node).ForEach([&](Xapian::docid id) { got.push_back(id); });
       EXPECT_EQ(got, want) << q;
+      got.clear();  // again, with the phrases kept by the first evaluation
+      evaluator.Evaluate(*node).ForEach([&](Xapian::docid id) { got.push_back(id); });
+      EXPECT_EQ(got, want) << q << " (kept phrases)";
       nonempty += !want.empty();
     }
   }
@@ -467,8 +472,24 @@ TEST_F(SearchTest, CachedBitmapsFollowIndexChanges) {
 
 TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
   // With the writer announcing its commits, cached bitmaps and weights are brought up to date
-  // instead of read again, and must equal what the index holds.
-  PostingCache cache;
+  // instead of read again, and must equal what the index holds. Kept phrases are dropped.
+  PostingCacheOptions keep_every_phrase;
+  keep_every_phrase.min_phrase_candidates_to_keep = 1;
+  PostingCache cache(keep_every_phrase);
+  QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
+  const QueryNode phrase = builder.Build("\"子の居場所\"", false, nullptr).strict;
+  ASSERT_EQ(phrase.kind, QueryNode::Kind::kPhrase);
+  auto phrase_matches = [&](Xapian::Database& db, MatchEvaluator& evaluator) {
+    std::vector<Xapian::docid> want, got;
+    Xapian::Enquire enquire(db);
+    enquire.set_query(ToXapian(phrase));
+    Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
+    for (auto it = all.begin(); it != all.end(); ++it) want.push_back(*it);
+    std::sort(want.begin(), want.end());
+    evaluator.Evaluate(phrase).ForEach([&](Xapian::docid id) { got.push_back(id); });
+    EXPECT_EQ(got, want);
+    return got.size();
+  };
   env_->writer->set_listener(&cache);
   Xapian::Database db(env_->dir->File("index"));
   const std::vector<std::string> terms = {
@@ -481,8 +502,13 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
       if (!t.empty()) warm.TermImpactsOf(t);
     }
     cache.Locations(db);
+    phrase_matches(db, warm);
   }
   const uint64_t reads_before = cache.stats().reads;
+  const size_t phrase_before = [&] {
+    MatchEvaluator again(db, cache);
+    return phrase_matches(db, again);
+  }();
 
   // A new listing, a changed one and a removed one, in separate commits and in one.
   Group added;
@@ -494,6 +520,11 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
   auto created = env_->store->Create(added);
   ASSERT_TRUE(created.ok());
   ApplyFeed();
+  {
+    db.reopen();
+    MatchEvaluator after_add(db, cache);
+    EXPECT_EQ(phrase_matches(db, after_add), phrase_before + 1);
+  }
   Group changed = *created;
   changed.mutable_activities(0)->clear_categories();
   changed.mutable_activities(0)->add_categories("ibasho");
