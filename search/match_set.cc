@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <type_traits>
 
 #include "search/bm25.h"
 #include "search/index_schema.h"
@@ -45,17 +46,6 @@ std::string PhraseKey(const std::vector<std::string>& terms) {
   return key;
 }
 
-constexpr DocumentLocations::Point kNowhere{std::numeric_limits<double>::quiet_NaN(), 0};
-
-// The point a kSlotLatLon value holds (its first coordinate), or kNowhere.
-DocumentLocations::Point PointOf(const std::string& value) {
-  if (value.empty()) return kNowhere;
-  Xapian::LatLongCoords coords;
-  coords.unserialise(value);
-  if (coords.begin() == coords.end()) return kNowhere;
-  const Xapian::LatLongCoord& c = *coords.begin();
-  return {c.latitude, c.longitude};
-}
 
 }  // namespace
 
@@ -207,18 +197,18 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
   return true;
 }
 
-bool PostingCache::PatchLocationsLocked(Xapian::Database& db) {
-  auto now = std::make_shared<DocumentLocations>(*locations_);
-  now->by_docid.resize(db.get_lastdocid() + 1, kNowhere);
+bool PostingCache::PatchLocationsLocked() {
+  std::vector<std::pair<Xapian::docid, DocumentLocations::Point>> changes;
   for (Xapian::rev r = locations_revision_ + 1; r <= revision_; ++r) {
     const IndexDelta* delta = DeltaLocked(r);
     if (!delta) return false;
     // A replaced document is in both lists: removed first, then added.
-    for (Xapian::docid id : delta->removed)
-      if (id < now->by_docid.size()) now->by_docid[id] = kNowhere;
-    for (const auto& doc : delta->added) now->by_docid[doc.id] = PointOf(doc.location);
+    for (Xapian::docid id : delta->removed) changes.emplace_back(id, DocumentLocations::kNowhere);
+    for (const auto& doc : delta->added) changes.emplace_back(doc.id, DocumentLocations::FromValue(doc.location));
   }
-  bytes_ += now->MemoryBytes() - locations_->MemoryBytes();
+  std::shared_ptr<const DocumentLocations> now = locations_->WithChanges(changes);
+  bytes_ += now->MemoryBytes();
+  bytes_ -= locations_->MemoryBytes();
   locations_ = std::move(now);
   locations_revision_ = revision_;
   ++stats_.patches;
@@ -230,15 +220,15 @@ std::shared_ptr<const DocumentLocations> PostingCache::Locations(Xapian::Databas
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (SyncLocked(db, revision) && locations_) {
-      if (locations_revision_ == revision_ || PatchLocationsLocked(db)) return locations_;
+      if (locations_revision_ == revision_ || PatchLocationsLocked()) return locations_;
       bytes_ -= locations_->MemoryBytes();
       locations_ = nullptr;
     }
   }
-  auto built = std::make_shared<DocumentLocations>();
-  built->by_docid.assign(db.get_lastdocid() + 1, kNowhere);
+  std::vector<DocumentLocations::Point> points(db.get_lastdocid() + 1, DocumentLocations::kNowhere);
   for (auto it = db.valuestream_begin(kSlotLatLon); it != db.valuestream_end(kSlotLatLon); ++it)
-    built->by_docid[it.get_docid()] = PointOf(*it);
+    points[it.get_docid()] = DocumentLocations::FromValue(*it);
+  auto built = std::make_shared<const DocumentLocations>(std::move(points));
   std::lock_guard<std::mutex> lock(mu_);
   ++stats_.reads;
   if (revision != revision_ || locations_) return built;
@@ -279,7 +269,9 @@ std::shared_ptr<const T> PostingCache::Find(Xapian::Database& db, Xapian::rev re
 template <typename T>
 std::shared_ptr<const T> PostingCache::Store(Xapian::Database& db, Xapian::rev revision, const std::string& term,
                                              std::shared_ptr<const T> Entry::*field, std::shared_ptr<const T> built) {
-  if (!Worthwhile(TermFreq(db, term), db.get_doccount())) return built;
+  if constexpr (std::is_same_v<T, DocSet>) {
+    if (!Worthwhile(TermFreq(db, term), db.get_doccount())) return built;
+  }
   std::lock_guard<std::mutex> lock(mu_);
   if (revision != revision_) return built;
   auto [it, inserted] = entries_.try_emplace(term);
@@ -302,8 +294,10 @@ std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std:
   const Xapian::rev revision = db.get_revision();
   if (auto found = Find(db, revision, term, &Entry::docs)) return found;
   auto docs = std::make_shared<DocSet>(db.get_lastdocid());
-  for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
-  {
+  if (auto impacts = Find(db, revision, term, &Entry::impacts)) {
+    for (Xapian::docid id : impacts->docs) docs->Add(id);
+  } else {
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.reads;
   }
@@ -495,31 +489,8 @@ MatchEvaluator::Uncached MatchEvaluator::UncachedPostings(const std::vector<std:
 }
 
 DocSet MatchEvaluator::WithinDistance(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within) {
-  DocSet out(max_docid_);
-  if (within.Empty()) return out;
-  std::shared_ptr<const DocumentLocations> locations = cache_.Locations(db_);
-  const auto& points = locations->by_docid;
-  // A box around the circle rules most points out with two comparisons. It is taken on a sphere a
-  // little smaller than the metric's, so it never excludes a point the metric would accept: the
-  // latitude difference alone is at most the angular distance, and the longitude bound is that of
-  // a circle of this angular radius (unbounded when it reaches a pole).
-  constexpr double kDegrees = 180 / M_PI, kSmallerEarthM = 6.3e6;
-  const double angle = radius_m / kSmallerEarthM;
-  const double lat_reach = angle * kDegrees;
-  const double centre_lat = centre.latitude * M_PI / 180;
-  const bool lon_bounded = std::abs(centre_lat) + angle < M_PI / 2 - 1e-3;
-  const double lon_reach = lon_bounded ? std::asin(std::sin(angle) / std::cos(centre_lat)) * kDegrees : 360;
-  const Xapian::GreatCircleMetric metric;
-  within.ForEach([&](Xapian::docid id) {
-    if (id >= points.size()) return;
-    const DocumentLocations::Point& p = points[id];
-    if (!(std::abs(p.lat - centre.latitude) <= lat_reach)) return;  // also rules out NaN (no location)
-    double dlon = std::abs(p.lon - centre.longitude);
-    if (dlon > 180) dlon = 360 - dlon;
-    if (dlon > lon_reach) return;
-    if (metric.pointwise_distance(centre, Xapian::LatLongCoord(p.lat, p.lon)) <= radius_m) out.Add(id);
-  });
-  return out;
+  if (within.Empty()) return DocSet(max_docid_);
+  return cache_.Locations(db_)->Within(centre, radius_m, within);
 }
 
 DocSet MatchEvaluator::Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within) {

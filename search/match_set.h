@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "search/doc_set.h"
+#include "search/geo_index.h"
 #include "search/index_delta.h"
 #include "search/query_node.h"
 
@@ -28,8 +29,9 @@ struct PostingCacheOptions {
   // Bitmaps and weight lists grow with the index, hence the share per document.
   size_t max_bytes = size_t{128} << 20;
   size_t max_bytes_per_document = 512;
-  // Terms in fewer than doccount / min_share_divisor documents are read from the index each time:
-  // that is cheaper than the memory they would take.
+  // Bitmaps of terms in fewer than doccount / min_share_divisor documents are not kept: they would
+  // take more memory than their postings (weight lists, which take memory in proportion to their
+  // postings, are kept for every term).
   Xapian::doccount min_share_divisor = 256;
   // A phrase checked on at least this many candidates keeps its documents until the next revision.
   size_t min_phrase_candidates_to_keep = 256;
@@ -42,16 +44,6 @@ struct TermImpacts {
   std::vector<float> weights;
   double doccount = 0, average_length = 0, termfreq = 0;
   size_t MemoryBytes() const { return docs.size() * (sizeof(Xapian::docid) + sizeof(float)); }
-};
-
-// Where each document is, by docid: the coordinate of its kSlotLatLon value (the index holds one
-// per activity), or a NaN latitude when it has none.
-struct DocumentLocations {
-  struct Point {
-    double lat, lon;
-  };
-  std::vector<Point> by_docid;
-  size_t MemoryBytes() const { return by_docid.size() * sizeof(Point); }
 };
 
 // What the matcher needs to know about terms, for the newest index revision readers have seen:
@@ -83,7 +75,8 @@ class PostingCache final : public IndexChangeListener {
   Xapian::doccount TermFreq(Xapian::Database& db, const std::string& term);
   // Every term that starts with prefix, in order.
   std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(Xapian::Database& db, const std::string& prefix);
-  // Where every document in db is (16 bytes per docid, counted in the budget).
+  // Where every document in db is (the kSlotLatLon values; about 20 bytes per docid, counted in
+  // the budget).
   std::shared_ptr<const DocumentLocations> Locations(Xapian::Database& db);
   // The documents holding the phrase terms (at consecutive positions), as kept by KeepPhrase() at
   // db's revision; null when not kept. Phrases cannot follow deltas: a new revision drops them.
@@ -125,7 +118,7 @@ class PostingCache final : public IndexChangeListener {
   // are not all kept (the entry must then be dropped).
   bool PatchLocked(Xapian::Database& db, const std::string& term, Entry* entry);
   // Under mu_: the same for locations_; false when the deltas are not all kept.
-  bool PatchLocationsLocked(Xapian::Database& db);
+  bool PatchLocationsLocked();
   void EvictLocked();
   // Under mu_: the memory budget for doccount documents.
   size_t Budget(Xapian::doccount doccount) const {
@@ -208,6 +201,10 @@ class MatchEvaluator {
   // The members of within at most radius_m metres from centre, by Xapian::GreatCircleMetric()
   // (what Xapian::LatLongDistancePostingSource with that range accepts).
   DocSet WithinDistance(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within);
+  // Whether WithinDistance() would not be empty.
+  bool AnyWithinDistance(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within) {
+    return cache_.Locations(db_)->AnyWithin(centre, radius_m, within);
+  }
   // The members of within that match query and that decider (may be null) accepts.
   DocSet Filter(const Xapian::Query& query, const Xapian::MatchDecider* decider, const DocSet& within);
 

@@ -258,7 +258,7 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     auto filters_leave_something = [&] {
       DocSet scope = PassingFacetFilters(evaluator, evaluator.AllDocuments(), filters);
       if (req.has_near() && req.radius_m() > 0)
-        scope = evaluator.WithinDistance(Xapian::LatLongCoord(req.lat(), req.lon()), req.radius_m(), scope);
+        return evaluator.AnyWithinDistance(Xapian::LatLongCoord(req.lat(), req.lon()), req.radius_m(), scope);
       return !scope.Empty();
     };
     if (built.has_text && passing.Empty() && !filters_leave_something()) built.relaxed = built.deep = QueryNode();

@@ -537,8 +537,8 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
     db.reopen();
     auto located = cache.Locations(db);
     Xapian::docid id = *db.postlist_begin(kTermActivityId + updated->activities(0).id());
-    ASSERT_LT(id, located->by_docid.size());
-    EXPECT_NEAR(located->by_docid[id].lat, 35.7437, 1e-4);  // as serialised
+    ASSERT_LT(id, located->points().size());
+    EXPECT_NEAR(located->points()[id].lat, 35.7437, 1e-4);  // as serialised
   }
   auto removed = env_->store->Archive(updated->id(), updated->version());
   ASSERT_TRUE(removed.ok());
@@ -563,9 +563,9 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
   auto located = cache.Locations(db);
   PostingCache fresh;
   auto read = fresh.Locations(db);
-  ASSERT_EQ(located->by_docid.size(), read->by_docid.size());
-  for (size_t id = 0; id < read->by_docid.size(); ++id) {
-    const auto &a = located->by_docid[id], &b = read->by_docid[id];
+  ASSERT_EQ(located->points().size(), read->points().size());
+  for (size_t id = 0; id < read->points().size(); ++id) {
+    const auto &a = located->points()[id], &b = read->points()[id];
     EXPECT_TRUE((std::isnan(a.lat) && std::isnan(b.lat)) || (a.lat == b.lat && a.lon == b.lon)) << "doc " << id;
   }
   EXPECT_GT(cache.stats().patches, 0u);
