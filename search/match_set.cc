@@ -407,7 +407,7 @@ DocSet MatchEvaluator::TermDocsWithin(const std::string& term, const DocSet& wit
   DocSet out(max_docid_);
   if (within.Empty()) return out;
   // A look-up (a skip in the posting list) costs about as much as reading this many postings.
-  constexpr size_t kPostingsPerLookUp = 32;
+  constexpr size_t kPostingsPerLookUp = 256;
   if (!LookUpMembers(term, within, cache_.HasDocs(db_, term), kPostingsPerLookUp)) {
     out = *TermDocs(term);
     out.IntersectWith(within);

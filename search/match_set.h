@@ -256,7 +256,7 @@ class MatchEvaluator {
 template <typename F>
 void MatchEvaluator::ForEachWeightWithin(const std::string& term, const DocSet& within, F&& f) {
   // A weight needs the document's length too; and a list read once serves later queries.
-  constexpr size_t kPostingsPerWeightLookUp = 256;
+  constexpr size_t kPostingsPerWeightLookUp = 1024;
   if (LookUpMembers(term, within, cache_.HasImpacts(db_, term), kPostingsPerWeightLookUp)) {
     for (const auto& [id, weight] : LookUpWeights(term, within)) f(id, weight);
     return;
