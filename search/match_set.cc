@@ -423,6 +423,33 @@ DocSet MatchEvaluator::TermDocsWithin(const std::string& term, const DocSet& wit
   return out;
 }
 
+void MatchEvaluator::AddWeightsWithin(const std::string& term, const DocSet& within, double scale,
+                                      std::vector<float>* scores) {
+  std::vector<float>& to = *scores;
+  const float factor = static_cast<float>(scale);
+  // A weight needs the document's length too; and a list read once serves later queries.
+  constexpr size_t kPostingsPerWeightLookUp = 1024;
+  if (LookUpMembers(term, within, cache_.HasImpacts(db_, term), kPostingsPerWeightLookUp)) {
+    for (const auto& [id, weight] : LookUpWeights(term, within)) to[id] += factor * weight;
+    return;
+  }
+  std::shared_ptr<const TermImpacts> impacts = TermImpactsOf(term);
+  const std::vector<Xapian::docid>& docs = impacts->docs;
+  const std::vector<float>& weights = impacts->weights;
+  if (within.Count() * 16 < docs.size()) {
+    // Few members: look each up in the list rather than walk the whole list.
+    auto from = docs.begin();
+    within.ForEach([&](Xapian::docid id) {
+      from = std::lower_bound(from, docs.end(), id);
+      if (from != docs.end() && *from == id) to[id] += factor * weights[from - docs.begin()];
+    });
+    return;
+  }
+  // The whole list, without a branch on membership (about half the documents may be members).
+  for (size_t i = 0; i < docs.size(); ++i)
+    to[docs[i]] += static_cast<float>(within.Contains(docs[i])) * factor * weights[i];
+}
+
 std::vector<std::pair<Xapian::docid, float>> MatchEvaluator::LookUpWeights(const std::string& term,
                                                                            const DocSet& within) {
   std::vector<std::pair<Xapian::docid, float>> out;

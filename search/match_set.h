@@ -213,10 +213,10 @@ class MatchEvaluator {
   // The members of within indexed by term. A term not cached whose posting list is much longer
   // than within is looked up member by member instead of read whole.
   DocSet TermDocsWithin(const std::string& term, const DocSet& within);
-  // Calls f(id, weight) in increasing id order for each member of within indexed by term, with the
-  // term's BM25 weight there; looked up member by member as TermDocsWithin() does.
-  template <typename F>
-  void ForEachWeightWithin(const std::string& term, const DocSet& within, F&& f);
+  // Adds scale × term's BM25 weight to (*scores)[id] for each member id of within indexed by term
+  // (scores must cover max_docid()). Weights not cached are looked up member by member, as
+  // TermDocsWithin() does, when that is cheaper than reading the list.
+  void AddWeightsWithin(const std::string& term, const DocSet& within, double scale, std::vector<float>* scores);
   std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(const std::string& prefix) {
     return cache_.TermsWithPrefix(db_, prefix);
   }
@@ -252,30 +252,6 @@ class MatchEvaluator {
   Xapian::docid max_docid_;
   bool check_positions_ = true;
 };
-
-template <typename F>
-void MatchEvaluator::ForEachWeightWithin(const std::string& term, const DocSet& within, F&& f) {
-  // A weight needs the document's length too; and a list read once serves later queries.
-  constexpr size_t kPostingsPerWeightLookUp = 1024;
-  if (LookUpMembers(term, within, cache_.HasImpacts(db_, term), kPostingsPerWeightLookUp)) {
-    for (const auto& [id, weight] : LookUpWeights(term, within)) f(id, weight);
-    return;
-  }
-  std::shared_ptr<const TermImpacts> impacts = TermImpactsOf(term);
-  const auto& docs = impacts->docs;
-  const auto& weights = impacts->weights;
-  if (within.Count() * 16 < docs.size()) {
-    // Few members: look each up in the list rather than walk the whole list.
-    auto from = docs.begin();
-    within.ForEach([&](Xapian::docid id) {
-      from = std::lower_bound(from, docs.end(), id);
-      if (from != docs.end() && *from == id) f(id, weights[from - docs.begin()]);
-    });
-    return;
-  }
-  for (size_t i = 0; i < docs.size(); ++i)
-    if (within.Contains(docs[i])) f(docs[i], weights[i]);
-}
 
 }  // namespace ibasho::search
 

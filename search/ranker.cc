@@ -53,9 +53,7 @@ class Scorer {
   }
 
   void AddTerm(const std::string& term, double scale, const DocSet& mask) {
-    evaluator_.ForEachWeightWithin(term, mask, [&](Xapian::docid id, float weight) {
-      scores_[id] += static_cast<float>(scale * weight);
-    });
+    evaluator_.AddWeightsWithin(term, mask, scale, &scores_);
   }
 
   MatchEvaluator& evaluator_;
