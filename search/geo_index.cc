@@ -6,8 +6,8 @@
 namespace ibasho::search {
 namespace {
 
-constexpr double kCellDegrees = 0.01;   // about 1.1 km of latitude
-constexpr int64_t kLonCells = 36000;    // 360 / kCellDegrees
+constexpr double kCellDegrees = 0.01;  // about 1.1 km of latitude
+constexpr int64_t kLonCells = 36000;   // 360 / kCellDegrees
 constexpr size_t kMaxCellsVisited = 4096;
 constexpr double kRadiansPerDegree = M_PI / 180;
 // Spheres a little smaller and larger than the metric's (6,372,797.6 m), for bounds that never
@@ -78,7 +78,8 @@ DocumentLocations::DocumentLocations(std::vector<Point> points)
 std::shared_ptr<const DocumentLocations::Grid> DocumentLocations::BuildGrid(const std::vector<Point>& points) {
   std::vector<std::pair<uint64_t, Xapian::docid>> located;
   for (Xapian::docid id = 0; id < points.size(); ++id)
-    if (!std::isnan(points[id].lat)) located.emplace_back(CellKey(LatCell(points[id].lat), LonCell(points[id].lon)), id);
+    if (!std::isnan(points[id].lat))
+      located.emplace_back(CellKey(LatCell(points[id].lat), LonCell(points[id].lon)), id);
   std::sort(located.begin(), located.end());
   auto grid = std::make_shared<Grid>();
   grid->docs.reserve(located.size());
@@ -150,7 +151,8 @@ void DocumentLocations::ForEachWithin(const Xapian::LatLongCoord& centre, double
   // The cells around the circle, when they are few, do not wrap around ±180° and hold fewer
   // documents than within: visit those, taking whole cells that are surely inside.
   const int64_t lat0 = LatCell(centre.latitude - circle.lat_reach), lat1 = LatCell(centre.latitude + circle.lat_reach);
-  const int64_t lon0 = LonCell(centre.longitude - circle.lon_reach), lon1 = LonCell(centre.longitude + circle.lon_reach);
+  const int64_t lon0 = LonCell(centre.longitude - circle.lon_reach),
+                lon1 = LonCell(centre.longitude + circle.lon_reach);
   const bool grid_usable = circle.lon_reach < 180 && centre.longitude - circle.lon_reach > -180 &&
                            centre.longitude + circle.lon_reach < 180 &&
                            static_cast<size_t>((lat1 - lat0 + 1) * (lon1 - lon0 + 1)) <= kMaxCellsVisited;
@@ -169,8 +171,8 @@ void DocumentLocations::ForEachWithin(const Xapian::LatLongCoord& centre, double
         const int64_t j = static_cast<int64_t>(*k % kLonCells);
         const double cell_lat = static_cast<double>(i) * kCellDegrees - 90;
         const double cell_lon = static_cast<double>(j) * kCellDegrees - 180;
-        const double dlat = std::max(std::abs(cell_lat - centre.latitude),
-                                     std::abs(cell_lat + kCellDegrees - centre.latitude));
+        const double dlat =
+            std::max(std::abs(cell_lat - centre.latitude), std::abs(cell_lat + kCellDegrees - centre.latitude));
         const double dlon = std::max(Circle::LonDistance(cell_lon, centre.longitude),
                                      Circle::LonDistance(cell_lon + kCellDegrees, centre.longitude));
         spans.push_back({grid_->starts[at], grid_->starts[at + 1], circle.SurelyInside(dlat, dlon)});

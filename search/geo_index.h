@@ -37,7 +37,8 @@ class DocumentLocations {
   // A copy where each (id, point) of changes, applied in order, replaces a document's point
   // (kNowhere for a removed one); ids may go beyond the current ones. Changed documents are
   // checked one by one until they are many, when the copy gets a new grid.
-  std::shared_ptr<const DocumentLocations> WithChanges(const std::vector<std::pair<Xapian::docid, Point>>& changes) const;
+  std::shared_ptr<const DocumentLocations> WithChanges(
+      const std::vector<std::pair<Xapian::docid, Point>>& changes) const;
 
   // The members of within at most radius_m metres from centre.
   DocSet Within(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within) const;
@@ -50,10 +51,10 @@ class DocumentLocations {
  private:
   // Documents by cell (kCellDegrees squares of latitude and longitude), in key order.
   struct Grid {
-    std::vector<uint64_t> keys;          // the cells that hold documents, ascending
-    std::vector<uint32_t> starts;        // docs[starts[k], starts[k + 1]) are in cell keys[k]
+    std::vector<uint64_t> keys;    // the cells that hold documents, ascending
+    std::vector<uint32_t> starts;  // docs[starts[k], starts[k + 1]) are in cell keys[k]
     std::vector<Xapian::docid> docs;
-    std::vector<Point> points;           // points[k] is where docs[k] was when the grid was built
+    std::vector<Point> points;  // points[k] is where docs[k] was when the grid was built
     size_t MemoryBytes() const;
   };
   // Calls found(id) for the members of within at most radius_m metres from centre, until it

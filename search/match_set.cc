@@ -46,7 +46,6 @@ std::string PhraseKey(const std::vector<std::string>& terms) {
   return key;
 }
 
-
 }  // namespace
 
 bool PostingCache::SyncLocked(Xapian::Database& db, Xapian::rev revision) {
@@ -590,8 +589,7 @@ DocSet MatchEvaluator::Eval(const QueryNode& node, const DocSet* focus) {
       std::vector<std::pair<Xapian::doccount, const QueryNode*>> sized;
       for (const auto& c : node.children)
         if (!HasPhrase(c)) sized.emplace_back(MaxMatches(c), &c);
-      std::stable_sort(sized.begin(), sized.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::stable_sort(sized.begin(), sized.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       std::vector<const QueryNode*> order;
       for (const auto& [size, c] : sized) order.push_back(c);
       for (const auto& c : node.children)

@@ -47,12 +47,13 @@ struct TermImpacts {
 };
 
 // What the matcher needs to know about terms, for the newest index revision readers have seen:
-// the documents of each term as bitmaps, their BM25 weights, term frequencies, and the terms of a
-// facet prefix; and where every document is. When a reader reopens at a newer revision, cached terms are brought up to date
+// the documents of each term as bitmaps, their BM25 weights, term frequencies, the terms of a
+// facet prefix, where every document is, and the documents of phrases checked on many candidates.
+// When a reader reopens at a newer revision, cached terms and locations are brought up to date
 // from the writer's deltas (IndexChangeListener) when it announced every revision in between, and
-// dropped otherwise. BM25 weights kept this way use collection statistics at most 1% away from
-// the current ones; beyond that they are read again. Readers at an older revision are served
-// without caching. Thread-safe; every method throws what Xapian throws.
+// dropped otherwise (phrases are always dropped). BM25 weights kept this way use collection statistics at most 1% away
+// from the current ones; beyond that they are read again. Readers at an older revision are served without caching.
+// Thread-safe; every method throws what Xapian throws.
 class PostingCache final : public IndexChangeListener {
  public:
   struct Stats {

@@ -169,7 +169,8 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
     }
     for (const Token& t : tokenizer_.Tokenize(seg)) {
       if (!t.content) continue;
-      (t.predicate && !worry ? predicates : units).push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
+      (t.predicate && !worry ? predicates : units)
+          .push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
       AddUnique(&out->spell_words, t.surface);
     }
   };

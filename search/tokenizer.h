@@ -17,13 +17,13 @@ class Tagger;
 namespace ibasho::search {
 
 struct Token {
-  std::string surface;   // as it appears in the input
-  std::string base;      // dictionary form (行き → 行く); equals surface when unknown
-  std::string reading;   // katakana reading; katakana of the surface when MeCab has none
-  bool content = false;  // a word worth indexing: not a particle, auxiliary or symbol
-  bool noun = false;     // a noun fit for completion and spelling suggestions
+  std::string surface;     // as it appears in the input
+  std::string base;        // dictionary form (行き → 行く); equals surface when unknown
+  std::string reading;     // katakana reading; katakana of the surface when MeCab has none
+  bool content = false;    // a word worth indexing: not a particle, auxiliary or symbol
+  bool noun = false;       // a noun fit for completion and spelling suggestions
   bool predicate = false;  // a content verb or adjective (開い, 楽しい)
-  size_t begin = 0;      // byte offsets of surface in the input
+  size_t begin = 0;        // byte offsets of surface in the input
   size_t end = 0;
 };
 

@@ -347,10 +347,9 @@ TEST_F(SearchTest, MatchSetsEqualXapiansOwnMatching) {
   PostingCache cache(keep_every_phrase);
   MatchEvaluator evaluator(db, cache);
   int nonempty = 0;
-  for (const char* q :
-       {"不登校", "こども食堂 土曜", "ふとうこう", "\"子ども食堂\"", "練馬 プレーパーク", "学校、行きたくない",
-        "居場所 -食堂", "エスケープ確認の会", "京都", "がくしゅうしえん", "子ども 食堂 学習",
-        "土曜日に開いているこども食堂", "無料で勉強を教えてくれる"}) {
+  for (const char* q : {"不登校", "こども食堂 土曜", "ふとうこう", "\"子ども食堂\"", "練馬 プレーパーク",
+                        "学校、行きたくない", "居場所 -食堂", "エスケープ確認の会", "京都", "がくしゅうしえん",
+                        "子ども 食堂 学習", "土曜日に開いているこども食堂", "無料で勉強を教えてくれる"}) {
     BuiltQuery built = builder.Build(q, false, nullptr);
     for (const QueryNode* node : {&built.strict, &built.relaxed, &built.deep, &built.exclude}) {
       std::vector<Xapian::docid> want, got;
@@ -423,10 +422,9 @@ TEST_F(SearchTest, DistanceFilterEqualsXapians) {
            {35.7437, 139.6063}, {35.7356, 139.6517}, {35.01, 135.76}, {-33.87, 151.21}, {89.9, 0}, {35.7, -179.9}}) {
     for (double radius : {50.0, 1500.0, 3000.0, 20000.0, 400000.0, 2.1e7}) {
       Xapian::LatLongCoord centre(lat, lon);
-      Xapian::Query within_range(
-          (new Xapian::LatLongDistancePostingSource(kSlotLatLon, Xapian::LatLongCoords(centre),
-                                                    Xapian::GreatCircleMetric(), radius))
-              ->release());
+      Xapian::Query within_range((new Xapian::LatLongDistancePostingSource(kSlotLatLon, Xapian::LatLongCoords(centre),
+                                                                           Xapian::GreatCircleMetric(), radius))
+                                     ->release());
       Xapian::Enquire enquire(db);
       enquire.set_weighting_scheme(Xapian::BoolWeight());
       enquire.set_query(within_range);
