@@ -130,8 +130,8 @@ QueryNode QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, b
 }
 
 QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool deep, bool worry,
-                                   const std::function<bool(const std::string&)>& is_municipality,
-                                   BuiltQuery* out) const {
+                                   const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out,
+                                   QueryNode* relaxed) const {
   std::vector<QueryNode> units;
   std::vector<QueryNode> predicates;  // verbs and adjectives, unless worry
   auto note_concepts = [&](const DictionaryEntry& e, const std::string& matched) {
@@ -162,7 +162,11 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
           if (t.content && CharCount(t.surface) >= 2)
             words.push_back(TextQuery(t.surface, Normalize(t.base), t.reading, deep, out));
         QueryNode whole = TextQuery(seg, "", ToKatakana(seg), deep, out);
-        units.push_back(words.size() >= 2 ? QueryNode::Or({whole, QueryNode::And(std::move(words))}) : whole);
+        QueryNode unit = words.size() >= 2 ? QueryNode::Or({whole, QueryNode::And(std::move(words))}) : whole;
+        // にやってる, できる: a predicate written in kana ranks like one written in kanji.
+        const bool predicate_only =
+            std::all_of(tokens.begin(), tokens.end(), [](const Token& t) { return !t.content || t.predicate; });
+        (predicate_only && !worry ? predicates : units).push_back(std::move(unit));
       }
       AddUnique(&out->spell_words, seg);
       return;
@@ -183,6 +187,7 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
         out->interpretation.add_matched(chunk);
         units.push_back(QueryNode::Or({TextQuery(chunk, "", tokenizer_.Reading(chunk), deep, out),
                                        QueryNode::Boost(kTermMunicipality + name, kConceptBoost)}));
+        *relaxed = units.front();
         return units.front();
       }
     }
@@ -193,7 +198,9 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
     if (const DictionaryEntry* e = dictionary_.MatchByReading(chunk)) {
       note_concepts(*e, chunk);
       AddUnique(&out->spell_words, chunk);
-      return QueryNode::Or({EntryQuery(*e, literal, deep, out), TextQuery(chunk, "", ToKatakana(chunk), deep, out)});
+      *relaxed =
+          QueryNode::Or({EntryQuery(*e, literal, deep, out), TextQuery(chunk, "", ToKatakana(chunk), deep, out)});
+      return *relaxed;
     }
   }
 
@@ -217,11 +224,15 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
   // 土曜日に開いているこども食堂: the things asked for are required; how they are described
   // (開いている) ranks the listings that say so first.
   if (units.empty()) units = std::move(predicates);
-  if (units.empty()) return CharCount(chunk) >= 2 ? SubstringQuery(chunk, kChunkPhraseWeight) : QueryNode();
-  QueryNode all = QueryNode::AndMaybe(QueryNode::And(units), std::move(predicates));
   // The chunk as a whole substring (group names, unknown compounds) is an alternative match.
-  if (CharCount(chunk) >= 2) all = QueryNode::Or({all, SubstringQuery(chunk, kChunkPhraseWeight)});
-  return all;
+  const QueryNode whole = CharCount(chunk) >= 2 ? SubstringQuery(chunk, kChunkPhraseWeight) : QueryNode();
+  if (units.empty()) return *relaxed = whole;
+  // Relaxed, a sentence matches by any of its words, ranked by how many (中学生が勉強できるところ).
+  std::vector<QueryNode> any = units;
+  any.insert(any.end(), predicates.begin(), predicates.end());
+  any.push_back(whole);
+  *relaxed = QueryNode::Or(std::move(any));
+  return QueryNode::Or({QueryNode::AndMaybe(QueryNode::And(std::move(units)), std::move(predicates)), whole});
 }
 
 BuiltQuery QueryBuilder::Build(std::string_view q, bool literal,
@@ -239,7 +250,7 @@ BuiltQuery QueryBuilder::Build(std::string_view q, bool literal,
 void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
                              const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* pass) const {
   BuiltQuery& out = *pass;
-  std::vector<QueryNode> chunks, excluded;
+  std::vector<QueryNode> chunks, relaxed_chunks, excluded;
   const std::vector<IntentMatch> intents =
       literal ? std::vector<IntentMatch>() : dictionary_.MatchIntents(norm, tokenizer_);
   for (const auto& [text, quoted] : SplitChunks(norm)) {
@@ -247,6 +258,7 @@ void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
       QueryNode phrase = SubstringQuery(text, 1.0);
       if (phrase.empty()) phrase = QueryNode::Term(WordTerm(text));
       chunks.push_back(phrase);
+      relaxed_chunks.push_back(phrase);
       AddUnique(&out.highlight_words, text);
       continue;
     }
@@ -255,12 +267,16 @@ void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
       excluded.push_back(QueryNode::Or({QueryNode::Term(WordTerm(word)), SubstringQuery(word, 1.0)}));
       continue;
     }
-    QueryNode cq = ChunkQuery(text, literal, deep, !intents.empty(), is_municipality, &out);
-    if (!cq.empty()) chunks.push_back(cq);
+    QueryNode relaxed;
+    QueryNode cq = ChunkQuery(text, literal, deep, !intents.empty(), is_municipality, &out, &relaxed);
+    if (cq.empty()) continue;
+    chunks.push_back(cq);
+    relaxed_chunks.push_back(std::move(relaxed));
   }
   out.exclude = QueryNode::Or(std::move(excluded));
   out.strict = QueryNode::And(chunks);
-  out.relaxed = QueryNode::Or(chunks);
+  // A worry's words go together (家に帰りたくない); otherwise any word of any chunk will do.
+  out.relaxed = QueryNode::Or(intents.empty() ? std::move(relaxed_chunks) : chunks);
   out.has_text = !chunks.empty();
 
   if (!literal) {

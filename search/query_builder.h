@@ -3,7 +3,7 @@
 // mixed input such as "NPO 法人ABC".
 //
 // Whitespace-separated chunks must all match (strict); when nothing does, the relaxed query ranks
-// documents by how many chunks they match. "quoted text" must appear as written; -word excludes.
+// documents by how many of the words they match. "quoted text" must appear as written; -word excludes.
 // Dictionary words expand to their synonyms and boost the facet they name; worry phrases
 // (学校、行きたくない) boost the categories they point to.
 #ifndef IBASHO_SEARCH_QUERY_BUILDER_H_
@@ -27,7 +27,7 @@ namespace ibasho::search {
 struct BuiltQuery {
   bool has_text = false;  // false: no words, only filters (match all)
   QueryNode strict;       // every chunk required
-  QueryNode relaxed;      // any chunk; same as strict when there is one chunk
+  QueryNode relaxed;      // any word of any chunk (a worry: any chunk); same as strict for one word
   QueryNode deep;         // relaxed plus reading and character n-gram phrases (costly; last resort)
   QueryNode exclude;      // documents to drop (-word); empty when none
   v1::Interpretation interpretation;
@@ -60,8 +60,11 @@ class QueryBuilder {
   QueryNode EntryQuery(const DictionaryEntry& entry, bool literal, bool deep, BuiltQuery* out) const;
   // worry: the query voices a worry (an intent matched), so its verbs and adjectives carry the
   // meaning (家に帰りたくない) and stay required; otherwise they only rank.
+  // Returns what the chunk must match; *relaxed gets what it may match when nothing does (any of
+  // its words).
   QueryNode ChunkQuery(const std::string& chunk, bool literal, bool deep, bool worry,
-                       const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;
+                       const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out,
+                       QueryNode* relaxed) const;
 
   // One pass over the normalised query, shallow or deep, filling out's queries and notes.
   void BuildPass(const std::string& normalized, bool literal, bool deep,
