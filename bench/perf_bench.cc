@@ -172,6 +172,15 @@ int main(int argc, char** argv) {
       flags.Get("workdir", nullptr, std::filesystem::temp_directory_path() / ("ibasho_perf_" + std::to_string(size)));
   std::filesystem::remove_all(work);
   std::filesystem::create_directories(work);
+  // The commit the binaries were built from (read now: the tree may move on during a long run).
+  std::string commit;
+  {
+    std::string cmd = "cd " + source_dir + " && git rev-parse --short HEAD 2>/dev/null > " + work +
+                      "/commit && (git diff --quiet HEAD -- . ':!bench/results' || echo -dirty) >> " + work + "/commit";
+    (void)std::system(cmd.c_str());
+    std::ifstream in(work + "/commit");
+    for (std::string part; in >> part;) commit += part;
+  }
   std::ostringstream md, log;
   auto note = [&](const std::string& s) {
     std::cerr << s << std::endl;
@@ -456,12 +465,6 @@ int main(int argc, char** argv) {
   if (fts5) disk["fts5"] = DiskKib(work + "/fts5.db");
 
   // 10. The table.
-  std::string commit;
-  {
-    std::string cmd = "git -C " + source_dir + " rev-parse --short HEAD 2>/dev/null > " + work + "/commit";
-    (void)std::system(cmd.c_str());
-    std::ifstream(work + "/commit") >> commit;
-  }
   std::time_t now = std::time(nullptr);
   char date[32];
   std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
