@@ -130,7 +130,7 @@ QueryNode QueryBuilder::EntryQuery(const DictionaryEntry& entry, bool literal, b
 }
 
 QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool deep, bool worry,
-                                   const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out,
+                                   const MunicipalityResolver& municipality_named, BuiltQuery* out,
                                    QueryNode* relaxed) const {
   std::vector<QueryNode> units;
   std::vector<QueryNode> predicates;  // verbs and adjectives, unless worry
@@ -179,10 +179,12 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
     }
   };
 
-  // A chunk naming a municipality the index knows (練馬, 練馬区) is also a municipality concept.
-  if (!literal && is_municipality) {
-    for (const std::string& name : {chunk, chunk + "区", chunk + "市", chunk + "町", chunk + "村"}) {
-      if (is_municipality(name)) {
+  // A chunk naming a municipality the index knows (練馬, 練馬区, ねりまく) is also a municipality
+  // concept.
+  if (!literal && municipality_named) {
+    for (const std::string& candidate : {chunk, chunk + "区", chunk + "市", chunk + "町", chunk + "村"}) {
+      const std::string name = municipality_named(candidate);
+      if (!name.empty()) {
         out->interpretation.add_municipalities(name);
         out->interpretation.add_matched(chunk);
         units.push_back(QueryNode::Or({TextQuery(chunk, "", tokenizer_.Reading(chunk), deep, out),
@@ -235,20 +237,19 @@ QueryNode QueryBuilder::ChunkQuery(const std::string& chunk, bool literal, bool 
   return QueryNode::Or({QueryNode::AndMaybe(QueryNode::And(std::move(units)), std::move(predicates)), whole});
 }
 
-BuiltQuery QueryBuilder::Build(std::string_view q, bool literal,
-                               const std::function<bool(const std::string&)>& is_municipality) const {
+BuiltQuery QueryBuilder::Build(std::string_view q, bool literal, const MunicipalityResolver& municipality_named) const {
   BuiltQuery out;
   std::string norm = Normalize(q);
-  BuildPass(norm, literal, /*deep=*/false, is_municipality, &out);
+  BuildPass(norm, literal, /*deep=*/false, municipality_named, &out);
   BuiltQuery deep;
-  BuildPass(norm, literal, /*deep=*/true, is_municipality, &deep);
+  BuildPass(norm, literal, /*deep=*/true, municipality_named, &deep);
   out.deep = deep.relaxed;
   for (const auto& r : deep.highlight_readings) AddUnique(&out.highlight_readings, r);
   return out;
 }
 
 void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
-                             const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* pass) const {
+                             const MunicipalityResolver& municipality_named, BuiltQuery* pass) const {
   BuiltQuery& out = *pass;
   std::vector<QueryNode> chunks, relaxed_chunks, excluded;
   const std::vector<IntentMatch> intents =
@@ -268,7 +269,7 @@ void QueryBuilder::BuildPass(const std::string& norm, bool literal, bool deep,
       continue;
     }
     QueryNode relaxed;
-    QueryNode cq = ChunkQuery(text, literal, deep, !intents.empty(), is_municipality, &out, &relaxed);
+    QueryNode cq = ChunkQuery(text, literal, deep, !intents.empty(), municipality_named, &out, &relaxed);
     if (cq.empty()) continue;
     chunks.push_back(cq);
     relaxed_chunks.push_back(std::move(relaxed));

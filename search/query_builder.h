@@ -42,10 +42,12 @@ class QueryBuilder {
   QueryBuilder(const Tokenizer& tokenizer, const QueryDictionary& dictionary)
       : tokenizer_(tokenizer), dictionary_(dictionary) {}
 
-  // literal=true skips intent and concept interpretation (the user undid it).
-  // is_municipality(name) tells whether the index knows a municipality of that exact name.
-  BuiltQuery Build(std::string_view q, bool literal,
-                   const std::function<bool(const std::string&)>& is_municipality) const;
+  // Names a municipality the index knows as name (as written, or read the same in kana), or "".
+  using MunicipalityResolver = std::function<std::string(const std::string&)>;
+
+  // literal=true skips intent and concept interpretation (the user undid it). municipality_named
+  // may be empty (no municipality concepts).
+  BuiltQuery Build(std::string_view q, bool literal, const MunicipalityResolver& municipality_named) const;
 
  private:
   // deep adds positional reading-bigram and character-bigram phrases: they find words across
@@ -63,12 +65,11 @@ class QueryBuilder {
   // Returns what the chunk must match; *relaxed gets what it may match when nothing does (any of
   // its words).
   QueryNode ChunkQuery(const std::string& chunk, bool literal, bool deep, bool worry,
-                       const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out,
-                       QueryNode* relaxed) const;
+                       const MunicipalityResolver& municipality_named, BuiltQuery* out, QueryNode* relaxed) const;
 
   // One pass over the normalised query, shallow or deep, filling out's queries and notes.
-  void BuildPass(const std::string& normalized, bool literal, bool deep,
-                 const std::function<bool(const std::string&)>& is_municipality, BuiltQuery* out) const;
+  void BuildPass(const std::string& normalized, bool literal, bool deep, const MunicipalityResolver& municipality_named,
+                 BuiltQuery* out) const;
 
   const Tokenizer& tokenizer_;
   const QueryDictionary& dictionary_;

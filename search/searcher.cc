@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "common/clock.h"
 #include "common/taxonomy.h"
@@ -189,6 +190,34 @@ std::string Searcher::SpellingCorrection(Xapian::Database& db, const std::string
   return changed ? corrected : "";
 }
 
+std::string Searcher::MunicipalityNamed(MatchEvaluator& evaluator, const std::string& name) {
+  if (evaluator.db().term_exists(kTermMunicipality + name)) return name;
+  if (!IsKana(name)) return "";
+  std::shared_ptr<const std::vector<std::string>> terms = evaluator.TermsWithPrefix(kTermMunicipality);
+  std::lock_guard<std::mutex> lock(municipality_mu_);
+  if (terms != municipality_terms_) {
+    municipality_by_reading_.clear();
+    std::set<std::string> shared;
+    auto add = [&](const std::string& written, const std::string& municipality) {
+      const std::string reading = tokenizer_.Reading(written);
+      auto [it, added] = municipality_by_reading_.emplace(reading, municipality);
+      if (!added && it->second != municipality) shared.insert(reading);
+    };
+    const size_t prefix = std::strlen(kTermMunicipality);
+    for (const std::string& term : *terms) {
+      const std::string municipality = term.substr(prefix);
+      add(municipality, municipality);
+      for (const char* suffix : {"区", "市", "町", "村"})
+        if (municipality.size() > std::strlen(suffix) && municipality.ends_with(suffix))
+          add(municipality.substr(0, municipality.size() - std::strlen(suffix)), municipality);
+    }
+    for (const auto& reading : shared) municipality_by_reading_.erase(reading);
+    municipality_terms_ = terms;
+  }
+  auto it = municipality_by_reading_.find(ToKatakana(name));
+  return it == municipality_by_reading_.end() ? "" : it->second;
+}
+
 StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
   Status valid = Validate(req, options_.max_page_size);
   if (!valid.ok()) return valid;
@@ -204,8 +233,9 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
   try {
     Xapian::Database& db = lease.db();
     db.reopen();  // cheap when nothing changed since the last query
-    auto is_municipality = [&db](const std::string& name) { return db.term_exists(kTermMunicipality + name); };
-    BuiltQuery built = builder_.Build(req.q(), req.literal(), is_municipality);
+    MatchEvaluator evaluator(db, posting_cache_);
+    BuiltQuery built = builder_.Build(req.q(), req.literal(),
+                                      [&](const std::string& name) { return MunicipalityNamed(evaluator, name); });
 
     FacetFilters filters{{req.category().begin(), req.category().end()},
                          {req.weekday().begin(), req.weekday().end()},
@@ -239,7 +269,6 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
                               : Xapian::Query(Xapian::Query::OP_AND, fixed_filters.begin(), fixed_filters.end());
 
     // Matching: the exact set of documents for the text and every filter, and the facets over it.
-    MatchEvaluator evaluator(db, posting_cache_);
     auto match = [&](const QueryNode& text, v1::Facets* facets) {
       DocSet matches = built.has_text ? evaluator.Evaluate(text) : evaluator.AllDocuments();
       if (!built.exclude.empty() && !matches.Empty()) matches.Subtract(evaluator.Evaluate(built.exclude, &matches));

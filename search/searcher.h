@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -62,6 +63,9 @@ class Searcher {
   std::string SpellingCorrection(Xapian::Database& db, const std::string& normalized_q,
                                  const std::vector<std::string>& words) const;
   StatusOr<v1::SearchResponse> SearchOnce(const v1::SearchRequest& request, bool may_correct);
+  // The municipality of the index named name, or read as the kana name reads (ねりまく, ねりま →
+  // 練馬区); "" when none or when the reading is shared by two.
+  std::string MunicipalityNamed(MatchEvaluator& evaluator, const std::string& name);
 
   SearcherOptions options_;
   const Tokenizer& tokenizer_;
@@ -69,6 +73,11 @@ class Searcher {
   std::vector<std::unique_ptr<Reader>> readers_;
   std::atomic<uint32_t> next_reader_{0};
   PostingCache posting_cache_;
+  // Municipalities by katakana reading (with and without 区/市/町/村), for the municipality list
+  // they were made from.
+  std::mutex municipality_mu_;
+  std::shared_ptr<const std::vector<std::string>> municipality_terms_;
+  std::unordered_map<std::string, std::string> municipality_by_reading_;
 };
 
 }  // namespace ibasho::search

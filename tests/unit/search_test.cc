@@ -239,6 +239,16 @@ TEST_F(SearchTest, RelaxesOnlyWhenTheFiltersLeaveSomething) {
   EXPECT_FALSE(none.interpretation().relaxed());
 }
 
+TEST_F(SearchTest, MunicipalityWrittenInKana) {
+  for (const char* q : {"ねりまく こども食堂", "ねりま こども食堂", "練馬 こども食堂"}) {
+    SearchResponse r = Q(q);
+    ASSERT_EQ(r.interpretation().municipalities_size(), 1) << q;
+    EXPECT_EQ(r.interpretation().municipalities(0), "練馬区") << q;
+    ASSERT_GT(r.results_size(), 0) << q;
+    EXPECT_EQ(r.results(0).municipality(), "練馬区") << q;
+  }
+}
+
 TEST_F(SearchTest, KyotoIsNotTokyo) {
   SearchResponse r = Q("京都");
   ASSERT_GT(r.results_size(), 0);
@@ -391,7 +401,7 @@ TEST_F(SearchTest, RankingWeightsEqualXapians) {
                         "子ども 食堂 学習", "エスケープ確認の会", "がくしゅうしえん", "居場所",
                         "土曜日に開いているこども食堂", "無料で勉強を教えてくれる"}) {
     BuiltQuery built =
-        builder.Build(q, false, [&](const std::string& m) { return db.term_exists(kTermMunicipality + m); });
+        builder.Build(q, false, [&](const std::string& m) { return db.term_exists(kTermMunicipality + m) ? m : ""; });
     for (const QueryNode* node : {&built.strict, &built.relaxed}) {
       DocSet matching = evaluator.Evaluate(*node);
       std::vector<RankedDocument> ours = RankByRelevance(evaluator, *node, matching, 0, 1000, &scores);
