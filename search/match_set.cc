@@ -57,7 +57,7 @@ bool PostingCache::SyncLocked(Xapian::Database& db, Xapian::rev revision) {
   for (Xapian::rev r = revision_ + 1; covered && r <= revision; ++r) covered = announced(r);
   if (!covered) {
     entries_.clear();
-    locations_ = nullptr;
+    locations_ = previous_locations_ = nullptr;
     bytes_ = 0;
   }
   termfreqs_.clear();
@@ -143,10 +143,13 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
       joining_length.push_back(doc->length);
     }
   }
-  const std::shared_ptr<const DocSet> before = entry->docs;        // kept alive while entry->docs changes
-  auto leaving = [&](const std::vector<Xapian::docid>& members) {  // whether any gone id is a member
+  entry->previous_revision = entry->revision;
+  entry->previous_docs = entry->docs;
+  entry->previous_impacts = entry->impacts;
+  const std::shared_ptr<const DocSet> before = entry->docs;  // kept alive while entry->docs changes
+  auto leaving = [&](const TermImpacts& listed) {            // whether any gone id is one of the term's
     for (Xapian::docid id : gone)
-      if (before ? before->Contains(id) : std::binary_search(members.begin(), members.end(), id)) return true;
+      if (before ? before->Contains(id) : listed.Lists(id)) return true;
     return false;
   };
 
@@ -156,40 +159,39 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
     for (const auto& [id, wdf] : joining) docs.Add(id);
     entry->docs = std::make_shared<const DocSet>(std::move(docs));
   }
-  if (entry->impacts && (!joining.empty() || leaving(entry->impacts->docs))) {
+  const bool impacts_leaving = entry->impacts && leaving(*entry->impacts);
+  if (entry->impacts && (!joining.empty() || impacts_leaving)) {
     const Xapian::doccount termfreq = term.empty() ? db.get_doccount() : db.get_termfreq(term);
     const TermImpacts& old = *entry->impacts;
     auto drifted = [](double then, double now) { return then == 0 ? now != 0 : std::abs(now - then) / then > 0.01; };
+    // A chain too long, or additions below listed ids (not made by the writer), are read again.
+    constexpr size_t kMaxSegments = 16;
     if (drifted(old.doccount, db.get_doccount()) || drifted(old.average_length, db.get_avlength()) ||
-        drifted(old.termfreq, termfreq)) {
+        drifted(old.termfreq, termfreq) || old.segments >= kMaxSegments ||
+        (!joining.empty() && joining.front().first <= old.LastDoc())) {
       entry->impacts = nullptr;  // read again with the current statistics when next asked for
     } else {
       const Bm25TermWeight weight(db, termfreq);
       auto now = std::make_shared<TermImpacts>();
+      now->base = entry->impacts;
       now->doccount = old.doccount;
       now->average_length = old.average_length;
       now->termfreq = old.termfreq;
-      now->docs.reserve(old.docs.size() + joining.size());
-      now->weights.reserve(old.docs.size() + joining.size());
-      size_t j = 0;
-      auto join_before = [&](Xapian::docid limit) {
-        for (; j < joining.size() && joining[j].first < limit; ++j) {
-          now->docs.push_back(joining[j].first);
-          now->weights.push_back(static_cast<float>(weight(joining[j].second, joining_length[j])));
-        }
-      };
-      for (size_t i = 0; i < old.docs.size(); ++i) {
-        join_before(old.docs[i]);
-        if (std::binary_search(gone.begin(), gone.end(), old.docs[i])) continue;
-        now->docs.push_back(old.docs[i]);
-        now->weights.push_back(old.weights[i]);
+      now->exact = old.exact && !impacts_leaving;
+      now->segments = old.segments + 1;
+      now->postings = old.postings + joining.size();
+      for (size_t j = 0; j < joining.size(); ++j) {
+        now->docs.push_back(joining[j].first);
+        now->weights.push_back(static_cast<float>(weight(joining[j].second, joining_length[j])));
       }
-      join_before(std::numeric_limits<Xapian::docid>::max());
       entry->impacts = std::move(now);
     }
   }
   bytes_ -= entry->bytes;
   entry->bytes = (entry->docs ? entry->docs->MemoryBytes() : 0) + (entry->impacts ? entry->impacts->MemoryBytes() : 0);
+  if (entry->previous_docs && entry->previous_docs != entry->docs) entry->bytes += entry->previous_docs->MemoryBytes();
+  if (entry->previous_impacts && entry->previous_impacts != entry->impacts)
+    entry->bytes += entry->previous_impacts->MemoryBytes();
   bytes_ += entry->bytes;
   entry->revision = revision_;
   ++stats_.patches;
@@ -206,8 +208,10 @@ bool PostingCache::PatchLocationsLocked() {
     for (const auto& doc : delta->added) changes.emplace_back(doc.id, DocumentLocations::FromValue(doc.location));
   }
   std::shared_ptr<const DocumentLocations> now = locations_->WithChanges(changes);
+  if (previous_locations_) bytes_ -= previous_locations_->MemoryBytes();
   bytes_ += now->MemoryBytes();
-  bytes_ -= locations_->MemoryBytes();
+  previous_locations_ = std::move(locations_);
+  previous_locations_revision_ = locations_revision_;
   locations_ = std::move(now);
   locations_revision_ = revision_;
   ++stats_.patches;
@@ -218,10 +222,16 @@ std::shared_ptr<const DocumentLocations> PostingCache::Locations(Xapian::Databas
   const Xapian::rev revision = db.get_revision();
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (SyncLocked(db, revision) && locations_) {
+    if (!SyncLocked(db, revision)) {  // a reader behind the newest revision
+      if (previous_locations_ && previous_locations_revision_ == revision) return previous_locations_;
+      // Newer locations differ only for documents removed since (and for higher ids, which the
+      // reader does not have): fine for a query that raced a commit.
+      if (locations_ && locations_revision_ >= revision) return locations_;
+    } else if (locations_) {
       if (locations_revision_ == revision_ || PatchLocationsLocked()) return locations_;
       bytes_ -= locations_->MemoryBytes();
-      locations_ = nullptr;
+      if (previous_locations_) bytes_ -= previous_locations_->MemoryBytes();
+      locations_ = previous_locations_ = nullptr;
     }
   }
   std::vector<DocumentLocations::Point> points(db.get_lastdocid() + 1, DocumentLocations::kNowhere);
@@ -252,7 +262,23 @@ template <typename T>
 std::shared_ptr<const T> PostingCache::Find(Xapian::Database& db, Xapian::rev revision, const std::string& term,
                                             std::shared_ptr<const T> Entry::*field) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!SyncLocked(db, revision)) return nullptr;
+  if (!SyncLocked(db, revision)) {
+    // A reader behind the newest revision: the value as it was at its revision, when still kept.
+    auto it = entries_.find(term);
+    if (it == entries_.end()) return nullptr;
+    const Entry& entry = it->second;
+    if (entry.revision == revision) return entry.*field;
+    if constexpr (std::is_same_v<T, DocSet>) {
+      if (entry.previous_revision == revision) return entry.previous_docs;
+      // A newer bitmap cut to the reader's ids differs only by documents removed since (the
+      // writer gives added documents new, higher ids): fine for a query that raced a commit.
+      if (entry.revision > revision && entry.docs)
+        return std::make_shared<const DocSet>(entry.docs->Resized(db.get_lastdocid()));
+      return nullptr;
+    } else {
+      return entry.previous_revision == revision ? entry.previous_impacts : nullptr;
+    }
+  }
   auto it = entries_.find(term);
   if (it == entries_.end()) return nullptr;
   if (it->second.revision != revision_ && !PatchLocked(db, term, &it->second)) {
@@ -293,8 +319,10 @@ std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std:
   const Xapian::rev revision = db.get_revision();
   if (auto found = Find(db, revision, term, &Entry::docs)) return found;
   auto docs = std::make_shared<DocSet>(db.get_lastdocid());
-  if (auto impacts = Find(db, revision, term, &Entry::impacts)) {
-    for (Xapian::docid id : impacts->docs) docs->Add(id);
+  if (auto impacts = Find(db, revision, term, &Entry::impacts); impacts && impacts->exact) {
+    impacts->ForEachSegment([&](const std::vector<Xapian::docid>& ids, const std::vector<float>&) {
+      for (Xapian::docid id : ids) docs->Add(id);
+    });
   } else {
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
     std::lock_guard<std::mutex> lock(mu_);
@@ -344,6 +372,7 @@ std::shared_ptr<const TermImpacts> PostingCache::Impacts(Xapian::Database& db, c
   for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
     impacts->docs.push_back(*it);
     impacts->weights.push_back(static_cast<float>(weight(it.get_wdf(), it.get_doclength())));
+    ++impacts->postings;
     docs->Add(*it);
   }
   {
@@ -433,20 +462,21 @@ void MatchEvaluator::AddWeightsWithin(const std::string& term, const DocSet& wit
     return;
   }
   std::shared_ptr<const TermImpacts> impacts = TermImpactsOf(term);
-  const std::vector<Xapian::docid>& docs = impacts->docs;
-  const std::vector<float>& weights = impacts->weights;
-  if (within.Count() * 16 < docs.size()) {
-    // Few members: look each up in the list rather than walk the whole list.
-    auto from = docs.begin();
-    within.ForEach([&](Xapian::docid id) {
-      from = std::lower_bound(from, docs.end(), id);
-      if (from != docs.end() && *from == id) to[id] += factor * weights[from - docs.begin()];
-    });
-    return;
-  }
-  // The whole list, without a branch on membership (about half the documents may be members).
-  for (size_t i = 0; i < docs.size(); ++i)
-    to[docs[i]] += static_cast<float>(within.Contains(docs[i])) * factor * weights[i];
+  const bool few = within.Count() * 16 < impacts->postings;
+  impacts->ForEachSegment([&](const std::vector<Xapian::docid>& docs, const std::vector<float>& weights) {
+    if (few) {
+      // Few members: look each up in the list rather than walk the whole list.
+      auto from = docs.begin();
+      within.ForEach([&](Xapian::docid id) {
+        from = std::lower_bound(from, docs.end(), id);
+        if (from != docs.end() && *from == id) to[id] += factor * weights[from - docs.begin()];
+      });
+      return;
+    }
+    // The whole list, without a branch on membership (about half the documents may be members).
+    for (size_t i = 0; i < docs.size(); ++i)
+      to[docs[i]] += static_cast<float>(within.Contains(docs[i])) * factor * weights[i];
+  });
 }
 
 std::vector<std::pair<Xapian::docid, float>> MatchEvaluator::LookUpWeights(const std::string& term,

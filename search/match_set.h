@@ -38,12 +38,30 @@ struct PostingCacheOptions {
 };
 
 // A term's documents in docid order with the term's BM25 weight in each (bm25.h), and the
-// collection statistics the weights were computed with.
+// collection statistics the weights were computed with. A list brought up to date from deltas is a
+// chain: base holds the earlier postings and this segment the documents added since (which get
+// higher ids), so a commit costs what it adds, not the length of the list. Removed documents may
+// stay listed (exact = false): they are in no match set, so their weights are never used.
 struct TermImpacts {
-  std::vector<Xapian::docid> docs;
+  std::vector<Xapian::docid> docs;  // this segment
   std::vector<float> weights;
+  std::shared_ptr<const TermImpacts> base;  // null for the first segment
   double doccount = 0, average_length = 0, termfreq = 0;
-  size_t MemoryBytes() const { return docs.size() * (sizeof(Xapian::docid) + sizeof(float)); }
+  bool exact = true;    // lists exactly the term's documents
+  size_t segments = 1;  // in the chain, this one included
+  size_t postings = 0;  // in the chain
+
+  // Calls f(docs, weights) for each segment, in docid order.
+  template <typename F>
+  void ForEachSegment(F&& f) const {
+    if (base) base->ForEachSegment(f);
+    f(docs, weights);
+  }
+  Xapian::docid LastDoc() const { return !docs.empty() ? docs.back() : base ? base->LastDoc() : 0; }
+  bool Lists(Xapian::docid id) const {
+    return std::binary_search(docs.begin(), docs.end(), id) || (base && base->Lists(id));
+  }
+  size_t MemoryBytes() const { return postings * (sizeof(Xapian::docid) + sizeof(float)); }
 };
 
 // What the matcher needs to know about terms, for the newest index revision readers have seen:
@@ -51,7 +69,8 @@ struct TermImpacts {
 // facet prefix, where every document is, and the documents of phrases checked on many candidates.
 // When a reader reopens at a newer revision, cached terms and locations are brought up to date
 // from the writer's deltas (IndexChangeListener) when it announced every revision in between, and
-// dropped otherwise (phrases are always dropped). BM25 weights kept this way use collection statistics at most 1% away
+// dropped otherwise (phrases are always dropped); a reader one revision behind is served the values
+// as they were before their last patch. BM25 weights kept this way use collection statistics at most 1% away
 // from the current ones; beyond that they are read again. Readers at an older revision are served without caching.
 // Thread-safe; every method throws what Xapian throws.
 class PostingCache final : public IndexChangeListener {
@@ -98,11 +117,16 @@ class PostingCache final : public IndexChangeListener {
     Xapian::rev revision = 0;                    // what docs and impacts are up to date with
     std::shared_ptr<const DocSet> docs;          // null until asked for
     std::shared_ptr<const TermImpacts> impacts;  // null until asked for
+    // What docs and impacts were before the last patch, for readers still at that revision (a
+    // query that started before a commit another reader already sees).
+    Xapian::rev previous_revision = 0;
+    std::shared_ptr<const DocSet> previous_docs;
+    std::shared_ptr<const TermImpacts> previous_impacts;
     size_t bytes = 0;
     uint64_t last_used = 0;
   };
   // The field of term's entry at revision (brought up to date first), or null when missing or
-  // when revision is not the cached one.
+  // when neither the entry's value nor its previous one is at that revision.
   template <typename T>
   std::shared_ptr<const T> Find(Xapian::Database& db, Xapian::rev revision, const std::string& term,
                                 std::shared_ptr<const T> Entry::*field);
@@ -142,8 +166,10 @@ class PostingCache final : public IndexChangeListener {
   std::unordered_map<std::string, Entry> entries_;
   std::unordered_map<std::string, Xapian::doccount> termfreqs_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> prefix_terms_;
-  std::shared_ptr<const DocumentLocations> locations_;    // null until asked for
-  Xapian::rev locations_revision_ = 0;                    // what locations_ is up to date with
+  std::shared_ptr<const DocumentLocations> locations_;           // null until asked for
+  Xapian::rev locations_revision_ = 0;                           // what locations_ is up to date with
+  std::shared_ptr<const DocumentLocations> previous_locations_;  // before the last patch
+  Xapian::rev previous_locations_revision_ = 0;
   std::deque<std::shared_ptr<const IndexDelta>> deltas_;  // announced commits, ascending revisions
   size_t delta_bytes_ = 0;                                // kept within a quarter of the budget
   size_t budget_ = 0;                                     // Budget() as of the newest revision
