@@ -484,6 +484,16 @@ TEST_F(SearchTest, CachedBitmapsFollowIndexChanges) {
   EXPECT_EQ(count(), before);
 }
 
+std::vector<Xapian::docid> Members(const DocSet& docs) {
+  std::vector<Xapian::docid> out;
+  docs.ForEach([&](Xapian::docid id) { out.push_back(id); });
+  return out;
+}
+
+std::vector<Xapian::docid> Postings(Xapian::Database& db, const std::string& term) {
+  return std::vector<Xapian::docid>(db.postlist_begin(term), db.postlist_end(term));
+}
+
 // (id, weight) of every posting of a weight list chain.
 std::map<Xapian::docid, float> Listed(const TermImpacts& impacts) {
   std::map<Xapian::docid, float> out;
@@ -570,10 +580,8 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
   db.reopen();
   MatchEvaluator now(db, cache);
   for (const auto& t : terms) {
-    std::vector<Xapian::docid> cached, indexed;
-    now.TermDocs(t)->ForEach([&](Xapian::docid id) { cached.push_back(id); });
-    for (auto it = db.postlist_begin(t); it != db.postlist_end(t); ++it) indexed.push_back(*it);
-    EXPECT_EQ(cached, indexed) << t;
+    const std::vector<Xapian::docid> indexed = Postings(db, t);
+    EXPECT_EQ(Members(*now.TermDocs(t)), indexed) << t;
     if (t.empty()) continue;
     // Every document of the term is listed with its weight; removed ones may stay listed.
     const std::map<Xapian::docid, float> listed = Listed(*now.TermImpactsOf(t));
@@ -635,10 +643,8 @@ TEST_F(SearchTest, ReadersOneRevisionBehindStayCached) {
   const uint64_t reads = cache.stats().reads;
   MatchEvaluator late(behind, cache);
   for (const auto& t : terms) {
-    std::vector<Xapian::docid> cached, indexed;
-    late.TermDocs(t)->ForEach([&](Xapian::docid id) { cached.push_back(id); });
-    for (auto it = behind.postlist_begin(t); it != behind.postlist_end(t); ++it) indexed.push_back(*it);
-    EXPECT_EQ(cached, indexed) << t;
+    const std::vector<Xapian::docid> indexed = Postings(behind, t);
+    EXPECT_EQ(Members(*late.TermDocs(t)), indexed) << t;
     std::vector<Xapian::docid> listed;
     for (const auto& [id, w] : Listed(*late.TermImpactsOf(t)))
       if (std::binary_search(indexed.begin(), indexed.end(), id)) listed.push_back(id);
