@@ -190,7 +190,9 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
   bytes_ -= entry->bytes;
   entry->bytes = (entry->docs ? entry->docs->MemoryBytes() : 0) + (entry->impacts ? entry->impacts->MemoryBytes() : 0);
   if (entry->previous_docs && entry->previous_docs != entry->docs) entry->bytes += entry->previous_docs->MemoryBytes();
-  if (entry->previous_impacts && entry->previous_impacts != entry->impacts)
+  // The previous weight list is usually the base of the current chain: then it takes no more memory.
+  if (entry->previous_impacts && entry->previous_impacts != entry->impacts &&
+      !(entry->impacts && entry->impacts->base == entry->previous_impacts))
     entry->bytes += entry->previous_impacts->MemoryBytes();
   bytes_ += entry->bytes;
   entry->revision = revision_;
