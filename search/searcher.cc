@@ -252,6 +252,7 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     Xapian::LatLongCoords centre;
     if (req.has_near()) centre.append(Xapian::LatLongCoord(req.lat(), req.lon()));
     Xapian::GreatCircleMetric metric;
+    const bool within_radius = req.has_near() && req.radius_m() > 0;
     std::unique_ptr<OpenOnDecider> decider;
     if (!req.open_on().empty()) {
       CivilDate d = *ParseCivilDate(req.open_on());
@@ -272,8 +273,7 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     auto match = [&](const QueryNode& text, v1::Facets* facets) {
       DocSet matches = built.has_text ? evaluator.Evaluate(text) : evaluator.AllDocuments();
       if (!built.exclude.empty() && !matches.Empty()) matches.Subtract(evaluator.Evaluate(built.exclude, &matches));
-      if (req.has_near() && req.radius_m() > 0)
-        matches = evaluator.WithinDistance(Xapian::LatLongCoord(req.lat(), req.lon()), req.radius_m(), matches);
+      if (within_radius) matches = evaluator.WithinDistance(*centre.begin(), req.radius_m(), matches);
       if (!fixed_filter.empty() || decider) matches = evaluator.Filter(fixed_filter, decider.get(), matches);
       facets->Clear();
       return CountFacets(evaluator, matches, filters, facets, options_.facet_counting);
@@ -286,8 +286,7 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     // filters leave nothing whatever the words.
     auto filters_leave_something = [&] {
       DocSet scope = PassingFacetFilters(evaluator, evaluator.AllDocuments(), filters);
-      if (req.has_near() && req.radius_m() > 0)
-        return evaluator.AnyWithinDistance(Xapian::LatLongCoord(req.lat(), req.lon()), req.radius_m(), scope);
+      if (within_radius) return evaluator.AnyWithinDistance(*centre.begin(), req.radius_m(), scope);
       return !scope.Empty();
     };
     if (built.has_text && passing.Empty() && !filters_leave_something()) built.relaxed = built.deep = QueryNode();
