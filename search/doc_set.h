@@ -30,6 +30,8 @@ class DocSet {
 
   // id must be ≤ max_docid().
   void Add(Xapian::docid id) { words_[id >> 6] |= uint64_t{1} << (id & 63); }
+  // Add(id) when member, without a branch.
+  void AddIf(Xapian::docid id, bool member) { words_[id >> 6] |= uint64_t{member} << (id & 63); }
   void Remove(Xapian::docid id) {
     if (id <= max_docid_) words_[id >> 6] &= ~(uint64_t{1} << (id & 63));
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace ibasho::search {
 namespace {
@@ -10,58 +11,89 @@ constexpr double kCellDegrees = 0.01;  // about 1.1 km of latitude
 constexpr int64_t kLonCells = 36000;   // 360 / kCellDegrees
 constexpr size_t kMaxCellsVisited = 4096;
 constexpr double kRadiansPerDegree = M_PI / 180;
-// Spheres a little smaller and larger than the metric's (6,372,797.6 m), for bounds that never
-// exclude a point the metric accepts, nor include one it rejects.
-constexpr double kSmallerEarthM = 6.3e6, kLargerEarthM = 6.4e6;
+// A sphere a little smaller than the metric's (6,372,797.6 m), for latitude and longitude reaches
+// that never exclude a point the metric accepts.
+constexpr double kSmallerEarthM = 6.3e6;
+// How far a chord between a float unit vector and an exact one can be from the true chord (each
+// coordinate is within 2^-25 of its double value; three of them, with room to spare).
+constexpr double kChordError = 2e-7;
 
 int64_t LatCell(double lat) { return static_cast<int64_t>(std::floor((lat + 90) / kCellDegrees)); }
 int64_t LonCell(double lon) { return static_cast<int64_t>(std::floor((lon + 180) / kCellDegrees)); }
 uint64_t CellKey(int64_t lat_cell, int64_t lon_cell) { return static_cast<uint64_t>(lat_cell * kLonCells + lon_cell); }
 
-// The cheap tests around one circle.
-struct Circle {
-  Xapian::LatLongCoord centre;
-  double radius_m;
-  double lat_reach;         // degrees: a point further in latitude alone is outside
-  double lon_reach;         // degrees: likewise in longitude; 360 when the circle reaches a pole
-  double cos_lat_max;       // the largest cos(latitude) of a point within lat_reach
-  double inside_if_within;  // radians: |Δlat| + cos_lat_max·|Δlon| at most this is surely inside
-  Xapian::GreatCircleMetric metric;
+}  // namespace
 
-  Circle(const Xapian::LatLongCoord& c, double r) : centre(c), radius_m(r) {
+// The tests around one circle. The chord between two points of the unit sphere grows with their
+// great-circle distance, so comparing squared chords with the circle's decides every point but
+// those within kChordError of its edge, which the metric decides.
+class DocumentLocations::Circle {
+ public:
+  enum class Side { kInside, kOutside, kEdge };
+
+  Circle(const Xapian::LatLongCoord& c, double r) : centre_(c), radius_m_(r) {
     // The latitude difference is at most the angular distance; the longitude bound is that of a
     // circle of this angular radius.
-    const double angle = r / kSmallerEarthM;
-    lat_reach = angle / kRadiansPerDegree;
+    const double reach = r / kSmallerEarthM;
+    lat_reach_ = reach / kRadiansPerDegree;
     const double lat = c.latitude * kRadiansPerDegree;
-    const bool lon_bounded = std::abs(lat) + angle < M_PI / 2 - 1e-3;
-    lon_reach = lon_bounded ? std::asin(std::sin(angle) / std::cos(lat)) / kRadiansPerDegree : 360;
-    const double nearest_equator = std::max(0.0, std::abs(c.latitude) - lat_reach);
-    cos_lat_max = std::cos(nearest_equator * kRadiansPerDegree);
-    // Going along the meridian, then along the point's parallel, is a path at least as long as
-    // the great circle: R·(|Δlat| + cos(lat)·|Δlon|) bounds the distance from above.
-    inside_if_within = r * (1 - 1e-9) / kLargerEarthM;
+    const bool lon_bounded = std::abs(lat) + reach < M_PI / 2 - 1e-3;
+    lon_reach_ = lon_bounded ? std::asin(std::sin(reach) / std::cos(lat)) / kRadiansPerDegree : 360;
+
+    const double lon = c.longitude * kRadiansPerDegree;
+    cx_ = std::cos(lat) * std::cos(lon);
+    cy_ = std::cos(lat) * std::sin(lon);
+    cz_ = std::sin(lat);
+    // The metric's radius, from the metric itself: one degree of the equator.
+    const double metric_radius =
+        metric_.pointwise_distance(Xapian::LatLongCoord(0, 0), Xapian::LatLongCoord(0, 1)) / kRadiansPerDegree;
+    const double chord = 2 * std::sin(std::min(r / metric_radius, M_PI) / 2);
+    const double inside = chord * (1 - 1e-9) - kChordError, outside = chord * (1 + 1e-9) + kChordError;
+    inside_chord2_ = inside > 0 ? inside * inside : -1;
+    outside_chord2_ = outside * outside;
   }
 
-  static double LonDistance(double a, double b) {
-    double d = std::abs(a - b);
-    return d > 180 ? 360 - d : d;
+  const Xapian::LatLongCoord& centre() const { return centre_; }
+  double lat_reach() const { return lat_reach_; }  // degrees: a point further in latitude is outside
+  double lon_reach() const { return lon_reach_; }  // likewise in longitude; 360 when reaching a pole
+
+  Side SideOf(const DocumentLocations::UnitVector& u) const {
+    const double dx = u.x - cx_, dy = u.y - cy_, dz = u.z - cz_;
+    const double chord2 = dx * dx + dy * dy + dz * dz;
+    if (chord2 <= inside_chord2_) return Side::kInside;
+    if (!(chord2 <= outside_chord2_)) return Side::kOutside;  // also a NaN: no location
+    return Side::kEdge;
   }
-  // Whether every point with these differences from the centre (degrees) is inside.
-  bool SurelyInside(double dlat, double dlon) const {
-    return (dlat + cos_lat_max * dlon) * kRadiansPerDegree <= inside_if_within;
+  // Whether every point of the cell with these corners (degrees) is surely inside: the point of
+  // a latitude-longitude rectangle furthest from the centre is one of its corners.
+  bool CellInside(double lat0, double lon0, double lat1, double lon1) const {
+    for (const double lat : {lat0, lat1})
+      for (const double lon : {lon0, lon1}) {
+        const double clat = lat * kRadiansPerDegree, clon = lon * kRadiansPerDegree;
+        const double dx = std::cos(clat) * std::cos(clon) - cx_, dy = std::cos(clat) * std::sin(clon) - cy_,
+                     dz = std::sin(clat) - cz_;
+        if (!(dx * dx + dy * dy + dz * dz <= inside_chord2_)) return false;
+      }
+    return true;
   }
-  bool Contains(const DocumentLocations::Point& p) const {
-    const double dlat = std::abs(p.lat - centre.latitude);
-    if (!(dlat <= lat_reach)) return false;  // also rules out NaN (no location)
-    const double dlon = LonDistance(p.lon, centre.longitude);
-    if (dlon > lon_reach) return false;
-    if (SurelyInside(dlat, dlon)) return true;
-    return metric.pointwise_distance(centre, Xapian::LatLongCoord(p.lat, p.lon)) <= radius_m;
+  // The metric's answer, for a point on the edge.
+  bool MetricContains(const DocumentLocations::Point& p) const {
+    return metric_.pointwise_distance(centre_, Xapian::LatLongCoord(p.lat, p.lon)) <= radius_m_;
   }
+  // u is p as a unit vector.
+  bool Contains(const DocumentLocations::UnitVector& u, const DocumentLocations::Point& p) const {
+    const Side side = SideOf(u);
+    return side == Side::kInside || (side == Side::kEdge && MetricContains(p));
+  }
+
+ private:
+  Xapian::LatLongCoord centre_;
+  double radius_m_;
+  double lat_reach_, lon_reach_;
+  double cx_, cy_, cz_;  // the centre as a unit vector
+  double inside_chord2_, outside_chord2_;
+  Xapian::GreatCircleMetric metric_;
 };
-
-}  // namespace
 
 DocumentLocations::Point DocumentLocations::FromValue(const std::string& value) {
   if (value.empty()) return kNowhere;
@@ -72,10 +104,21 @@ DocumentLocations::Point DocumentLocations::FromValue(const std::string& value) 
   return {c.latitude, c.longitude};
 }
 
-DocumentLocations::DocumentLocations(std::vector<Point> points)
-    : points_(std::move(points)), grid_(BuildGrid(points_)) {}
+DocumentLocations::UnitVector DocumentLocations::ToUnitVector(const Point& p) {
+  if (std::isnan(p.lat)) return {std::numeric_limits<float>::quiet_NaN(), 0, 0};
+  const double lat = p.lat * kRadiansPerDegree, lon = p.lon * kRadiansPerDegree;
+  return {static_cast<float>(std::cos(lat) * std::cos(lon)), static_cast<float>(std::cos(lat) * std::sin(lon)),
+          static_cast<float>(std::sin(lat))};
+}
 
-std::shared_ptr<const DocumentLocations::Grid> DocumentLocations::BuildGrid(const std::vector<Point>& points) {
+DocumentLocations::DocumentLocations(std::vector<Point> points) : points_(std::move(points)) {
+  units_.reserve(points_.size());
+  for (const Point& p : points_) units_.push_back(ToUnitVector(p));
+  grid_ = BuildGrid(points_, units_);
+}
+
+std::shared_ptr<const DocumentLocations::Grid> DocumentLocations::BuildGrid(const std::vector<Point>& points,
+                                                                            const std::vector<UnitVector>& units) {
   std::vector<std::pair<uint64_t, Xapian::docid>> located;
   for (Xapian::docid id = 0; id < points.size(); ++id)
     if (!std::isnan(points[id].lat))
@@ -83,14 +126,14 @@ std::shared_ptr<const DocumentLocations::Grid> DocumentLocations::BuildGrid(cons
   std::sort(located.begin(), located.end());
   auto grid = std::make_shared<Grid>();
   grid->docs.reserve(located.size());
-  grid->points.reserve(located.size());
+  grid->units.reserve(located.size());
   for (size_t i = 0; i < located.size(); ++i) {
     if (i == 0 || located[i].first != located[i - 1].first) {
       grid->keys.push_back(located[i].first);
       grid->starts.push_back(static_cast<uint32_t>(i));
     }
     grid->docs.push_back(located[i].second);
-    grid->points.push_back(points[located[i].second]);  // read in cell order, without a jump per document
+    grid->units.push_back(units[located[i].second]);  // read in cell order, without a jump per document
   }
   grid->starts.push_back(static_cast<uint32_t>(located.size()));
   return grid;
@@ -101,14 +144,18 @@ std::shared_ptr<const DocumentLocations> DocumentLocations::WithChanges(
   auto copy = std::make_shared<DocumentLocations>(*this);
   std::vector<Xapian::docid>& unindexed = copy->unindexed_;
   for (const auto& [id, point] : changes) {
-    if (id >= copy->points_.size()) copy->points_.resize(id + 1, kNowhere);
+    if (id >= copy->points_.size()) {
+      copy->points_.resize(id + 1, kNowhere);
+      copy->units_.resize(id + 1, ToUnitVector(kNowhere));
+    }
     copy->points_[id] = point;
+    copy->units_[id] = ToUnitVector(point);
     unindexed.push_back(id);
   }
   std::sort(unindexed.begin(), unindexed.end());
   unindexed.erase(std::unique(unindexed.begin(), unindexed.end()), unindexed.end());
   if (unindexed.size() > std::max<size_t>(1024, copy->points_.size() / 64)) {
-    copy->grid_ = BuildGrid(copy->points_);
+    copy->grid_ = BuildGrid(copy->points_, copy->units_);
     unindexed.clear();
   }
   return copy;
@@ -116,88 +163,106 @@ std::shared_ptr<const DocumentLocations> DocumentLocations::WithChanges(
 
 size_t DocumentLocations::Grid::MemoryBytes() const {
   return keys.size() * sizeof(uint64_t) + starts.size() * sizeof(uint32_t) + docs.size() * sizeof(Xapian::docid) +
-         points.size() * sizeof(Point);
+         units.size() * sizeof(UnitVector);
 }
 
 size_t DocumentLocations::MemoryBytes() const {
-  return points_.size() * sizeof(Point) + grid_->MemoryBytes() + unindexed_.size() * sizeof(Xapian::docid);
+  return points_.size() * (sizeof(Point) + sizeof(UnitVector)) + grid_->MemoryBytes() +
+         unindexed_.size() * sizeof(Xapian::docid);
+}
+
+bool DocumentLocations::Contains(const Circle& circle, Xapian::docid id) const {
+  return id < points_.size() && circle.Contains(units_[id], points_[id]);
+}
+
+std::optional<std::vector<DocumentLocations::CellSpan>> DocumentLocations::CellsAround(const Circle& circle,
+                                                                                        size_t max_documents) const {
+  const Xapian::LatLongCoord& centre = circle.centre();
+  const int64_t lat0 = LatCell(centre.latitude - circle.lat_reach()),
+                lat1 = LatCell(centre.latitude + circle.lat_reach());
+  const int64_t lon0 = LonCell(centre.longitude - circle.lon_reach()),
+                lon1 = LonCell(centre.longitude + circle.lon_reach());
+  const bool grid_usable = circle.lon_reach() < 180 && centre.longitude - circle.lon_reach() > -180 &&
+                           centre.longitude + circle.lon_reach() < 180 &&
+                           static_cast<size_t>((lat1 - lat0 + 1) * (lon1 - lon0 + 1)) <= kMaxCellsVisited;
+  if (!grid_usable) return std::nullopt;
+  std::vector<CellSpan> spans;
+  size_t in_cells = 0;
+  const auto& keys = grid_->keys;
+  for (int64_t i = lat0; i <= lat1; ++i) {
+    for (auto k = std::lower_bound(keys.begin(), keys.end(), CellKey(i, lon0)); k != keys.end() && *k <= CellKey(i, lon1);
+         ++k) {
+      const size_t at = static_cast<size_t>(k - keys.begin());
+      const double cell_lat = static_cast<double>(i) * kCellDegrees - 90;
+      const double cell_lon = static_cast<double>(*k % kLonCells) * kCellDegrees - 180;
+      spans.push_back({grid_->starts[at], grid_->starts[at + 1],
+                       circle.CellInside(cell_lat, cell_lon, cell_lat + kCellDegrees, cell_lon + kCellDegrees)});
+      in_cells += grid_->starts[at + 1] - grid_->starts[at];
+      if (in_cells >= max_documents) return std::nullopt;
+    }
+  }
+  return spans;
 }
 
 DocSet DocumentLocations::Within(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within) const {
   DocSet out(within.max_docid());
-  ForEachWithin(centre, radius_m, within, [&](Xapian::docid id) {
-    out.Add(id);
-    return true;
-  });
+  if (within.Empty()) return out;
+  const Circle circle(centre, radius_m);
+  const auto spans = CellsAround(circle, within.Count());
+  if (!spans) {
+    within.ForEach([&](Xapian::docid id) {
+      if (Contains(circle, id)) out.Add(id);
+    });
+    return out;
+  }
+  // Every document of the grid in the circle, without a branch for most, then the candidates
+  // among them; documents changed since the grid was built are taken from where they are now.
+  const Xapian::docid max_docid = within.max_docid();
+  for (const CellSpan& span : *spans) {
+    for (uint32_t k = span.begin; k < span.end; ++k) {
+      const Xapian::docid id = grid_->docs[k];
+      if (id > max_docid) continue;  // added after within was made
+      const Circle::Side side = span.inside ? Circle::Side::kInside : circle.SideOf(grid_->units[k]);
+      if (side == Circle::Side::kEdge) {
+        if (circle.MetricContains(points_[id])) out.Add(id);
+      } else {
+        out.AddIf(id, side == Circle::Side::kInside);
+      }
+    }
+  }
+  out.IntersectWith(within);
+  for (Xapian::docid id : unindexed_) {
+    out.Remove(id);
+    if (within.Contains(id) && Contains(circle, id)) out.Add(id);
+  }
   return out;
 }
 
 bool DocumentLocations::AnyWithin(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within) const {
-  bool any = false;
-  ForEachWithin(centre, radius_m, within, [&](Xapian::docid) {
-    any = true;
-    return false;
-  });
-  return any;
-}
-
-template <typename F>
-void DocumentLocations::ForEachWithin(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within,
-                                      F&& found) const {
-  if (within.Empty()) return;
+  if (within.Empty()) return false;
   const Circle circle(centre, radius_m);
-  auto contains = [&](Xapian::docid id) { return id < points_.size() && circle.Contains(points_[id]); };
-
-  // The cells around the circle, when they are few, do not wrap around ±180° and hold fewer
-  // documents than within: visit those, taking whole cells that are surely inside.
-  const int64_t lat0 = LatCell(centre.latitude - circle.lat_reach), lat1 = LatCell(centre.latitude + circle.lat_reach);
-  const int64_t lon0 = LonCell(centre.longitude - circle.lon_reach),
-                lon1 = LonCell(centre.longitude + circle.lon_reach);
-  const bool grid_usable = circle.lon_reach < 180 && centre.longitude - circle.lon_reach > -180 &&
-                           centre.longitude + circle.lon_reach < 180 &&
-                           static_cast<size_t>((lat1 - lat0 + 1) * (lon1 - lon0 + 1)) <= kMaxCellsVisited;
-  struct Span {
-    uint32_t begin, end;
-    bool inside;
-  };
-  std::vector<Span> spans;
-  size_t in_cells = 0;
-  if (grid_usable) {
-    for (int64_t i = lat0; i <= lat1; ++i) {
-      const auto& keys = grid_->keys;
-      auto k = std::lower_bound(keys.begin(), keys.end(), CellKey(i, lon0));
-      for (; k != keys.end() && *k <= CellKey(i, lon1); ++k) {
-        const size_t at = static_cast<size_t>(k - keys.begin());
-        const int64_t j = static_cast<int64_t>(*k % kLonCells);
-        const double cell_lat = static_cast<double>(i) * kCellDegrees - 90;
-        const double cell_lon = static_cast<double>(j) * kCellDegrees - 180;
-        const double dlat =
-            std::max(std::abs(cell_lat - centre.latitude), std::abs(cell_lat + kCellDegrees - centre.latitude));
-        const double dlon = std::max(Circle::LonDistance(cell_lon, centre.longitude),
-                                     Circle::LonDistance(cell_lon + kCellDegrees, centre.longitude));
-        spans.push_back({grid_->starts[at], grid_->starts[at + 1], circle.SurelyInside(dlat, dlon)});
-        in_cells += grid_->starts[at + 1] - grid_->starts[at];
-      }
-    }
-  }
-  if (!grid_usable || in_cells >= within.Count()) {
+  const auto spans = CellsAround(circle, within.Count());
+  if (!spans) {
     for (Xapian::docid id = within.NextFrom(1); id != 0; id = within.NextFrom(id + 1))
-      if (contains(id) && !found(id)) return;
-    return;
+      if (Contains(circle, id)) return true;
+    return false;
   }
-  DocSet changed(within.max_docid());
-  for (Xapian::docid id : unindexed_) {
-    if (!within.Contains(id)) continue;
-    changed.Add(id);
-    if (contains(id) && !found(id)) return;
-  }
-  for (const Span& span : spans) {
+  for (Xapian::docid id : unindexed_)
+    if (within.Contains(id) && Contains(circle, id)) return true;
+  const auto unchanged = [&](Xapian::docid id) {
+    return !std::binary_search(unindexed_.begin(), unindexed_.end(), id);
+  };
+  for (const CellSpan& span : *spans) {
     for (uint32_t k = span.begin; k < span.end; ++k) {
       const Xapian::docid id = grid_->docs[k];
-      if (!within.Contains(id) || changed.Contains(id)) continue;
-      if ((span.inside || circle.Contains(grid_->points[k])) && !found(id)) return;
+      if (!within.Contains(id)) continue;
+      const Circle::Side side = span.inside ? Circle::Side::kInside : circle.SideOf(grid_->units[k]);
+      if (side == Circle::Side::kOutside || (side == Circle::Side::kEdge && !circle.MetricContains(points_[id])))
+        continue;
+      if (unchanged(id)) return true;
     }
   }
+  return false;
 }
 
 }  // namespace ibasho::search

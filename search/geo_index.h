@@ -1,7 +1,9 @@
 // DocumentLocations: where each document of an index revision is, with a grid of cells over the
 // points, so that the documents within a distance of a point are found by visiting the cells
 // around it rather than every candidate. Distances are Xapian::GreatCircleMetric()'s, so the
-// result is what Xapian::LatLongDistancePostingSource would accept.
+// result is what Xapian::LatLongDistancePostingSource would accept. Points are also kept as unit
+// vectors: the straight-line (chord) distance decides all but the points within about a metre of
+// the circle, which the metric decides.
 //
 // Immutable once made; copies made by WithChanges() share the grid. Thread-safe for reads.
 #ifndef IBASHO_SEARCH_GEO_INDEX_H_
@@ -12,6 +14,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +29,12 @@ class DocumentLocations {
     double lat, lon;  // degrees; a NaN latitude for a document without a location
   };
   static constexpr Point kNowhere{std::numeric_limits<double>::quiet_NaN(), 0};
+  // A point on the unit sphere (x towards 0°N 0°E, z towards the north pole); x is NaN for
+  // kNowhere. Floats: within 2^-25 of each exact coordinate.
+  struct UnitVector {
+    float x, y, z;
+  };
+  static UnitVector ToUnitVector(const Point& p);
 
   // The point of a serialised Xapian::LatLongCoords value (its first coordinate; the index holds
   // one per activity), or kNowhere.
@@ -54,16 +63,23 @@ class DocumentLocations {
     std::vector<uint64_t> keys;    // the cells that hold documents, ascending
     std::vector<uint32_t> starts;  // docs[starts[k], starts[k + 1]) are in cell keys[k]
     std::vector<Xapian::docid> docs;
-    std::vector<Point> points;  // points[k] is where docs[k] was when the grid was built
+    std::vector<UnitVector> units;  // units[k] is where docs[k] was when the grid was built
     size_t MemoryBytes() const;
   };
-  // Calls found(id) for the members of within at most radius_m metres from centre, until it
-  // returns false; in no particular order.
-  template <typename F>
-  void ForEachWithin(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within, F&& found) const;
-  static std::shared_ptr<const Grid> BuildGrid(const std::vector<Point>& points);
+  class Circle;  // the distance tests around one circle
+  // A run of grid documents in one cell; inside when the whole cell is inside the circle.
+  struct CellSpan {
+    uint32_t begin, end;
+    bool inside;
+  };
+  // The cells to visit for a search within at most max_documents candidates, or nothing when
+  // visiting the candidates one by one is cheaper (or the circle is too large for the grid).
+  std::optional<std::vector<CellSpan>> CellsAround(const Circle& circle, size_t max_documents) const;
+  bool Contains(const Circle& circle, Xapian::docid id) const;
+  static std::shared_ptr<const Grid> BuildGrid(const std::vector<Point>& points, const std::vector<UnitVector>& units);
 
   std::vector<Point> points_;
+  std::vector<UnitVector> units_;  // units_[id] is points_[id] as a unit vector
   std::shared_ptr<const Grid> grid_;
   std::vector<Xapian::docid> unindexed_;  // sorted, unique: changed since the grid was built
 };

@@ -57,7 +57,9 @@ TEST(DocSet, AllHoldsOneToMaxAndNothingElse) {
     EXPECT_EQ(all.Count(), max) << max;
     EXPECT_FALSE(all.Contains(0)) << max;
     EXPECT_FALSE(all.Contains(max + 1)) << max;
-    if (max > 0) EXPECT_TRUE(all.Contains(max)) << max;
+    if (max > 0) {
+      EXPECT_TRUE(all.Contains(max)) << max;
+    }
   }
   EXPECT_TRUE(DocSet(100).Empty());
   EXPECT_FALSE(Of(100, {100}).Empty());
