@@ -1,6 +1,7 @@
 #include "search/match_set.h"
 
 #include <algorithm>
+#include <tuple>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -333,6 +334,16 @@ std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std:
   return Store<DocSet>(db, revision, term, &Entry::docs, std::move(docs));
 }
 
+bool PostingCache::LookUpsReachList(const std::string& term, uint64_t cost, Xapian::doccount termfreq) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (look_up_costs_.size() >= kMaxMemoized) look_up_costs_.clear();
+  uint64_t& spent = look_up_costs_[term];
+  spent += cost;
+  if (spent < termfreq) return false;
+  spent = 0;
+  return true;
+}
+
 bool PostingCache::HasDocs(Xapian::Database& db, const std::string& term) {
   return Find(db, db.get_revision(), term, &Entry::docs) != nullptr;
 }
@@ -438,7 +449,10 @@ DocSet MatchEvaluator::TermDocsWithin(const std::string& term, const DocSet& wit
   if (within.Empty()) return out;
   // A look-up (a skip in the posting list) costs about as much as reading this many postings.
   constexpr size_t kPostingsPerLookUp = 256;
-  if (!LookUpMembers(term, within, cache_.HasDocs(db_, term), kPostingsPerLookUp)) {
+  // Look-ups repeated query after query end in one read, which caches the bitmap.
+  const uint64_t cost = uint64_t{within.Count()} * kPostingsPerLookUp;
+  if (!LookUpMembers(term, within, cache_.HasDocs(db_, term), kPostingsPerLookUp) ||
+      cache_.LookUpsReachList(term, cost, cache_.TermFreq(db_, term))) {
     out = *TermDocs(term);
     out.IntersectWith(within);
     return out;
@@ -575,15 +589,28 @@ DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* focus) {
       return out;
     }
   }
-  // Only documents with every term can hold the phrase; Xapian checks positions on those.
+  // Only documents with every term can hold the phrase; Xapian checks positions on those. Cached
+  // bitmaps first, then the shortest lists, so that the long uncached lists are looked up only
+  // on the few candidates left.
+  struct Part {
+    bool uncached;
+    Xapian::doccount freq;
+    const std::string* term;
+    auto Key() const { return std::tie(uncached, freq, *term); }
+  };
+  std::vector<Part> parts;
+  for (const auto& t : node.terms) parts.push_back({!cache_.HasDocs(db_, t), cache_.TermFreq(db_, t), &t});
+  std::sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.Key() < b.Key(); });
+  parts.erase(std::unique(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return *a.term == *b.term; }),
+              parts.end());
   auto with_every_term = [&](DocSet docs) {
-    for (const auto& t : node.terms) {
-      docs = TermDocsWithin(t, docs);
+    for (const Part& part : parts) {
+      docs = TermDocsWithin(*part.term, docs);
       if (docs.Empty()) break;
     }
     return docs;
   };
-  DocSet candidates = with_every_term(focus ? *focus : *TermDocs(node.terms[0]));
+  DocSet candidates = with_every_term(focus ? *focus : *TermDocs(*parts.front().term));
   if (!check_positions_ || candidates.Empty()) return candidates;
   // Checking many candidates is costly: then check every document that could hold the phrase,
   // when that is not much more work, and keep the result for the other queries at this revision.

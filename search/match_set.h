@@ -102,6 +102,12 @@ class PostingCache final : public IndexChangeListener {
   // db's revision; null when not kept. Phrases cannot follow deltas: a new revision drops them.
   std::shared_ptr<const DocSet> Phrase(Xapian::Database& db, const std::vector<std::string>& terms);
   void KeepPhrase(Xapian::Database& db, const std::vector<std::string>& terms, std::shared_ptr<const DocSet> docs);
+  // Records look-ups of documents in term's postings costing about cost postings read; true, and
+  // the count starts again, once the look-ups since the list was last read reach termfreq: reading
+  // the list whole (its bitmap cached for later queries) then costs no more than look-ups already
+  // have, so a term looked up query after query is soon cached. (Weight lists are not counted:
+  // reading one costs a document length per posting and it takes 8 bytes per posting.)
+  bool LookUpsReachList(const std::string& term, uint64_t cost, Xapian::doccount termfreq);
   // Whether a term in termfreq of doccount documents is worth keeping as a bitmap.
   bool Worthwhile(Xapian::doccount termfreq, Xapian::doccount doccount) const {
     return termfreq >= doccount / options_.min_share_divisor;
@@ -166,6 +172,7 @@ class PostingCache final : public IndexChangeListener {
   std::unordered_map<std::string, Entry> entries_;
   std::unordered_map<std::string, Xapian::doccount> termfreqs_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> prefix_terms_;
+  std::unordered_map<std::string, uint64_t> look_up_costs_;  // by term, since last read
   std::shared_ptr<const DocumentLocations> locations_;           // null until asked for
   Xapian::rev locations_revision_ = 0;                           // what locations_ is up to date with
   std::shared_ptr<const DocumentLocations> previous_locations_;  // before the last patch

@@ -503,6 +503,37 @@ std::map<Xapian::docid, float> Listed(const TermImpacts& impacts) {
   return out;
 }
 
+TEST(PostingCache, RepeatedLookUpsEndInACachedBitmap) {
+  // A long list looked up for a few candidates, query after query, is read whole (and its bitmap
+  // kept) once the look-ups have cost about as much as reading it; the answers never change.
+  testing::TempDir dir;
+  const std::string term = "Xcommon";
+  {
+    Xapian::WritableDatabase w(dir.File("index"), Xapian::DB_CREATE);
+    for (int i = 0; i < 3000; ++i) {
+      Xapian::Document d;
+      d.add_term(term);
+      if (i % 3 == 0) d.add_term("Xthird");
+      w.add_document(d);
+    }
+    w.commit();
+  }
+  Xapian::Database db(dir.File("index"));
+  PostingCache cache;
+  MatchEvaluator evaluator(db, cache);
+  DocSet two(db.get_lastdocid());
+  two.Add(1500);
+  two.Add(1501);
+  int look_ups = 0;
+  for (; !cache.HasDocs(db, term) && look_ups < 100; ++look_ups)
+    ASSERT_EQ(Members(evaluator.TermDocsWithin(term, two)), Members(two));
+  // Each call costs about 2 × 256 postings: the list is read on the call that reaches 3,000.
+  EXPECT_EQ(look_ups, 6);
+  EXPECT_EQ(cache.stats().reads, 1u);
+  EXPECT_EQ(Members(evaluator.TermDocsWithin(term, two)), Members(two));
+  EXPECT_EQ(Members(evaluator.TermDocsWithin("Xthird", two)), std::vector<Xapian::docid>{1501});
+}
+
 TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
   // With the writer announcing its commits, cached bitmaps and weights are brought up to date
   // instead of read again, and must equal what the index holds. Kept phrases are dropped.
