@@ -62,4 +62,40 @@ Xapian::docid DocSet::NextFrom(Xapian::docid id) const {
   }
 }
 
+CompactDocSet::CompactDocSet(const DocSet& docs) {
+  const size_t count = docs.Count();
+  if (count * sizeof(Xapian::docid) >= docs.MemoryBytes()) {
+    bitmap_ = std::make_unique<const DocSet>(docs);
+    return;
+  }
+  ids_.reserve(count);
+  docs.ForEach([&](Xapian::docid id) { ids_.push_back(id); });
+}
+
+DocSet CompactDocSet::ToDocSet(Xapian::docid max_docid) const {
+  if (bitmap_) return bitmap_->Resized(max_docid);
+  DocSet out(max_docid);
+  AddTo(&out);
+  return out;
+}
+
+void CompactDocSet::AddTo(DocSet* docs) const {
+  if (bitmap_) {
+    docs->UnionWith(bitmap_->Resized(docs->max_docid()));
+    return;
+  }
+  for (Xapian::docid id : ids_) {
+    if (id > docs->max_docid()) break;
+    docs->Add(id);
+  }
+}
+
+void CompactDocSet::SubtractFrom(DocSet* docs) const {
+  if (bitmap_) {
+    docs->Subtract(bitmap_->Resized(docs->max_docid()));
+    return;
+  }
+  for (Xapian::docid id : ids_) docs->Remove(id);
+}
+
 }  // namespace ibasho::search

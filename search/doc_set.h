@@ -11,6 +11,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace ibasho::search {
@@ -59,6 +60,22 @@ class DocSet {
  private:
   std::vector<uint64_t> words_;
   Xapian::docid max_docid_;
+};
+
+// An immutable DocSet kept in whichever takes less memory: sorted ids (few members) or the bitmap.
+// For sets kept a while, such as what phrase checks found. Thread-safe (immutable).
+class CompactDocSet {
+ public:
+  explicit CompactDocSet(const DocSet& docs);
+  size_t MemoryBytes() const { return bitmap_ ? bitmap_->MemoryBytes() : ids_.size() * sizeof(Xapian::docid); }
+  // The set as a DocSet able to hold ids 1..max_docid (members beyond it are dropped).
+  DocSet ToDocSet(Xapian::docid max_docid) const;
+  void AddTo(DocSet* docs) const;
+  void SubtractFrom(DocSet* docs) const;
+
+ private:
+  std::unique_ptr<const DocSet> bitmap_;  // null when ids_ holds the members
+  std::vector<Xapian::docid> ids_;
 };
 
 }  // namespace ibasho::search

@@ -348,12 +348,22 @@ bool PostingCache::HasDocs(Xapian::Database& db, const std::string& term) {
   return Find(db, db.get_revision(), term, &Entry::docs) != nullptr;
 }
 
-std::shared_ptr<const DocSet> PostingCache::Phrase(Xapian::Database& db, const std::vector<std::string>& terms) {
-  return Find(db, db.get_revision(), PhraseKey(terms), &Entry::docs);
+PostingCache::PhraseChecks PostingCache::Phrase(Xapian::Database& db, const std::vector<std::string>& terms) {
+  const Xapian::rev revision = db.get_revision();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!SyncLocked(db, revision)) return {};
+  auto it = entries_.find(PhraseKey(terms));
+  if (it == entries_.end()) return {};
+  if (it->second.revision != revision_) {  // from an earlier revision: positions may have changed
+    bytes_ -= it->second.bytes;
+    entries_.erase(it);
+    return {};
+  }
+  it->second.last_used = ++tick_;
+  return it->second.phrase;
 }
 
-void PostingCache::KeepPhrase(Xapian::Database& db, const std::vector<std::string>& terms,
-                              std::shared_ptr<const DocSet> docs) {
+void PostingCache::KeepPhrase(Xapian::Database& db, const std::vector<std::string>& terms, PhraseChecks checks) {
   const Xapian::rev revision = db.get_revision();
   std::lock_guard<std::mutex> lock(mu_);
   if (!SyncLocked(db, revision)) return;
@@ -361,8 +371,9 @@ void PostingCache::KeepPhrase(Xapian::Database& db, const std::vector<std::strin
   bytes_ -= entry.bytes;
   entry = Entry();
   entry.revision = revision_;
-  entry.bytes = docs->MemoryBytes();
-  entry.docs = std::move(docs);
+  for (const auto* docs : {checks.checked.get(), checks.holding.get()})
+    if (docs) entry.bytes += docs->MemoryBytes();
+  entry.phrase = std::move(checks);
   entry.last_used = ++tick_;
   bytes_ += entry.bytes;
   EvictLocked();
@@ -582,9 +593,11 @@ DocSet MatchEvaluator::Filter(const Xapian::Query& query, const Xapian::MatchDec
 }
 
 DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* focus) {
+  PostingCache::PhraseChecks known;
   if (check_positions_) {
-    if (auto kept = cache_.Phrase(db_, node.terms)) {
-      DocSet out = *kept;
+    known = cache_.Phrase(db_, node.terms);
+    if (known.complete) {
+      DocSet out = known.holding->ToDocSet(max_docid_);
       if (focus) out.IntersectWith(*focus);
       return out;
     }
@@ -612,16 +625,38 @@ DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* focus) {
   };
   DocSet candidates = with_every_term(focus ? *focus : *TermDocs(*parts.front().term));
   if (!check_positions_ || candidates.Empty()) return candidates;
+
+  // Candidates checked by earlier queries at this revision are not checked again.
+  DocSet holding = known.holding ? known.holding->ToDocSet(max_docid_) : DocSet(max_docid_);
+  DocSet unknown = candidates;
+  if (known.checked) known.checked->SubtractFrom(&unknown);
+  if (unknown.Empty()) {
+    holding.IntersectWith(candidates);
+    return holding;
+  }
+  const size_t n = unknown.Count();
+  if (n < cache_.options().min_phrase_candidates_to_keep) {
+    holding.UnionWith(Filter(ToXapian(node), nullptr, unknown));
+    holding.IntersectWith(candidates);
+    return holding;
+  }
   // Checking many candidates is costly: then check every document that could hold the phrase,
-  // when that is not much more work, and keep the result for the other queries at this revision.
-  const size_t n = candidates.Count();
-  if (n < cache_.options().min_phrase_candidates_to_keep) return Filter(ToXapian(node), nullptr, candidates);
-  DocSet everywhere = focus ? with_every_term(*TermDocs(node.terms[0])) : candidates;
-  if (everywhere.Count() > 4 * n) return Filter(ToXapian(node), nullptr, candidates);
-  DocSet found = Filter(ToXapian(node), nullptr, everywhere);
-  cache_.KeepPhrase(db_, node.terms, std::make_shared<const DocSet>(found));
-  if (focus) found.IntersectWith(*focus);
-  return found;
+  // when that is not much more work, else these candidates; either way, keep what was found for
+  // the other queries at this revision.
+  PostingCache::PhraseChecks now;
+  DocSet to_check = focus ? with_every_term(*TermDocs(*parts.front().term)) : candidates;
+  if (known.checked) known.checked->SubtractFrom(&to_check);
+  now.complete = to_check.Count() <= 4 * n;
+  if (!now.complete) to_check = std::move(unknown);
+  holding.UnionWith(Filter(ToXapian(node), nullptr, to_check));
+  if (!now.complete) {
+    if (known.checked) known.checked->AddTo(&to_check);
+    now.checked = std::make_shared<const CompactDocSet>(to_check);
+  }
+  now.holding = std::make_shared<const CompactDocSet>(holding);
+  cache_.KeepPhrase(db_, node.terms, now);
+  holding.IntersectWith(candidates);
+  return holding;
 }
 
 DocSet MatchEvaluator::EvaluateIgnoringPositions(const QueryNode& node, const DocSet* within) {

@@ -33,7 +33,8 @@ struct PostingCacheOptions {
   // take more memory than their postings (weight lists, which take memory in proportion to their
   // postings, are kept for every term).
   Xapian::doccount min_share_divisor = 256;
-  // A phrase checked on at least this many candidates keeps its documents until the next revision.
+  // A phrase checked on at least this many candidates keeps what the check found (the documents
+  // checked, those holding it) until the next revision.
   size_t min_phrase_candidates_to_keep = 256;
 };
 
@@ -66,7 +67,7 @@ struct TermImpacts {
 
 // What the matcher needs to know about terms, for the newest index revision readers have seen:
 // the documents of each term as bitmaps, their BM25 weights, term frequencies, the terms of a
-// facet prefix, where every document is, and the documents of phrases checked on many candidates.
+// facet prefix, where every document is, and what checks of phrases on many candidates found.
 // When a reader reopens at a newer revision, cached terms and locations are brought up to date
 // from the writer's deltas (IndexChangeListener) when it announced every revision in between, and
 // dropped otherwise (phrases are always dropped); a reader one revision behind is served the values
@@ -98,10 +99,17 @@ class PostingCache final : public IndexChangeListener {
   // Where every document in db is (the kSlotLatLon values; about 20 bytes per docid, counted in
   // the budget).
   std::shared_ptr<const DocumentLocations> Locations(Xapian::Database& db);
-  // The documents holding the phrase terms (at consecutive positions), as kept by KeepPhrase() at
-  // db's revision; null when not kept. Phrases cannot follow deltas: a new revision drops them.
-  std::shared_ptr<const DocSet> Phrase(Xapian::Database& db, const std::vector<std::string>& terms);
-  void KeepPhrase(Xapian::Database& db, const std::vector<std::string>& terms, std::shared_ptr<const DocSet> docs);
+  // What position checks of a phrase (its terms at consecutive positions) found at one revision.
+  struct PhraseChecks {
+    bool complete = false;                         // every document that could hold it was checked
+    std::shared_ptr<const CompactDocSet> checked;  // the documents checked (null when complete)
+    std::shared_ptr<const CompactDocSet> holding;  // those of them holding the phrase
+  };
+  // What KeepPhrase() kept for the phrase at db's revision (nothing for a reader behind the newest
+  // revision). Phrases cannot follow deltas: a new revision drops them.
+  PhraseChecks Phrase(Xapian::Database& db, const std::vector<std::string>& terms);
+  // Replaces what is kept for the phrase at db's revision.
+  void KeepPhrase(Xapian::Database& db, const std::vector<std::string>& terms, PhraseChecks checks);
   // Records look-ups of documents in term's postings costing about cost postings read; true, and
   // the count starts again, once the look-ups since the list was last read reach termfreq: reading
   // the list whole (its bitmap cached for later queries) then costs no more than look-ups already
@@ -123,6 +131,7 @@ class PostingCache final : public IndexChangeListener {
     Xapian::rev revision = 0;                    // what docs and impacts are up to date with
     std::shared_ptr<const DocSet> docs;          // null until asked for
     std::shared_ptr<const TermImpacts> impacts;  // null until asked for
+    PhraseChecks phrase;  // for a phrase (its key starts with \x01), instead of docs and impacts
     // What docs and impacts were before the last patch, for readers still at that revision (a
     // query that started before a commit another reader already sees).
     Xapian::rev previous_revision = 0;

@@ -83,5 +83,28 @@ TEST(DocSet, ResizedKeepsMembersThatFitAndRemoveIsANoOpBeyondTheEnd) {
   EXPECT_EQ(Members(s), (std::vector<Xapian::docid>{1, 129, 130}));
 }
 
+TEST(CompactDocSet, SparseAndDenseSetsKeepTheirMembers) {
+  const Xapian::docid max = 1000;
+  DocSet sparse = Of(max, {1, 64, 500, 1000});
+  DocSet dense = DocSet::All(max);
+  dense.Remove(3);
+  for (const DocSet* docs : {&sparse, &dense}) {
+    const CompactDocSet kept(*docs);
+    EXPECT_EQ(Members(kept.ToDocSet(max)), Members(*docs));
+    EXPECT_LE(kept.MemoryBytes(), docs->MemoryBytes());
+    DocSet some = Of(max, {2, 3, 64, 999});
+    kept.AddTo(&some);
+    DocSet want = Of(max, {2, 3, 64, 999});
+    want.UnionWith(*docs);
+    EXPECT_EQ(Members(some), Members(want));
+    kept.SubtractFrom(&some);
+    want.Subtract(*docs);
+    EXPECT_EQ(Members(some), Members(want));
+    // Smaller sets drop what they cannot hold.
+    EXPECT_EQ(kept.ToDocSet(64).Count(), docs == &sparse ? 2u : 63u);
+  }
+  EXPECT_LT(CompactDocSet(sparse).MemoryBytes(), sparse.MemoryBytes());
+}
+
 }  // namespace
 }  // namespace ibasho::search

@@ -503,6 +503,51 @@ std::map<Xapian::docid, float> Listed(const TermImpacts& impacts) {
   return out;
 }
 
+void CollectPhrases(const QueryNode& node, std::vector<QueryNode>* out) {
+  if (node.kind == QueryNode::Kind::kPhrase) out->push_back(node);
+  for (const auto& c : node.children) CollectPhrases(c, out);
+}
+
+TEST_F(SearchTest, PhraseChecksKeptAcrossQueriesStayExact) {
+  // Phrases checked for one set of candidates keep what was found; later queries with other,
+  // overlapping candidates check only the rest. Every answer equals Xapian's own phrase matching.
+  QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
+  Xapian::Database db(env_->dir->File("index"));
+  PostingCacheOptions keep_every_phrase;
+  keep_every_phrase.min_phrase_candidates_to_keep = 1;
+  PostingCache cache(keep_every_phrase);
+  std::vector<QueryNode> phrases;
+  for (const char* q : {"こども食堂", "がくしゅうしえん", "プレーパーク", "子育てひろば", "ふとうこう"}) {
+    BuiltQuery built = builder.Build(q, false, nullptr);
+    CollectPhrases(built.deep, &phrases);
+    CollectPhrases(built.strict, &phrases);
+  }
+  ASSERT_GT(phrases.size(), 5u);
+  int nonempty = 0;
+  for (const QueryNode& phrase : phrases) {
+    std::vector<Xapian::docid> everywhere;
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_query(ToXapian(phrase));
+    Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
+    for (auto it = all.begin(); it != all.end(); ++it) everywhere.push_back(*it);
+    std::sort(everywhere.begin(), everywhere.end());
+    nonempty += !everywhere.empty();
+    for (Xapian::docid step : {3u, 2u, 5u, 1u, 3u}) {
+      MatchEvaluator evaluator(db, cache);
+      DocSet focus(db.get_lastdocid());
+      for (Xapian::docid id = step; id <= db.get_lastdocid(); id += step) focus.Add(id);
+      std::vector<Xapian::docid> want;
+      for (Xapian::docid id : everywhere)
+        if (focus.Contains(id)) want.push_back(id);
+      DocSet got = evaluator.Evaluate(phrase, &focus);
+      got.IntersectWith(focus);
+      EXPECT_EQ(Members(got), want) << phrase.terms[0] << " every " << step;
+    }
+  }
+  EXPECT_GT(nonempty, 3);
+}
+
 TEST(PostingCache, RepeatedLookUpsEndInACachedBitmap) {
   // A long list looked up for a few candidates, query after query, is read whole (and its bitmap
   // kept) once the look-ups have cost about as much as reading it; the answers never change.
