@@ -49,6 +49,13 @@ class DocSet {
   // The smallest member ≥ id, or 0 when there is none.
   Xapian::docid NextFrom(Xapian::docid id) const;
 
+  // Calls f(first, bits) for each run of 64 ids that has members, in increasing order: bit i of
+  // bits says whether first + i is a member.
+  template <typename F>
+  void ForEachWord(F&& f) const {
+    for (size_t w = 0; w < words_.size(); ++w)
+      if (words_[w]) f(static_cast<Xapian::docid>(w * 64), words_[w]);
+  }
   // Calls f(id) for every member in increasing order.
   template <typename F>
   void ForEach(F&& f) const {

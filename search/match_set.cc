@@ -322,9 +322,10 @@ std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std:
   const Xapian::rev revision = db.get_revision();
   if (auto found = Find(db, revision, term, &Entry::docs)) return found;
   auto docs = std::make_shared<DocSet>(db.get_lastdocid());
-  if (auto impacts = Find(db, revision, term, &Entry::impacts); impacts && impacts->exact) {
-    impacts->ForEachSegment([&](const std::vector<Xapian::docid>& ids, const std::vector<float>&) {
-      for (Xapian::docid id : ids) docs->Add(id);
+  if (auto impacts = Find(db, revision, term, &Entry::impacts);
+      impacts && impacts->exact && !impacts->HasDenseSegment()) {
+    impacts->ForEachSegment([&](const TermImpacts& segment) {
+      for (Xapian::docid id : segment.docs) docs->Add(id);
     });
   } else {
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
@@ -398,6 +399,15 @@ std::shared_ptr<const TermImpacts> PostingCache::Impacts(Xapian::Database& db, c
     impacts->weights.push_back(static_cast<float>(weight(it.get_wdf(), it.get_doclength())));
     ++impacts->postings;
     docs->Add(*it);
+  }
+  // Dense when that is smaller, and when no weight is 0 (a boolean term), so 0 means "not listed".
+  const auto& weights = impacts->weights;
+  if (2 * impacts->postings > db.get_lastdocid() &&
+      std::none_of(weights.begin(), weights.end(), [](float w) { return w == 0; })) {
+    impacts->dense.assign(size_t{db.get_lastdocid()} + 1, 0.0f);
+    for (size_t i = 0; i < impacts->docs.size(); ++i) impacts->dense[impacts->docs[i]] = impacts->weights[i];
+    impacts->docs = {};
+    impacts->weights = {};
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -490,13 +500,38 @@ void MatchEvaluator::AddWeightsWithin(const std::string& term, const DocSet& wit
   }
   std::shared_ptr<const TermImpacts> impacts = TermImpactsOf(term);
   const bool few = within.Count() * 16 < impacts->postings;
-  impacts->ForEachSegment([&](const std::vector<Xapian::docid>& docs, const std::vector<float>& weights) {
+  impacts->ForEachSegment([&](const TermImpacts& segment) {
+    if (!segment.dense.empty()) {
+      // A weight per id: runs of 64 members are added without looking at ids (vectorised).
+      const std::vector<float>& dense = segment.dense;
+      within.ForEachWord([&](Xapian::docid first, uint64_t bits) {
+        if (bits == ~uint64_t{0} && first + 64 <= dense.size()) {
+          for (Xapian::docid id = first; id < first + 64; ++id) to[id] += factor * dense[id];
+          return;
+        }
+        for (; bits; bits &= bits - 1) {
+          const Xapian::docid id = first + static_cast<Xapian::docid>(std::countr_zero(bits));
+          if (id < dense.size()) to[id] += factor * dense[id];
+        }
+      });
+      return;
+    }
+    const std::vector<Xapian::docid>& docs = segment.docs;
+    const std::vector<float>& weights = segment.weights;
     if (few) {
-      // Few members: look each up in the list rather than walk the whole list.
-      auto from = docs.begin();
+      // Few members: look each up in the list rather than walk the whole list, galloping from
+      // where the previous member was (members are usually close to each other in the list).
+      size_t from = 0;
       within.ForEach([&](Xapian::docid id) {
-        from = std::lower_bound(from, docs.end(), id);
-        if (from != docs.end() && *from == id) to[id] += factor * weights[from - docs.begin()];
+        size_t step = 1, below = from;
+        while (below + step < docs.size() && docs[below + step] < id) {
+          below += step;
+          step *= 2;
+        }
+        const auto end = docs.begin() + static_cast<std::ptrdiff_t>(std::min(below + step + 1, docs.size()));
+        from = static_cast<size_t>(std::lower_bound(docs.begin() + static_cast<std::ptrdiff_t>(below), end, id) -
+                                   docs.begin());
+        if (from < docs.size() && docs[from] == id) to[id] += factor * weights[from];
       });
       return;
     }

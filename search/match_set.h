@@ -43,26 +43,40 @@ struct PostingCacheOptions {
 // chain: base holds the earlier postings and this segment the documents added since (which get
 // higher ids), so a commit costs what it adds, not the length of the list. Removed documents may
 // stay listed (exact = false): they are in no match set, so their weights are never used.
+// A weighted term in at least half the documents is read into a dense segment (a weight for every
+// id, 0 for documents without it): smaller than ids and weights, and a weight is found without a
+// search. (Boolean terms, whose weights are 0, stay sparse.)
 struct TermImpacts {
-  std::vector<Xapian::docid> docs;  // this segment
-  std::vector<float> weights;
+  std::vector<Xapian::docid> docs;  // this segment, when sparse
+  std::vector<float> weights;       // weights[i] is docs[i]'s
+  std::vector<float> dense;         // this segment, when dense: dense[id] is id's weight
   std::shared_ptr<const TermImpacts> base;  // null for the first segment
   double doccount = 0, average_length = 0, termfreq = 0;
   bool exact = true;    // lists exactly the term's documents
   size_t segments = 1;  // in the chain, this one included
   size_t postings = 0;  // in the chain
 
-  // Calls f(docs, weights) for each segment, in docid order.
+  // Calls f(segment) for each segment of the chain, in docid order.
   template <typename F>
   void ForEachSegment(F&& f) const {
     if (base) base->ForEachSegment(f);
-    f(docs, weights);
+    f(*this);
   }
-  Xapian::docid LastDoc() const { return !docs.empty() ? docs.back() : base ? base->LastDoc() : 0; }
+  bool HasDenseSegment() const { return !dense.empty() || (base && base->HasDenseSegment()); }
+  // An id at least as high as the last listed (the last id a dense segment covers).
+  Xapian::docid LastDoc() const {
+    if (!docs.empty()) return docs.back();
+    if (!dense.empty()) return static_cast<Xapian::docid>(dense.size() - 1);
+    return base ? base->LastDoc() : 0;
+  }
+  // Whether id is listed (for a dense segment: has a weight other than 0).
   bool Lists(Xapian::docid id) const {
-    return std::binary_search(docs.begin(), docs.end(), id) || (base && base->Lists(id));
+    return std::binary_search(docs.begin(), docs.end(), id) || (id < dense.size() && dense[id] != 0) ||
+           (base && base->Lists(id));
   }
-  size_t MemoryBytes() const { return postings * (sizeof(Xapian::docid) + sizeof(float)); }
+  size_t MemoryBytes() const {
+    return (docs.size() + weights.size() + dense.size()) * sizeof(float) + (base ? base->MemoryBytes() : 0);
+  }
 };
 
 // What the matcher needs to know about terms, for the newest index revision readers have seen:

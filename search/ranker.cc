@@ -70,29 +70,46 @@ bool Better(const RankedDocument& a, const RankedDocument& b) {
 std::vector<RankedDocument> RankByRelevance(MatchEvaluator& evaluator, const QueryNode& query, const DocSet& matching,
                                             size_t offset, size_t count, std::vector<float>* scores) {
   if (scores->size() <= evaluator.max_docid()) scores->resize(evaluator.max_docid() + 1, 0.0f);
+  // When most documents match, whole-array passes beat visiting the members one by one.
+  const size_t members = matching.Count();
+  const bool most_match = members * 8 > matching.max_docid();
   // Whatever happens, the scratch scores go back to zero.
   struct Reset {
     const DocSet& docs;
+    bool whole;
     std::vector<float>& scores;
     ~Reset() {
-      docs.ForEach([&](Xapian::docid id) { scores[id] = 0; });
+      if (whole) {
+        std::fill(scores.begin(), scores.begin() + docs.max_docid() + 1, 0.0f);
+      } else {
+        docs.ForEach([&](Xapian::docid id) { scores[id] = 0; });
+      }
     }
-  } reset{matching, *scores};
+  } reset{matching, most_match, *scores};
 
   Scorer(evaluator, *scores).Add(query, matching);
 
   const size_t keep = offset + count;
   std::priority_queue<RankedDocument, std::vector<RankedDocument>, decltype(&Better)> worst_on_top(&Better);
-  if (keep > 0) {
-    matching.ForEach([&](Xapian::docid id) {
-      RankedDocument d{id, (*scores)[id]};
-      if (worst_on_top.size() < keep) {
-        worst_on_top.push(d);
-      } else if (Better(d, worst_on_top.top())) {
-        worst_on_top.pop();
-        worst_on_top.push(d);
-      }
-    });
+  auto consider = [&](Xapian::docid id, float weight) {
+    RankedDocument d{id, weight};
+    if (worst_on_top.size() < keep) {
+      worst_on_top.push(d);
+    } else if (Better(d, worst_on_top.top())) {
+      worst_on_top.pop();
+      worst_on_top.push(d);
+    }
+  };
+  if (keep > 0 && most_match) {
+    // Ids ascend, so once keep documents are held, one with a weight no higher than the worst
+    // held cannot be better (ties go to the lower id).
+    const std::vector<float>& s = *scores;
+    for (Xapian::docid id = 1; id <= matching.max_docid(); ++id) {
+      if (worst_on_top.size() == keep && s[id] <= worst_on_top.top().weight) continue;
+      if (matching.Contains(id)) consider(id, s[id]);
+    }
+  } else if (keep > 0) {
+    matching.ForEach([&](Xapian::docid id) { consider(id, (*scores)[id]); });
   }
   std::vector<RankedDocument> ranked;
   ranked.reserve(worst_on_top.size());

@@ -83,6 +83,19 @@ TEST(DocSet, ResizedKeepsMembersThatFitAndRemoveIsANoOpBeyondTheEnd) {
   EXPECT_EQ(Members(s), (std::vector<Xapian::docid>{1, 129, 130}));
 }
 
+TEST(DocSet, ForEachWordGivesEveryMemberOnce) {
+  const DocSet docs = Of(300, {1, 63, 64, 127, 128, 129, 300});
+  std::vector<Xapian::docid> seen;
+  std::vector<Xapian::docid> firsts;
+  docs.ForEachWord([&](Xapian::docid first, uint64_t bits) {
+    firsts.push_back(first);
+    for (int i = 0; i < 64; ++i)
+      if ((bits >> i) & 1) seen.push_back(first + static_cast<Xapian::docid>(i));
+  });
+  EXPECT_EQ(seen, Members(docs));
+  EXPECT_EQ(firsts, (std::vector<Xapian::docid>{0, 64, 128, 256}));
+}
+
 TEST(CompactDocSet, SparseAndDenseSetsKeepTheirMembers) {
   const Xapian::docid max = 1000;
   DocSet sparse = Of(max, {1, 64, 500, 1000});

@@ -497,8 +497,10 @@ std::vector<Xapian::docid> Postings(Xapian::Database& db, const std::string& ter
 // (id, weight) of every posting of a weight list chain.
 std::map<Xapian::docid, float> Listed(const TermImpacts& impacts) {
   std::map<Xapian::docid, float> out;
-  impacts.ForEachSegment([&](const std::vector<Xapian::docid>& docs, const std::vector<float>& weights) {
-    for (size_t i = 0; i < docs.size(); ++i) out[docs[i]] = weights[i];
+  impacts.ForEachSegment([&](const TermImpacts& segment) {
+    for (size_t i = 0; i < segment.docs.size(); ++i) out[segment.docs[i]] = segment.weights[i];
+    for (Xapian::docid id = 0; id < segment.dense.size(); ++id)
+      if (segment.dense[id] != 0) out[id] = segment.dense[id];
   });
   return out;
 }
@@ -546,6 +548,41 @@ TEST_F(SearchTest, PhraseChecksKeptAcrossQueriesStayExact) {
     }
   }
   EXPECT_GT(nonempty, 3);
+}
+
+TEST(PostingCache, WeightsOfTermsInMostDocumentsAreKeptByDocumentId) {
+  // A term in two thirds of the documents gets a dense weight list; a rarer one a sparse list.
+  // Either way the weights added are BM25's for exactly the members indexed by the term.
+  testing::TempDir dir;
+  {
+    Xapian::WritableDatabase w(dir.File("index"), Xapian::DB_CREATE);
+    for (int i = 0; i < 3000; ++i) {
+      Xapian::Document d;
+      if (i % 3 != 0) d.add_term("common", 1 + i % 4);
+      if (i % 7 == 0) d.add_term("rare", 1 + i % 2);
+      d.add_term("filler", 1 + i % 9);
+      w.add_document(d);
+    }
+    w.commit();
+  }
+  Xapian::Database db(dir.File("index"));
+  PostingCache cache;
+  MatchEvaluator evaluator(db, cache);
+  EXPECT_TRUE(evaluator.TermImpactsOf("common")->HasDenseSegment());
+  EXPECT_FALSE(evaluator.TermImpactsOf("rare")->HasDenseSegment());
+  for (const std::string term : {"common", "rare"}) {
+    const Bm25TermWeight weight(db, db.get_termfreq(term));
+    for (Xapian::docid step : {1u, 5u, 40u}) {  // the whole list, and few members
+      DocSet within(db.get_lastdocid());
+      for (Xapian::docid id = 1; id <= db.get_lastdocid(); id += step) within.Add(id);
+      std::vector<float> scores(db.get_lastdocid() + 1, 0.0f), want(scores);
+      evaluator.AddWeightsWithin(term, within, 2.0, &scores);
+      for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it)
+        if (within.Contains(*it)) want[*it] = 2.0f * static_cast<float>(weight(it.get_wdf(), it.get_doclength()));
+      EXPECT_EQ(scores, want) << term << " every " << step;
+    }
+    EXPECT_EQ(Listed(*evaluator.TermImpactsOf(term)).size(), db.get_termfreq(term)) << term;
+  }
 }
 
 TEST(PostingCache, RepeatedLookUpsEndInACachedBitmap) {
