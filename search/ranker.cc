@@ -72,7 +72,7 @@ std::vector<RankedDocument> RankByRelevance(MatchEvaluator& evaluator, const Que
   if (scores->size() <= evaluator.max_docid()) scores->resize(evaluator.max_docid() + 1, 0.0f);
   // When most documents match, whole-array passes beat visiting the members one by one.
   const size_t members = matching.Count();
-  const bool most_match = members * 8 > matching.max_docid();
+  const bool most_match = members * 2 > matching.max_docid();
   // Whatever happens, the scratch scores go back to zero.
   struct Reset {
     const DocSet& docs;
