@@ -47,6 +47,31 @@ std::string PhraseKey(const std::vector<std::string>& terms) {
   return key;
 }
 
+// The chain as one segment: dense when it starts with a dense segment, sparse otherwise.
+std::shared_ptr<const TermImpacts> Joined(const TermImpacts& chain) {
+  auto one = std::make_shared<TermImpacts>();
+  one->doccount = chain.doccount;
+  one->average_length = chain.average_length;
+  one->termfreq = chain.termfreq;
+  one->exact = chain.exact;
+  one->postings = chain.postings;
+  if (chain.HasDenseSegment()) {
+    one->dense.assign(size_t{chain.LastDoc()} + 1, 0.0f);
+    chain.ForEachSegment([&](const TermImpacts& segment) {
+      std::copy(segment.dense.begin(), segment.dense.end(), one->dense.begin());
+      for (size_t i = 0; i < segment.docs.size(); ++i) one->dense[segment.docs[i]] = segment.weights[i];
+    });
+  } else {
+    one->docs.reserve(chain.postings);
+    one->weights.reserve(chain.postings);
+    chain.ForEachSegment([&](const TermImpacts& segment) {
+      one->docs.insert(one->docs.end(), segment.docs.begin(), segment.docs.end());
+      one->weights.insert(one->weights.end(), segment.weights.begin(), segment.weights.end());
+    });
+  }
+  return one;
+}
+
 }  // namespace
 
 bool PostingCache::SyncLocked(Xapian::Database& db, Xapian::rev revision) {
@@ -165,11 +190,11 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
     const Xapian::doccount termfreq = term.empty() ? db.get_doccount() : db.get_termfreq(term);
     const TermImpacts& old = *entry->impacts;
     auto drifted = [](double then, double now) { return then == 0 ? now != 0 : std::abs(now - then) / then > 0.01; };
-    // A chain too long, or additions below listed ids (not made by the writer), are read again.
+    // Weights whose statistics drifted, or additions below listed ids (not made by the writer),
+    // are read again; a chain grown long is joined into one segment in memory.
     constexpr size_t kMaxSegments = 16;
     if (drifted(old.doccount, db.get_doccount()) || drifted(old.average_length, db.get_avlength()) ||
-        drifted(old.termfreq, termfreq) || old.segments >= kMaxSegments ||
-        (!joining.empty() && joining.front().first <= old.LastDoc())) {
+        drifted(old.termfreq, termfreq) || (!joining.empty() && joining.front().first <= old.LastDoc())) {
       entry->impacts = nullptr;  // read again with the current statistics when next asked for
     } else {
       const Bm25TermWeight weight(db, termfreq);
@@ -185,7 +210,7 @@ bool PostingCache::PatchLocked(Xapian::Database& db, const std::string& term, En
         now->docs.push_back(joining[j].first);
         now->weights.push_back(static_cast<float>(weight(joining[j].second, joining_length[j])));
       }
-      entry->impacts = std::move(now);
+      entry->impacts = now->segments > kMaxSegments ? Joined(*now) : std::move(now);
     }
   }
   bytes_ -= entry->bytes;
@@ -279,7 +304,11 @@ std::shared_ptr<const T> PostingCache::Find(Xapian::Database& db, Xapian::rev re
         return std::make_shared<const DocSet>(entry.docs->Resized(db.get_lastdocid()));
       return nullptr;
     } else {
-      return entry.previous_revision == revision ? entry.previous_impacts : nullptr;
+      if (entry.previous_revision == revision) return entry.previous_impacts;
+      // A newer weight list lists the reader's documents too (removed ones stay listed until the
+      // list is read again) and the documents added since, beyond the reader's ids, are ignored
+      // by AddWeightsWithin().
+      return entry.revision > revision ? entry.impacts : nullptr;
     }
   }
   auto it = entries_.find(term);
@@ -535,8 +564,11 @@ void MatchEvaluator::AddWeightsWithin(const std::string& term, const DocSet& wit
       });
       return;
     }
-    // The whole list, without a branch on membership (about half the documents may be members).
-    for (size_t i = 0; i < docs.size(); ++i)
+    // The whole list, without a branch on membership (about half the documents may be members),
+    // up to the last id within can hold (a newer list may go beyond).
+    const size_t end = static_cast<size_t>(
+        std::upper_bound(docs.begin(), docs.end(), within.max_docid()) - docs.begin());
+    for (size_t i = 0; i < end; ++i)
       to[docs[i]] += static_cast<float>(within.Contains(docs[i])) * factor * weights[i];
   });
 }

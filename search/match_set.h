@@ -84,9 +84,11 @@ struct TermImpacts {
 // facet prefix, where every document is, and what checks of phrases on many candidates found.
 // When a reader reopens at a newer revision, cached terms and locations are brought up to date
 // from the writer's deltas (IndexChangeListener) when it announced every revision in between, and
-// dropped otherwise (phrases are always dropped); a reader one revision behind is served the values
-// as they were before their last patch. BM25 weights kept this way use collection statistics at most 1% away
-// from the current ones; beyond that they are read again. Readers at an older revision are served without caching.
+// dropped otherwise (phrases are always dropped). A reader behind the newest revision is served the
+// values as they were before their last patch when that is its revision, else newer bitmaps cut to
+// its ids and the newer weight lists (which still list its documents), else (values older than the
+// reader) without caching. BM25 weights kept this way use collection statistics at most 1% away
+// from the current ones; beyond that they are read again.
 // Thread-safe; every method throws what Xapian throws.
 class PostingCache final : public IndexChangeListener {
  public:
