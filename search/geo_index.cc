@@ -111,53 +111,79 @@ DocumentLocations::UnitVector DocumentLocations::ToUnitVector(const Point& p) {
           static_cast<float>(std::sin(lat))};
 }
 
-DocumentLocations::DocumentLocations(std::vector<Point> points) : points_(std::move(points)) {
-  units_.reserve(points_.size());
-  for (const Point& p : points_) units_.push_back(ToUnitVector(p));
-  grid_ = BuildGrid(points_, units_);
-}
-
-std::shared_ptr<const DocumentLocations::Grid> DocumentLocations::BuildGrid(const std::vector<Point>& points,
-                                                                            const std::vector<UnitVector>& units) {
+DocumentLocations::Base::Base(std::vector<Point> p) : points(std::move(p)) {
+  units.reserve(points.size());
+  for (const Point& point : points) units.push_back(ToUnitVector(point));
   std::vector<std::pair<uint64_t, Xapian::docid>> located;
   for (Xapian::docid id = 0; id < points.size(); ++id)
     if (!std::isnan(points[id].lat))
       located.emplace_back(CellKey(LatCell(points[id].lat), LonCell(points[id].lon)), id);
   std::sort(located.begin(), located.end());
-  auto grid = std::make_shared<Grid>();
-  grid->docs.reserve(located.size());
-  grid->units.reserve(located.size());
+  grid.docs.reserve(located.size());
+  grid.units.reserve(located.size());
   for (size_t i = 0; i < located.size(); ++i) {
     if (i == 0 || located[i].first != located[i - 1].first) {
-      grid->keys.push_back(located[i].first);
-      grid->starts.push_back(static_cast<uint32_t>(i));
+      grid.keys.push_back(located[i].first);
+      grid.starts.push_back(static_cast<uint32_t>(i));
     }
-    grid->docs.push_back(located[i].second);
-    grid->units.push_back(units[located[i].second]);  // read in cell order, without a jump per document
+    grid.docs.push_back(located[i].second);
+    grid.units.push_back(units[located[i].second]);  // read in cell order, without a jump per document
   }
-  grid->starts.push_back(static_cast<uint32_t>(located.size()));
-  return grid;
+  grid.starts.push_back(static_cast<uint32_t>(located.size()));
+}
+
+size_t DocumentLocations::Base::MemoryBytes() const {
+  return points.size() * (sizeof(Point) + sizeof(UnitVector)) + grid.MemoryBytes();
+}
+
+DocumentLocations::DocumentLocations(std::vector<Point> points)
+    : base_(std::make_shared<const Base>(std::move(points))), size_(base_->points.size()) {}
+
+const DocumentLocations::Changed* DocumentLocations::FindChanged(Xapian::docid id) const {
+  if (!changed_ids_.Contains(id)) return nullptr;
+  auto it = std::lower_bound(changed_.begin(), changed_.end(), id,
+                             [](const Changed& c, Xapian::docid i) { return c.id < i; });
+  return &*it;
+}
+
+DocumentLocations::Point DocumentLocations::At(Xapian::docid id) const {
+  if (const Changed* c = FindChanged(id)) return c->point;
+  return id < base_->points.size() ? base_->points[id] : kNowhere;
 }
 
 std::shared_ptr<const DocumentLocations> DocumentLocations::WithChanges(
     const std::vector<std::pair<Xapian::docid, Point>>& changes) const {
   auto copy = std::make_shared<DocumentLocations>(*this);
-  std::vector<Xapian::docid>& unindexed = copy->unindexed_;
+  std::vector<Changed> now;  // the later of two changes to one id wins
   for (const auto& [id, point] : changes) {
-    if (id >= copy->points_.size()) {
-      copy->points_.resize(id + 1, kNowhere);
-      copy->units_.resize(id + 1, ToUnitVector(kNowhere));
+    now.push_back({id, point, ToUnitVector(point)});
+    copy->size_ = std::max<size_t>(copy->size_, size_t{id} + 1);
+  }
+  std::stable_sort(now.begin(), now.end(), [](const Changed& a, const Changed& b) { return a.id < b.id; });
+  std::vector<Changed> merged;
+  merged.reserve(changed_.size() + now.size());
+  size_t i = 0, j = 0;
+  while (i < changed_.size() || j < now.size()) {
+    if (j == now.size() || (i < changed_.size() && changed_[i].id < now[j].id)) {
+      merged.push_back(changed_[i++]);
+      continue;
     }
-    copy->points_[id] = point;
-    copy->units_[id] = ToUnitVector(point);
-    unindexed.push_back(id);
+    if (i < changed_.size() && changed_[i].id == now[j].id) ++i;  // replaced
+    while (j + 1 < now.size() && now[j + 1].id == now[j].id) ++j;
+    merged.push_back(now[j++]);
   }
-  std::sort(unindexed.begin(), unindexed.end());
-  unindexed.erase(std::unique(unindexed.begin(), unindexed.end()), unindexed.end());
-  if (unindexed.size() > std::max<size_t>(1024, copy->points_.size() / 64)) {
-    copy->grid_ = BuildGrid(copy->points_, copy->units_);
-    unindexed.clear();
+  if (merged.size() > std::max<size_t>(1024, copy->size_ / 64)) {
+    std::vector<Point> points = base_->points;
+    points.resize(copy->size_, kNowhere);
+    for (const Changed& c : merged) points[c.id] = c.point;
+    copy->base_ = std::make_shared<const Base>(std::move(points));
+    copy->changed_.clear();
+    copy->changed_ids_ = DocSet();
+    return copy;
   }
+  copy->changed_ = std::move(merged);
+  copy->changed_ids_ = DocSet(static_cast<Xapian::docid>(copy->size_));
+  for (const Changed& c : copy->changed_) copy->changed_ids_.Add(c.id);
   return copy;
 }
 
@@ -167,12 +193,12 @@ size_t DocumentLocations::Grid::MemoryBytes() const {
 }
 
 size_t DocumentLocations::MemoryBytes() const {
-  return points_.size() * (sizeof(Point) + sizeof(UnitVector)) + grid_->MemoryBytes() +
-         unindexed_.size() * sizeof(Xapian::docid);
+  return base_->MemoryBytes() + changed_.size() * sizeof(Changed) + changed_ids_.MemoryBytes();
 }
 
 bool DocumentLocations::Contains(const Circle& circle, Xapian::docid id) const {
-  return id < points_.size() && circle.Contains(units_[id], points_[id]);
+  if (const Changed* c = FindChanged(id)) return circle.Contains(c->unit, c->point);
+  return id < base_->points.size() && circle.Contains(base_->units[id], base_->points[id]);
 }
 
 std::optional<std::vector<DocumentLocations::CellSpan>> DocumentLocations::CellsAround(const Circle& circle,
@@ -188,16 +214,17 @@ std::optional<std::vector<DocumentLocations::CellSpan>> DocumentLocations::Cells
   if (!grid_usable) return std::nullopt;
   std::vector<CellSpan> spans;
   size_t in_cells = 0;
-  const auto& keys = grid_->keys;
+  const Grid& grid = base_->grid;
+  const auto& keys = grid.keys;
   for (int64_t i = lat0; i <= lat1; ++i) {
     for (auto k = std::lower_bound(keys.begin(), keys.end(), CellKey(i, lon0)); k != keys.end() && *k <= CellKey(i, lon1);
          ++k) {
       const size_t at = static_cast<size_t>(k - keys.begin());
       const double cell_lat = static_cast<double>(i) * kCellDegrees - 90;
       const double cell_lon = static_cast<double>(*k % kLonCells) * kCellDegrees - 180;
-      spans.push_back({grid_->starts[at], grid_->starts[at + 1],
+      spans.push_back({grid.starts[at], grid.starts[at + 1],
                        circle.CellInside(cell_lat, cell_lon, cell_lat + kCellDegrees, cell_lon + kCellDegrees)});
-      in_cells += grid_->starts[at + 1] - grid_->starts[at];
+      in_cells += grid.starts[at + 1] - grid.starts[at];
       if (in_cells >= max_documents) return std::nullopt;
     }
   }
@@ -218,22 +245,23 @@ DocSet DocumentLocations::Within(const Xapian::LatLongCoord& centre, double radi
   // Every document of the grid in the circle, without a branch for most, then the candidates
   // among them; documents changed since the grid was built are taken from where they are now.
   const Xapian::docid max_docid = within.max_docid();
+  const Grid& grid = base_->grid;
   for (const CellSpan& span : *spans) {
     for (uint32_t k = span.begin; k < span.end; ++k) {
-      const Xapian::docid id = grid_->docs[k];
+      const Xapian::docid id = grid.docs[k];
       if (id > max_docid) continue;  // added after within was made
-      const Circle::Side side = span.inside ? Circle::Side::kInside : circle.SideOf(grid_->units[k]);
+      const Circle::Side side = span.inside ? Circle::Side::kInside : circle.SideOf(grid.units[k]);
       if (side == Circle::Side::kEdge) {
-        if (circle.MetricContains(points_[id])) out.Add(id);
+        if (circle.MetricContains(base_->points[id])) out.Add(id);
       } else {
         out.AddIf(id, side == Circle::Side::kInside);
       }
     }
   }
   out.IntersectWith(within);
-  for (Xapian::docid id : unindexed_) {
-    out.Remove(id);
-    if (within.Contains(id) && Contains(circle, id)) out.Add(id);
+  for (const Changed& c : changed_) {
+    out.Remove(c.id);
+    if (within.Contains(c.id) && circle.Contains(c.unit, c.point)) out.Add(c.id);
   }
   return out;
 }
@@ -247,19 +275,18 @@ bool DocumentLocations::AnyWithin(const Xapian::LatLongCoord& centre, double rad
       if (Contains(circle, id)) return true;
     return false;
   }
-  for (Xapian::docid id : unindexed_)
-    if (within.Contains(id) && Contains(circle, id)) return true;
-  const auto unchanged = [&](Xapian::docid id) {
-    return !std::binary_search(unindexed_.begin(), unindexed_.end(), id);
-  };
+  for (const Changed& c : changed_)
+    if (within.Contains(c.id) && circle.Contains(c.unit, c.point)) return true;
+  const Grid& grid = base_->grid;
   for (const CellSpan& span : *spans) {
     for (uint32_t k = span.begin; k < span.end; ++k) {
-      const Xapian::docid id = grid_->docs[k];
+      const Xapian::docid id = grid.docs[k];
       if (!within.Contains(id)) continue;
-      const Circle::Side side = span.inside ? Circle::Side::kInside : circle.SideOf(grid_->units[k]);
-      if (side == Circle::Side::kOutside || (side == Circle::Side::kEdge && !circle.MetricContains(points_[id])))
+      const Circle::Side side = span.inside ? Circle::Side::kInside : circle.SideOf(grid.units[k]);
+      if (side == Circle::Side::kOutside ||
+          (side == Circle::Side::kEdge && !circle.MetricContains(base_->points[id])))
         continue;
-      if (unchanged(id)) return true;
+      if (!changed_ids_.Contains(id)) return true;
     }
   }
   return false;

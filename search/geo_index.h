@@ -44,8 +44,9 @@ class DocumentLocations {
   explicit DocumentLocations(std::vector<Point> points);
 
   // A copy where each (id, point) of changes, applied in order, replaces a document's point
-  // (kNowhere for a removed one); ids may go beyond the current ones. Changed documents are
-  // checked one by one until they are many, when the copy gets a new grid.
+  // (kNowhere for a removed one); ids may go beyond the current ones. The copy shares the points
+  // and grid with this one and keeps the changed documents aside (a commit costs what it changes,
+  // not the number of documents), until they are many, when it builds its own.
   std::shared_ptr<const DocumentLocations> WithChanges(
       const std::vector<std::pair<Xapian::docid, Point>>& changes) const;
 
@@ -54,7 +55,10 @@ class DocumentLocations {
   // Whether Within() would not be empty (stops at the first member found).
   bool AnyWithin(const Xapian::LatLongCoord& centre, double radius_m, const DocSet& within) const;
 
-  const std::vector<Point>& points() const { return points_; }
+  // Where document id is (kNowhere beyond the known ids).
+  Point At(Xapian::docid id) const;
+  // One more than the highest id known.
+  size_t size() const { return size_; }
   size_t MemoryBytes() const;
 
  private:
@@ -76,12 +80,26 @@ class DocumentLocations {
   // visiting the candidates one by one is cheaper (or the circle is too large for the grid).
   std::optional<std::vector<CellSpan>> CellsAround(const Circle& circle, size_t max_documents) const;
   bool Contains(const Circle& circle, Xapian::docid id) const;
-  static std::shared_ptr<const Grid> BuildGrid(const std::vector<Point>& points, const std::vector<UnitVector>& units);
+  // Every document's point, as unit vectors too, and the grid over them: shared by copies.
+  struct Base {
+    std::vector<Point> points;  // points[id] is where document id is (index 0 unused)
+    std::vector<UnitVector> units;
+    Grid grid;
+    Base(std::vector<Point> p);
+    size_t MemoryBytes() const;
+  };
+  // Documents changed since base_ was built (ids may be beyond its points), with where they are.
+  struct Changed {
+    Xapian::docid id;
+    Point point;
+    UnitVector unit;
+  };
+  const Changed* FindChanged(Xapian::docid id) const;
 
-  std::vector<Point> points_;
-  std::vector<UnitVector> units_;  // units_[id] is points_[id] as a unit vector
-  std::shared_ptr<const Grid> grid_;
-  std::vector<Xapian::docid> unindexed_;  // sorted, unique: changed since the grid was built
+  std::shared_ptr<const Base> base_;
+  std::vector<Changed> changed_;  // sorted by id, unique
+  DocSet changed_ids_;            // the ids of changed_, for a quick test
+  size_t size_ = 0;
 };
 
 }  // namespace ibasho::search

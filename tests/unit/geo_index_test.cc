@@ -123,12 +123,25 @@ TEST(DocumentLocations, ChangedPointsAreFoundWhereTheyAreNow) {
       points[id] = p;
     }
     locations = locations->WithChanges(changes);
-    ASSERT_EQ(locations->points().size(), points.size());
+    ASSERT_EQ(locations->size(), points.size());
+    for (Xapian::docid id = 0; id < points.size(); ++id) {
+      const Point at = locations->At(id);
+      ASSERT_TRUE((std::isnan(at.lat) && std::isnan(points[id].lat)) || (at.lat == points[id].lat && at.lon == points[id].lon))
+          << "round " << round << " doc " << id;
+    }
     const DocSet all = DocSet::All(static_cast<Xapian::docid>(points.size() - 1));
-    for (double radius : {300.0, 2000.0, 6000.0}) {
+    DocSet changed_only(all.max_docid());  // the documents kept aside, and a few more
+    for (const auto& [id, point] : changes) changed_only.Add(id);
+    changed_only.Add(1);
+    for (double radius : {30.0, 300.0, 2000.0, 6000.0}) {
       const Xapian::LatLongCoord centre(35.7356, 139.6517);
-      EXPECT_EQ(Members(locations->Within(centre, radius, all)), BruteForce(points, centre, radius, all))
-          << "round " << round << " radius " << radius;
+      for (const DocSet* within : {&all, static_cast<const DocSet*>(&changed_only)}) {
+        const auto want = BruteForce(points, centre, radius, *within);
+        EXPECT_EQ(Members(locations->Within(centre, radius, *within)), want)
+            << "round " << round << " radius " << radius << " of " << within->Count();
+        EXPECT_EQ(locations->AnyWithin(centre, radius, *within), !want.empty())
+            << "round " << round << " radius " << radius << " of " << within->Count();
+      }
     }
   }
 }

@@ -738,8 +738,8 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
     db.reopen();
     auto located = cache.Locations(db);
     Xapian::docid id = *db.postlist_begin(kTermActivityId + updated->activities(0).id());
-    ASSERT_LT(id, located->points().size());
-    EXPECT_NEAR(located->points()[id].lat, 35.7437, 1e-4);  // as serialised
+    ASSERT_LT(id, located->size());
+    EXPECT_NEAR(located->At(id).lat, 35.7437, 1e-4);  // as serialised
   }
   auto removed = env_->store->Archive(updated->id(), updated->version());
   ASSERT_TRUE(removed.ok());
@@ -769,9 +769,9 @@ TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
   auto located = cache.Locations(db);
   PostingCache fresh;
   auto read = fresh.Locations(db);
-  ASSERT_EQ(located->points().size(), read->points().size());
-  for (size_t id = 0; id < read->points().size(); ++id) {
-    const auto &a = located->points()[id], &b = read->points()[id];
+  ASSERT_EQ(located->size(), read->size());
+  for (Xapian::docid id = 0; id < read->size(); ++id) {
+    const auto a = located->At(id), b = read->At(id);
     EXPECT_TRUE((std::isnan(a.lat) && std::isnan(b.lat)) || (a.lat == b.lat && a.lon == b.lon)) << "doc " << id;
   }
   EXPECT_GT(cache.stats().patches, 0u);
@@ -834,7 +834,7 @@ TEST_F(SearchTest, ReadersBehindStayCached) {
       late.AddWeightsWithin(t, all, 1.0, &scores);
       EXPECT_EQ(scores.size(), behind.get_lastdocid() + 1u);
     }
-    EXPECT_GE(cache.Locations(behind)->points().size(), behind.get_lastdocid() + 1);
+    EXPECT_GE(cache.Locations(behind)->size(), behind.get_lastdocid() + 1);
     EXPECT_EQ(cache.stats().reads, reads) << revisions_behind << " revisions behind: not served from the cache";
   }
   for (const Group& g : created) ASSERT_TRUE(env_->store->Archive(g.id(), g.version()).ok());
