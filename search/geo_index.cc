@@ -196,6 +196,10 @@ size_t DocumentLocations::MemoryBytes() const {
   return base_->MemoryBytes() + changed_.size() * sizeof(Changed) + changed_ids_.MemoryBytes();
 }
 
+size_t DocumentLocations::MemoryBytesBeside(const DocumentLocations& other) const {
+  return MemoryBytes() - (base_ == other.base_ ? base_->MemoryBytes() : 0);
+}
+
 bool DocumentLocations::Contains(const Circle& circle, Xapian::docid id) const {
   if (const Changed* c = FindChanged(id)) return circle.Contains(c->unit, c->point);
   return id < base_->points.size() && circle.Contains(base_->units[id], base_->points[id]);

@@ -5,7 +5,8 @@
 // vectors: the straight-line (chord) distance decides all but the points within about a metre of
 // the circle, which the metric decides.
 //
-// Immutable once made; copies made by WithChanges() share the grid. Thread-safe for reads.
+// Immutable once made; copies made by WithChanges() share the points and the grid. Thread-safe
+// for reads.
 #ifndef IBASHO_SEARCH_GEO_INDEX_H_
 #define IBASHO_SEARCH_GEO_INDEX_H_
 
@@ -60,6 +61,9 @@ class DocumentLocations {
   // One more than the highest id known.
   size_t size() const { return size_; }
   size_t MemoryBytes() const;
+  // The memory this takes beyond what it shares with other (a copy made by WithChanges() or the
+  // one it was made from).
+  size_t MemoryBytesBeside(const DocumentLocations& other) const;
 
  private:
   // Documents by cell (kCellDegrees squares of latitude and longitude), in key order.
@@ -85,7 +89,7 @@ class DocumentLocations {
     std::vector<Point> points;  // points[id] is where document id is (index 0 unused)
     std::vector<UnitVector> units;
     Grid grid;
-    Base(std::vector<Point> p);
+    explicit Base(std::vector<Point> p);
     size_t MemoryBytes() const;
   };
   // Documents changed since base_ was built (ids may be beyond its points), with where they are.

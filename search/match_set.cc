@@ -236,14 +236,19 @@ bool PostingCache::PatchLocationsLocked() {
     for (const auto& doc : delta->added) changes.emplace_back(doc.id, DocumentLocations::FromValue(doc.location));
   }
   std::shared_ptr<const DocumentLocations> now = locations_->WithChanges(changes);
-  if (previous_locations_) bytes_ -= previous_locations_->MemoryBytes();
-  bytes_ += now->MemoryBytes();
+  bytes_ -= LocationsBytesLocked();
   previous_locations_ = std::move(locations_);
   previous_locations_revision_ = locations_revision_;
   locations_ = std::move(now);
   locations_revision_ = revision_;
+  bytes_ += LocationsBytesLocked();
   ++stats_.patches;
   return true;
+}
+
+size_t PostingCache::LocationsBytesLocked() const {
+  if (!locations_) return 0;
+  return locations_->MemoryBytes() + (previous_locations_ ? previous_locations_->MemoryBytesBeside(*locations_) : 0);
 }
 
 std::shared_ptr<const DocumentLocations> PostingCache::Locations(Xapian::Database& db) {
@@ -257,8 +262,7 @@ std::shared_ptr<const DocumentLocations> PostingCache::Locations(Xapian::Databas
       if (locations_ && locations_revision_ >= revision) return locations_;
     } else if (locations_) {
       if (locations_revision_ == revision_ || PatchLocationsLocked()) return locations_;
-      bytes_ -= locations_->MemoryBytes();
-      if (previous_locations_) bytes_ -= previous_locations_->MemoryBytes();
+      bytes_ -= LocationsBytesLocked();
       locations_ = previous_locations_ = nullptr;
     }
   }

@@ -112,7 +112,7 @@ class PostingCache final : public IndexChangeListener {
   Xapian::doccount TermFreq(Xapian::Database& db, const std::string& term);
   // Every term that starts with prefix, in order.
   std::shared_ptr<const std::vector<std::string>> TermsWithPrefix(Xapian::Database& db, const std::string& prefix);
-  // Where every document in db is (the kSlotLatLon values; about 20 bytes per docid, counted in
+  // Where every document in db is (the kSlotLatLon values; about 44 bytes per docid, counted in
   // the budget).
   std::shared_ptr<const DocumentLocations> Locations(Xapian::Database& db);
   // What position checks of a phrase (its terms at consecutive positions) found at one revision.
@@ -169,6 +169,8 @@ class PostingCache final : public IndexChangeListener {
   // not reach it); false when revision is older than the cached one.
   bool SyncLocked(Xapian::Database& db, Xapian::rev revision);
   // Under mu_: the kept delta that creates revision, or null.
+  // What locations_ and previous_locations_ take together (they share most of it).
+  size_t LocationsBytesLocked() const;
   const IndexDelta* DeltaLocked(Xapian::rev revision) const;
   // Under mu_: applies the deltas after entry.revision up to revision_ to entry; false when they
   // are not all kept (the entry must then be dropped).

@@ -146,5 +146,16 @@ TEST(DocumentLocations, ChangedPointsAreFoundWhereTheyAreNow) {
   }
 }
 
+TEST(DocumentLocations, CopiesWithFewChangesShareTheirPoints) {
+  std::mt19937 rng(3);
+  const auto original = std::make_shared<const DocumentLocations>(Cluster(20000, rng));
+  const auto changed = original->WithChanges({{5, Point{35.7, 139.6}}, {20001, Point{35.71, 139.61}}});
+  EXPECT_EQ(changed->size(), 20002u);
+  EXPECT_EQ(changed->At(5).lat, 35.7);
+  EXPECT_LT(changed->MemoryBytesBeside(*original), original->MemoryBytes() / 10);
+  const DocumentLocations unrelated(Cluster(20000, rng));
+  EXPECT_EQ(unrelated.MemoryBytesBeside(*original), unrelated.MemoryBytes());
+}
+
 }  // namespace
 }  // namespace ibasho::search
