@@ -353,14 +353,30 @@ TEST_F(SearchTest, RowAndBitmapFacetCountingAgree) {
   }
 }
 
+// Every document Xapian's own matcher finds for query, ascending.
+std::vector<Xapian::docid> XapianMatches(Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_query(query);
+  Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
+  std::vector<Xapian::docid> out(all.begin(), all.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Cache options under which every phrase checked is kept (so the kept paths are exercised).
+PostingCacheOptions KeepingEveryPhrase() {
+  PostingCacheOptions options;
+  options.min_phrase_candidates_to_keep = 1;
+  return options;
+}
+
 TEST_F(SearchTest, MatchSetsEqualXapiansOwnMatching) {
   // The bitmap evaluation (with phrase checks only where they can change the result) must match
   // exactly the documents Xapian's matcher finds for the same tree.
   QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
   Xapian::Database db(env_->dir->File("index"));
-  PostingCacheOptions keep_every_phrase;
-  keep_every_phrase.min_phrase_candidates_to_keep = 1;
-  PostingCache cache(keep_every_phrase);
+  PostingCache cache(KeepingEveryPhrase());
   MatchEvaluator evaluator(db, cache);
   int nonempty = 0;
   for (const char* q :
@@ -369,13 +385,8 @@ TEST_F(SearchTest, MatchSetsEqualXapiansOwnMatching) {
         "土曜日に開いているこども食堂", "無料で勉強を教えてくれる", "近くの公園で遊ぶ会"}) {
     BuiltQuery built = builder.Build(q, false, nullptr);
     for (const QueryNode* node : {&built.strict, &built.relaxed, &built.deep, &built.exclude}) {
-      std::vector<Xapian::docid> want, got;
-      Xapian::Enquire enquire(db);
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      enquire.set_query(ToXapian(*node));
-      Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
-      for (auto it = all.begin(); it != all.end(); ++it) want.push_back(*it);
-      std::sort(want.begin(), want.end());
+      const std::vector<Xapian::docid> want = XapianMatches(db, ToXapian(*node));
+      std::vector<Xapian::docid> got;
       evaluator.Evaluate(*node).ForEach([&](Xapian::docid id) { got.push_back(id); });
       EXPECT_EQ(got, want) << q;
       got.clear();  // again, with the phrases kept by the first evaluation
@@ -442,13 +453,8 @@ TEST_F(SearchTest, DistanceFilterEqualsXapians) {
       Xapian::Query within_range((new Xapian::LatLongDistancePostingSource(kSlotLatLon, Xapian::LatLongCoords(centre),
                                                                            Xapian::GreatCircleMetric(), radius))
                                      ->release());
-      Xapian::Enquire enquire(db);
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      enquire.set_query(within_range);
-      Xapian::MSet found = enquire.get_mset(0, db.get_doccount());
-      std::vector<Xapian::docid> want, got;
-      for (auto it = found.begin(); it != found.end(); ++it) want.push_back(*it);
-      std::sort(want.begin(), want.end());
+      const std::vector<Xapian::docid> want = XapianMatches(db, within_range);
+      std::vector<Xapian::docid> got;
       evaluator.WithinDistance(centre, radius, all).ForEach([&](Xapian::docid id) { got.push_back(id); });
       EXPECT_EQ(got, want) << lat << "," << lon << " within " << radius << " m";
       compared += !want.empty();
@@ -516,9 +522,7 @@ TEST_F(SearchTest, PhraseChecksKeptAcrossQueriesStayExact) {
   // overlapping candidates check only the rest. Every answer equals Xapian's own phrase matching.
   QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
   Xapian::Database db(env_->dir->File("index"));
-  PostingCacheOptions keep_every_phrase;
-  keep_every_phrase.min_phrase_candidates_to_keep = 1;
-  PostingCache cache(keep_every_phrase);
+  PostingCache cache(KeepingEveryPhrase());
   std::vector<QueryNode> phrases;
   for (const char* q : {"こども食堂", "がくしゅうしえん", "プレーパーク", "子育てひろば", "ふとうこう"}) {
     BuiltQuery built = builder.Build(q, false, nullptr);
@@ -528,13 +532,7 @@ TEST_F(SearchTest, PhraseChecksKeptAcrossQueriesStayExact) {
   ASSERT_GT(phrases.size(), 5u);
   int nonempty = 0;
   for (const QueryNode& phrase : phrases) {
-    std::vector<Xapian::docid> everywhere;
-    Xapian::Enquire enquire(db);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_query(ToXapian(phrase));
-    Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
-    for (auto it = all.begin(); it != all.end(); ++it) everywhere.push_back(*it);
-    std::sort(everywhere.begin(), everywhere.end());
+    const std::vector<Xapian::docid> everywhere = XapianMatches(db, ToXapian(phrase));
     nonempty += !everywhere.empty();
     for (Xapian::docid step : {3u, 2u, 5u, 1u, 3u}) {
       MatchEvaluator evaluator(db, cache);
@@ -674,19 +672,13 @@ TEST(PostingCache, RepeatedLookUpsEndInACachedBitmap) {
 TEST_F(SearchTest, PostingCacheFollowsTheWritersDeltas) {
   // With the writer announcing its commits, cached bitmaps and weights are brought up to date
   // instead of read again, and must equal what the index holds. Kept phrases are dropped.
-  PostingCacheOptions keep_every_phrase;
-  keep_every_phrase.min_phrase_candidates_to_keep = 1;
-  PostingCache cache(keep_every_phrase);
+  PostingCache cache(KeepingEveryPhrase());
   QueryBuilder builder(*env_->tokenizer, *env_->dictionary);
   const QueryNode phrase = builder.Build("\"子の居場所\"", false, nullptr).strict;
   ASSERT_EQ(phrase.kind, QueryNode::Kind::kPhrase);
   auto phrase_matches = [&](Xapian::Database& db, MatchEvaluator& evaluator) {
-    std::vector<Xapian::docid> want, got;
-    Xapian::Enquire enquire(db);
-    enquire.set_query(ToXapian(phrase));
-    Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
-    for (auto it = all.begin(); it != all.end(); ++it) want.push_back(*it);
-    std::sort(want.begin(), want.end());
+    const std::vector<Xapian::docid> want = XapianMatches(db, ToXapian(phrase));
+    std::vector<Xapian::docid> got;
     evaluator.Evaluate(phrase).ForEach([&](Xapian::docid id) { got.push_back(id); });
     EXPECT_EQ(got, want);
     return got.size();
