@@ -206,7 +206,7 @@ bool DocumentLocations::Contains(const Circle& circle, Xapian::docid id) const {
 }
 
 std::optional<std::vector<DocumentLocations::CellSpan>> DocumentLocations::CellsAround(const Circle& circle,
-                                                                                        size_t max_documents) const {
+                                                                                       size_t max_documents) const {
   const Xapian::LatLongCoord& centre = circle.centre();
   const int64_t lat0 = LatCell(centre.latitude - circle.lat_reach()),
                 lat1 = LatCell(centre.latitude + circle.lat_reach());
@@ -221,8 +221,8 @@ std::optional<std::vector<DocumentLocations::CellSpan>> DocumentLocations::Cells
   const Grid& grid = base_->grid;
   const auto& keys = grid.keys;
   for (int64_t i = lat0; i <= lat1; ++i) {
-    for (auto k = std::lower_bound(keys.begin(), keys.end(), CellKey(i, lon0)); k != keys.end() && *k <= CellKey(i, lon1);
-         ++k) {
+    for (auto k = std::lower_bound(keys.begin(), keys.end(), CellKey(i, lon0));
+         k != keys.end() && *k <= CellKey(i, lon1); ++k) {
       const size_t at = static_cast<size_t>(k - keys.begin());
       const double cell_lat = static_cast<double>(i) * kCellDegrees - 90;
       const double cell_lon = static_cast<double>(*k % kLonCells) * kCellDegrees - 180;
@@ -287,8 +287,7 @@ bool DocumentLocations::AnyWithin(const Xapian::LatLongCoord& centre, double rad
       const Xapian::docid id = grid.docs[k];
       if (!within.Contains(id)) continue;
       const Circle::Side side = span.inside ? Circle::Side::kInside : circle.SideOf(grid.units[k]);
-      if (side == Circle::Side::kOutside ||
-          (side == Circle::Side::kEdge && !circle.MetricContains(base_->points[id])))
+      if (side == Circle::Side::kOutside || (side == Circle::Side::kEdge && !circle.MetricContains(base_->points[id])))
         continue;
       if (!changed_ids_.Contains(id)) return true;
     }

@@ -1,11 +1,11 @@
 #include "search/match_set.h"
 
 #include <algorithm>
-#include <tuple>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <type_traits>
 
 #include "search/bm25.h"
@@ -570,10 +570,9 @@ void MatchEvaluator::AddWeightsWithin(const std::string& term, const DocSet& wit
     }
     // The whole list, without a branch on membership (about half the documents may be members),
     // up to the last id within can hold (a newer list may go beyond).
-    const size_t end = static_cast<size_t>(
-        std::upper_bound(docs.begin(), docs.end(), within.max_docid()) - docs.begin());
-    for (size_t i = 0; i < end; ++i)
-      to[docs[i]] += static_cast<float>(within.Contains(docs[i])) * factor * weights[i];
+    const size_t end =
+        static_cast<size_t>(std::upper_bound(docs.begin(), docs.end(), within.max_docid()) - docs.begin());
+    for (size_t i = 0; i < end; ++i) to[docs[i]] += static_cast<float>(within.Contains(docs[i])) * factor * weights[i];
   });
 }
 

@@ -47,9 +47,9 @@ struct PostingCacheOptions {
 // id, 0 for documents without it): smaller than ids and weights, and a weight is found without a
 // search. (Boolean terms, whose weights are 0, stay sparse.)
 struct TermImpacts {
-  std::vector<Xapian::docid> docs;  // this segment, when sparse
-  std::vector<float> weights;       // weights[i] is docs[i]'s
-  std::vector<float> dense;         // this segment, when dense: dense[id] is id's weight
+  std::vector<Xapian::docid> docs;          // this segment, when sparse
+  std::vector<float> weights;               // weights[i] is docs[i]'s
+  std::vector<float> dense;                 // this segment, when dense: dense[id] is id's weight
   std::shared_ptr<const TermImpacts> base;  // null for the first segment
   double doccount = 0, average_length = 0, termfreq = 0;
   bool exact = true;    // lists exactly the term's documents
@@ -147,7 +147,7 @@ class PostingCache final : public IndexChangeListener {
     Xapian::rev revision = 0;                    // what docs and impacts are up to date with
     std::shared_ptr<const DocSet> docs;          // null until asked for
     std::shared_ptr<const TermImpacts> impacts;  // null until asked for
-    PhraseChecks phrase;  // for a phrase (its key starts with \x01), instead of docs and impacts
+    PhraseChecks phrase;                         // for a phrase (its key starts with \x01), instead of docs and impacts
     // What docs and impacts were before the last patch, for readers still at that revision (a
     // query that started before a commit another reader already sees).
     Xapian::rev previous_revision = 0;
@@ -199,7 +199,7 @@ class PostingCache final : public IndexChangeListener {
   std::unordered_map<std::string, Entry> entries_;
   std::unordered_map<std::string, Xapian::doccount> termfreqs_;
   std::unordered_map<std::string, std::shared_ptr<const std::vector<std::string>>> prefix_terms_;
-  std::unordered_map<std::string, uint64_t> look_up_costs_;  // by term, since last read
+  std::unordered_map<std::string, uint64_t> look_up_costs_;      // by term, since last read
   std::shared_ptr<const DocumentLocations> locations_;           // null until asked for
   Xapian::rev locations_revision_ = 0;                           // what locations_ is up to date with
   std::shared_ptr<const DocumentLocations> previous_locations_;  // before the last patch

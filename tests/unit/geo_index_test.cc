@@ -75,9 +75,9 @@ TEST(DocumentLocations, WithinEqualsTheMetricOnEveryCircleTable) {
 
 // The point at distance_m from centre along bearing (radians from north), on the metric's sphere.
 Point Destination(const Point& centre, double bearing, double distance_m) {
-  const double earth = Xapian::GreatCircleMetric().pointwise_distance(Xapian::LatLongCoord(0, 0),
-                                                                      Xapian::LatLongCoord(0, 1)) *
-                       180 / M_PI;
+  const double earth =
+      Xapian::GreatCircleMetric().pointwise_distance(Xapian::LatLongCoord(0, 0), Xapian::LatLongCoord(0, 1)) * 180 /
+      M_PI;
   const double a = distance_m / earth, lat = centre.lat * M_PI / 180, lon = centre.lon * M_PI / 180;
   const double lat2 = std::asin(std::sin(lat) * std::cos(a) + std::cos(lat) * std::sin(a) * std::cos(bearing));
   const double lon2 =
@@ -126,7 +126,8 @@ TEST(DocumentLocations, ChangedPointsAreFoundWhereTheyAreNow) {
     ASSERT_EQ(locations->size(), points.size());
     for (Xapian::docid id = 0; id < points.size(); ++id) {
       const Point at = locations->At(id);
-      ASSERT_TRUE((std::isnan(at.lat) && std::isnan(points[id].lat)) || (at.lat == points[id].lat && at.lon == points[id].lon))
+      ASSERT_TRUE((std::isnan(at.lat) && std::isnan(points[id].lat)) ||
+                  (at.lat == points[id].lat && at.lon == points[id].lon))
           << "round " << round << " doc " << id;
     }
     const DocSet all = DocSet::All(static_cast<Xapian::docid>(points.size() - 1));

@@ -782,11 +782,12 @@ TEST_F(SearchTest, ReadersBehindStayCached) {
                                           kTermWeekday + std::string("sat")};
   auto create = [&](const char* name) {
     Group added;
-    EXPECT_TRUE(ParseJson(std::string(R"({"name":")") + name + R"(","activities":[{"title":"不登校の子も来られるこども食堂",
+    EXPECT_TRUE(
+        ParseJson(std::string(R"({"name":")") + name + R"(","activities":[{"title":"不登校の子も来られるこども食堂",
       "categories":["kodomo_shokudo"],"location":{"address":"東京都練馬区豊玉北6-12-1","lat":35.7356,"lon":139.6517},
       "schedules":[{"byday":["sat"]}]}]})",
-                          &added)
-                    .ok());
+                  &added)
+            .ok());
     auto created = env_->store->Create(added);
     EXPECT_TRUE(created.ok());
     ApplyFeed();
@@ -796,7 +797,7 @@ TEST_F(SearchTest, ReadersBehindStayCached) {
   for (int revisions_behind : {1, 2}) {
     Xapian::Database behind(env_->dir->File("index"));
     std::map<std::string, std::vector<Xapian::docid>> indexed;  // read now: Xapian itself cannot
-    {                                                            // read two revisions back
+    {                                                           // read two revisions back
       MatchEvaluator warm(behind, cache);
       for (const auto& t : terms) {
         warm.TermImpactsOf(t);
