@@ -355,10 +355,10 @@ std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std:
   const Xapian::rev revision = db.get_revision();
   if (auto found = Find(db, revision, term, &Entry::docs)) return found;
   auto docs = std::make_shared<DocSet>(db.get_lastdocid());
-  if (auto impacts = Find(db, revision, term, &Entry::impacts);
-      impacts && impacts->exact && !impacts->HasDenseSegment()) {
+  if (auto impacts = Find(db, revision, term, &Entry::impacts); impacts && impacts->exact) {
     impacts->ForEachSegment([&](const TermImpacts& segment) {
       for (Xapian::docid id : segment.docs) docs->Add(id);
+      for (Xapian::docid id = 0; id < segment.dense.size(); ++id) docs->AddIf(id, segment.dense[id] != 0);
     });
   } else {
     for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
@@ -697,19 +697,21 @@ DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* focus) {
   if (!check_positions_ || candidates.Empty()) return candidates;
 
   // Candidates checked by earlier queries at this revision are not checked again.
-  DocSet holding = known.holding ? known.holding->ToDocSet(max_docid_) : DocSet(max_docid_);
   DocSet unknown = candidates;
   if (known.checked) known.checked->SubtractFrom(&unknown);
-  if (unknown.Empty()) {
+  // found (documents just checked and holding the phrase) with what earlier checks found.
+  auto with_known = [&](DocSet found) {
+    if (known.holding) known.holding->AddTo(&found);
+    return found;
+  };
+  auto among_candidates = [&](DocSet holding) {
     holding.IntersectWith(candidates);
     return holding;
-  }
+  };
+  if (unknown.Empty()) return among_candidates(with_known(DocSet(max_docid_)));
   const size_t n = unknown.Count();
-  if (n < cache_.options().min_phrase_candidates_to_keep) {
-    holding.UnionWith(Filter(ToXapian(node), nullptr, unknown));
-    holding.IntersectWith(candidates);
-    return holding;
-  }
+  if (n < cache_.options().min_phrase_candidates_to_keep)
+    return among_candidates(with_known(Filter(ToXapian(node), nullptr, unknown)));
   // Checking many candidates is costly: then check every document that could hold the phrase,
   // when that is not much more work, else these candidates; either way, keep what was found for
   // the other queries at this revision.
@@ -718,15 +720,14 @@ DocSet MatchEvaluator::EvalPhrase(const QueryNode& node, const DocSet* focus) {
   if (known.checked) known.checked->SubtractFrom(&to_check);
   now.complete = to_check.Count() <= 4 * n;
   if (!now.complete) to_check = std::move(unknown);
-  holding.UnionWith(Filter(ToXapian(node), nullptr, to_check));
+  DocSet holding = with_known(Filter(ToXapian(node), nullptr, to_check));
   if (!now.complete) {
     if (known.checked) known.checked->AddTo(&to_check);
     now.checked = std::make_shared<const CompactDocSet>(to_check);
   }
   now.holding = std::make_shared<const CompactDocSet>(holding);
   cache_.KeepPhrase(db_, node.terms, now);
-  holding.IntersectWith(candidates);
-  return holding;
+  return among_candidates(std::move(holding));
 }
 
 DocSet MatchEvaluator::EvaluateIgnoringPositions(const QueryNode& node, const DocSet* within) {

@@ -582,6 +582,18 @@ TEST(PostingCache, WeightsOfTermsInMostDocumentsAreKeptByDocumentId) {
     }
     EXPECT_EQ(Listed(*evaluator.TermImpactsOf(term)).size(), db.get_termfreq(term)) << term;
   }
+  // A bitmap not kept (here: no term is worth one) is made from the weight list, dense or not,
+  // without reading the index again.
+  PostingCacheOptions no_bitmaps;
+  no_bitmaps.min_share_divisor = 1;
+  PostingCache weights_only(no_bitmaps);
+  MatchEvaluator from_weights(db, weights_only);
+  for (const std::string term : {"common", "rare"}) {
+    from_weights.TermImpactsOf(term);
+    const uint64_t reads = weights_only.stats().reads;
+    EXPECT_EQ(Members(*from_weights.TermDocs(term)), Postings(db, term)) << term;
+    EXPECT_EQ(weights_only.stats().reads, reads) << term;
+  }
 }
 
 TEST(PostingCache, LongWeightChainsAreJoinedWithoutReadingAgain) {
