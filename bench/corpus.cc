@@ -9,11 +9,11 @@
 #include <set>
 #include <sstream>
 
-#include "clients/importers/open_data.h"
-#include "common/json_mapping.h"
+#include "model/open_data.h"
+#include "model/json_mapping.h"
 #include "common/taxonomy.h"
 #include "common/url.h"
-#include "storage/group_validator.h"
+#include "model/group_validator.h"
 
 namespace ibasho::bench {
 namespace {
@@ -50,15 +50,15 @@ std::vector<registry::v1::Group> LoadRealCorpus(const std::string& source_dir, c
   for (const auto& path : files) {
     std::string companion_path = path.substr(0, path.rfind('.')) + "_tsuika.csv";
     std::string companion = std::filesystem::exists(companion_path) ? ReadFile(companion_path) : "";
-    auto parsed = importers::ParseOpenDataCsv(ReadFile(path), path, {}, companion);
+    auto parsed = model::ParseOpenDataCsv(ReadFile(path), path, {}, companion);
     if (!parsed.ok()) continue;
     for (auto& g : parsed->groups) groups.push_back(std::move(g));
   }
   int n = 0;
   std::vector<registry::v1::Group> out;
   for (auto& g : groups) {
-    storage::ApplyDefaults(&g);
-    if (!storage::ValidateGroup(g).ok()) continue;
+    model::ApplyDefaults(&g);
+    if (!model::ValidateGroup(g).ok()) continue;
     g.set_id("g" + std::to_string(++n));
     g.set_version(1);
     int k = 0;

@@ -26,12 +26,12 @@
 #include "bench/peers.h"
 #include "bench/report.h"
 #include "common/flags.h"
-#include "common/json_mapping.h"
+#include "model/json_mapping.h"
 #include "common/subprocess.h"
 #include "common/url.h"
-#include "search/index_writer.h"
-#include "search/searcher.h"
-#include "tests/test_util.h"
+#include "search/index/index_writer.h"
+#include "search/engine/searcher.h"
+#include "testing/test_util.h"
 
 namespace ibasho::bench {
 namespace {

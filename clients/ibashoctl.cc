@@ -22,9 +22,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "clients/importers/open_data.h"
+#include "model/open_data.h"
 #include "common/flags.h"
-#include "common/json_mapping.h"
+#include "model/json_mapping.h"
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 
 namespace {
@@ -93,14 +93,14 @@ UpsertTally UpsertAll(Registry::Stub& registry, std::vector<ibasho::registry::v1
   return tally;
 }
 
-nlohmann::json Issues(const std::vector<ibasho::importers::RowIssue>& issues) {
+nlohmann::json Issues(const std::vector<ibasho::model::RowIssue>& issues) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& i : issues) out.push_back({{"line", i.line}, {"reason", i.reason}});
   return out;
 }
 
 int Import(Registry::Stub& registry, const std::vector<std::string>& paths, const ibasho::Flags& flags) {
-  ibasho::importers::OpenDataOptions options;
+  ibasho::model::OpenDataOptions options;
   options.source = flags.Get("source", nullptr, "");
   options.municipality = flags.Get("municipality", nullptr, "");
   bool dry_run = flags.Get("dry_run", nullptr, "") == "true";
@@ -118,7 +118,7 @@ int Import(Registry::Stub& registry, const std::vector<std::string>& paths, cons
     std::string companion_path = CompanionPath(path);
     bool companion_ok = false;
     std::string companion = companion_path.empty() ? "" : ReadAll(companion_path, &companion_ok);
-    auto parsed = ibasho::importers::ParseOpenDataCsv(bytes, path, options, companion);
+    auto parsed = ibasho::model::ParseOpenDataCsv(bytes, path, options, companion);
     if (!parsed.ok()) {
       report["error"] = parsed.status().message();
       std::cout << report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -134,7 +134,7 @@ int Import(Registry::Stub& registry, const std::vector<std::string>& paths, cons
       req.set_dry_run(dry_run);
     }
     UpsertTally tally = UpsertAll(registry, std::move(requests));
-    std::vector<ibasho::importers::RowIssue> rejected = parsed->rejected;
+    std::vector<ibasho::model::RowIssue> rejected = parsed->rejected;
     for (const auto& [i, reason] : tally.rejected) rejected.push_back({parsed->group_lines[i], reason});
     report["format"] = parsed->format;
     report["encoding"] = parsed->encoding;

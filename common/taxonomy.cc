@@ -26,23 +26,4 @@ const char* CategoryLabel(std::string_view code) {
   return nullptr;
 }
 
-const std::vector<std::string>& WeekdayCodes() {
-  static const std::vector<std::string> kCodes = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-  return kCodes;
-}
-
-int WeekdayIndex(std::string_view code) {
-  const auto& codes = WeekdayCodes();
-  for (size_t i = 0; i < codes.size(); ++i) {
-    if (codes[i] == code) return static_cast<int>(i);
-  }
-  return -1;
-}
-
-const char* WeekdayLabel(std::string_view code) {
-  static const char* kLabels[] = {"月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日"};
-  int i = WeekdayIndex(code);
-  return i < 0 ? nullptr : kLabels[i];
-}
-
 }  // namespace ibasho

@@ -13,9 +13,12 @@
 #include <set>
 
 #include "common/clock.h"
-#include "storage/group_validator.h"
+#include "model/group_validator.h"
 
 namespace ibasho::storage {
+
+using model::ApplyDefaults;
+using model::ValidateGroup;
 namespace {
 
 using registry::v1::Change;

@@ -23,9 +23,9 @@
 #include "bench/peers.h"
 #include "bench/report.h"
 #include "common/flags.h"
-#include "search/index_writer.h"
-#include "search/normalizer.h"
-#include "search/searcher.h"
+#include "search/index/index_writer.h"
+#include "common/normalizer.h"
+#include "search/engine/searcher.h"
 
 namespace ibasho::bench {
 namespace {
@@ -49,14 +49,14 @@ double Distance(double lat1, double lon1, double lat2, double lon2) {
 
 bool ContainsAny(const std::string& haystack, const json& words) {
   for (const auto& w : words)
-    if (haystack.find(search::Normalize(w.get<std::string>())) != std::string::npos) return true;
+    if (haystack.find(ibasho::Normalize(w.get<std::string>())) != std::string::npos) return true;
   return false;
 }
 
 // The grade a rule set gives one activity of a group (0 when no rule matches).
 int Grade(const json& rules, const registry::v1::Group& g, const registry::v1::Activity& a) {
-  std::string name = search::Normalize(g.name() + " " + a.title());
-  std::string text = search::Normalize(g.name() + " " + g.name_kana() + " " + a.title() + " " + a.description() + " " +
+  std::string name = ibasho::Normalize(g.name() + " " + a.title());
+  std::string text = ibasho::Normalize(g.name() + " " + g.name_kana() + " " + a.title() + " " + a.description() + " " +
                                        g.description());
   int best = 0;
   for (const auto& r : rules) {

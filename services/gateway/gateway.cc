@@ -4,11 +4,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "clients/importers/csv_export.h"
-#include "clients/importers/hsds.h"
-#include "clients/importers/open_data.h"
+#include "model/csv_export.h"
+#include "model/hsds.h"
+#include "model/open_data.h"
 #include "common/clock.h"
-#include "common/json_mapping.h"
+#include "model/json_mapping.h"
 #include "common/utf8.h"
 #include "services/common/grpc_status.h"
 #include "services/gateway/search_json.h"
@@ -652,7 +652,7 @@ HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, 
     report["rows_read"] = orgs.size();
     int i = 0;
     for (const auto& org : orgs) {
-      auto g = importers::GroupFromHsds(org);
+      auto g = model::GroupFromHsds(org);
       if (!g.ok()) {
         rejected.push_back({{"item", i}, {"reason", g.status().message()}, {"field", g.status().field()}});
       } else if (g->external_id().empty()) {
@@ -664,9 +664,9 @@ HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, 
       ++i;
     }
   } else {
-    importers::OpenDataOptions options;
+    model::OpenDataOptions options;
     options.source = source;
-    auto parsed = importers::ParseOpenDataCsv(req.body, req.Param("filename", source + ".csv"), options);
+    auto parsed = model::ParseOpenDataCsv(req.body, req.Param("filename", source + ".csv"), options);
     if (!parsed.ok()) return BadRequest(parsed.status());
     report["format"] = parsed->format;
     report["encoding"] = parsed->encoding;
@@ -736,7 +736,7 @@ HttpResponse Gateway::ExportCsv() {
   grpc::Status s = ForEachGroup([&](Group& g) { groups.push_back(std::move(g)); });
   if (!s.ok()) return FromGrpc(s);
   HttpResponse r;
-  r.body = importers::GroupsToCsv(groups);
+  r.body = model::GroupsToCsv(groups);
   r.content_type = "text/csv; charset=utf-8";
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"ibasho-groups.csv\"");
   return r;
@@ -747,7 +747,7 @@ HttpResponse Gateway::ExportHsds(const Principal& who) {
   grpc::Status s = ForEachGroup([&](Group& g) {
     if (g.status() != "published" && !who.EditsGroup(g.id())) return;
     FilterForViewer(&g, who);
-    orgs.push_back(importers::GroupToHsds(g));
+    orgs.push_back(model::GroupToHsds(g));
   });
   if (!s.ok()) return FromGrpc(s);
   return Json(

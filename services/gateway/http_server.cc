@@ -10,7 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "common/json_mapping.h"
+#include "model/json_mapping.h"
 
 namespace ibasho::gateway {
 namespace {

@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "ibasho/registry/v1/registry.grpc.pb.h"
-#include "search/index_writer.h"
+#include "search/index/index_writer.h"
 
 namespace ibasho::services {
 

@@ -6,10 +6,10 @@
 #include <thread>
 
 #include "common/flags.h"
-#include "search/index_writer.h"
-#include "search/query_dictionary.h"
-#include "search/searcher.h"
-#include "search/tokenizer.h"
+#include "search/index/index_writer.h"
+#include "search/analysis/query_dictionary.h"
+#include "search/engine/searcher.h"
+#include "search/analysis/tokenizer.h"
 #include "services/common/channel.h"
 #include "services/common/server_main.h"
 #include "services/search/feed_follower.h"

@@ -15,7 +15,7 @@
 
 #include "common/subprocess.h"
 #include "common/url.h"
-#include "tests/test_util.h"
+#include "testing/test_util.h"
 
 namespace ibasho::testing {
 

@@ -4,10 +4,10 @@
 #include <fstream>
 #include <set>
 
-#include "search/analyzer.h"
-#include "search/normalizer.h"
-#include "search/query_dictionary.h"
-#include "search/tokenizer.h"
+#include "search/analysis/analyzer.h"
+#include "common/normalizer.h"
+#include "search/analysis/query_dictionary.h"
+#include "search/analysis/tokenizer.h"
 
 namespace ibasho::search {
 namespace {

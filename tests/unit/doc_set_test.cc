@@ -1,4 +1,4 @@
-#include "search/doc_set.h"
+#include "search/engine/doc_set.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "search/geo_index.h"
+#include "search/engine/geo_index.h"
 
 #include <gtest/gtest.h>
 

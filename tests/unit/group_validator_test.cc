@@ -1,9 +1,9 @@
-#include "storage/group_validator.h"
+#include "model/group_validator.h"
 
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
-namespace ibasho::storage {
+namespace ibasho::model {
 namespace {
 
 using registry::v1::Group;
@@ -88,4 +88,4 @@ TEST(GroupValidator, MunicipalityFromAddressTable) {
 }
 
 }  // namespace
-}  // namespace ibasho::storage
+}  // namespace ibasho::model

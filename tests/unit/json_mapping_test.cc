@@ -1,4 +1,4 @@
-#include "common/json_mapping.h"
+#include "model/json_mapping.h"
 
 #include <gtest/gtest.h>
 

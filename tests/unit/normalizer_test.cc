@@ -1,8 +1,8 @@
-#include "search/normalizer.h"
+#include "common/normalizer.h"
 
 #include <gtest/gtest.h>
 
-namespace ibasho::search {
+namespace ibasho {
 namespace {
 
 struct Case {
@@ -71,4 +71,4 @@ TEST(Normalizer, IsKana) {
 }
 
 }  // namespace
-}  // namespace ibasho::search
+}  // namespace ibasho

@@ -3,14 +3,14 @@
 
 #include <filesystem>
 
-#include "clients/importers/csv.h"
-#include "clients/importers/hsds.h"
-#include "clients/importers/open_data.h"
-#include "common/json_mapping.h"
+#include "model/csv.h"
+#include "model/hsds.h"
+#include "model/open_data.h"
+#include "model/json_mapping.h"
 #include "storage/registry_store.h"
-#include "tests/test_util.h"
+#include "testing/test_util.h"
 
-namespace ibasho::importers {
+namespace ibasho::model {
 namespace {
 
 const std::string kOpenData = IBASHO_SOURCE_DIR "/../shared/data/opendata/";
@@ -291,4 +291,4 @@ TEST(Hsds, GroupRoundTripsThroughAnOrganization) {
 }
 
 }  // namespace
-}  // namespace ibasho::importers
+}  // namespace ibasho::model

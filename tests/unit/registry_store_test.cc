@@ -3,7 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
-#include "tests/test_util.h"
+#include "testing/test_util.h"
 
 namespace ibasho::storage {
 namespace {

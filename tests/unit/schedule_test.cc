@@ -1,8 +1,8 @@
-#include "search/schedule.h"
+#include "model/schedule.h"
 
 #include <gtest/gtest.h>
 
-namespace ibasho::search {
+namespace ibasho::model {
 namespace {
 
 using registry::v1::Schedule;
@@ -88,4 +88,4 @@ TEST(Schedule, NextOccurrenceTable) {
 }
 
 }  // namespace
-}  // namespace ibasho::search
+}  // namespace ibasho::model

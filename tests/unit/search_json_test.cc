@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/json_mapping.h"
+#include "model/json_mapping.h"
 
 namespace ibasho::gateway {
 namespace {

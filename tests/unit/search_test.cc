@@ -5,17 +5,17 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "common/json_mapping.h"
-#include "search/bm25.h"
-#include "search/index_delta.h"
-#include "search/index_schema.h"
-#include "search/index_writer.h"
-#include "search/match_set.h"
-#include "search/query_builder.h"
-#include "search/ranker.h"
-#include "search/searcher.h"
+#include "model/json_mapping.h"
+#include "search/engine/bm25.h"
+#include "search/index/index_delta.h"
+#include "search/index/index_schema.h"
+#include "search/index/index_writer.h"
+#include "search/engine/match_set.h"
+#include "search/query/query_builder.h"
+#include "search/engine/ranker.h"
+#include "search/engine/searcher.h"
 #include "storage/registry_store.h"
-#include "tests/test_util.h"
+#include "testing/test_util.h"
 
 namespace ibasho::search {
 namespace {

@@ -1,0 +1,236 @@
+#include "model/hsds.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/taxonomy.h"
+#include "common/weekday.h"
+
+namespace ibasho::model {
+namespace {
+
+using nlohmann::json;
+using registry::v1::Activity;
+using registry::v1::Group;
+using registry::v1::Schedule;
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+json ScheduleToHsds(const Schedule& s) {
+  json out = json::object();
+  if (s.dates_size() > 0) {
+    // Dated sessions: one schedule per date is how HSDS says "on this day".
+    out["valid_from"] = s.dates(0);
+    out["valid_to"] = s.dates(s.dates_size() - 1);
+  } else {
+    std::string byday;
+    for (const auto& d : s.byday()) {
+      int wd = WeekdayIndex(d);
+      if (wd < 0) continue;  // validated groups have none
+      if (s.nth_size() == 0) {
+        byday += (byday.empty() ? "" : ",") + std::string(Weekdays()[wd].ical);
+      } else {
+        for (int n : s.nth()) byday += (byday.empty() ? "" : ",") + std::to_string(n) + Weekdays()[wd].ical;
+      }
+    }
+    out["freq"] = s.nth_size() > 0 ? "MONTHLY" : "WEEKLY";
+    out["byday"] = byday;
+    if (!s.valid_from().empty()) out["valid_from"] = s.valid_from();
+    if (!s.valid_to().empty()) out["valid_to"] = s.valid_to();
+  }
+  if (!s.opens().empty()) out["opens_at"] = s.opens();
+  if (!s.closes().empty()) out["closes_at"] = s.closes();
+  if (!s.note().empty()) out["description"] = s.note();
+  return out;
+}
+
+json ContactToHsds(const registry::v1::Contact& c) {
+  json out = {{"name", c.name()}, {"title", c.role()}, {"email", c.email()}, {"visibility", c.visibility()}};
+  if (!c.phone().empty()) out["phones"] = json::array({{{"number", c.phone()}}});
+  if (!c.url().empty()) out["url"] = c.url();
+  return out;
+}
+
+Status ParseSchedule(const json& j, const std::string& path, Activity* a) {
+  Schedule s;
+  s.set_opens(Str(j, "opens_at"));
+  s.set_closes(Str(j, "closes_at"));
+  s.set_note(Str(j, "description"));
+  std::string freq = Str(j, "freq"), byday = Str(j, "byday");
+  if (byday.empty()) {
+    // A dated session (valid_from .. valid_to as individual days is out of scope: use the first).
+    if (Str(j, "valid_from").empty()) return InvalidArgument("a schedule needs byday or valid_from", path + ".byday");
+    s.add_dates(Str(j, "valid_from"));
+    if (!Str(j, "valid_to").empty() && Str(j, "valid_to") != Str(j, "valid_from")) s.add_dates(Str(j, "valid_to"));
+  } else {
+    s.set_valid_from(Str(j, "valid_from"));
+    s.set_valid_to(Str(j, "valid_to"));
+    std::set<int> nth;
+    std::vector<std::string> days;
+    size_t start = 0;
+    while (start <= byday.size()) {
+      size_t comma = byday.find(',', start);
+      if (comma == std::string::npos) comma = byday.size();
+      std::string item = byday.substr(start, comma - start);
+      start = comma + 1;
+      if (item.empty()) continue;
+      if (item.size() < 2 || WeekdayIndexFromIcal(item.substr(item.size() - 2)) < 0)
+        return InvalidArgument("byday item \"" + item + "\" is not like MO or 2SA", path + ".byday");
+      std::string day = Weekdays()[WeekdayIndexFromIcal(item.substr(item.size() - 2))].code;
+      std::string n = item.substr(0, item.size() - 2);
+      if (!n.empty()) {
+        try {
+          nth.insert(std::stoi(n));
+        } catch (const std::exception&) {
+          return InvalidArgument("byday item \"" + item + "\" has a bad week number", path + ".byday");
+        }
+      }
+      if (std::find(days.begin(), days.end(), day) == days.end()) days.push_back(day);
+    }
+    if (freq == "MONTHLY" && nth.empty()) s.set_weeks_unknown(true);
+    for (const auto& d : days) s.add_byday(d);
+    for (int n : nth) s.add_nth(n);
+  }
+  *a->add_schedules() = std::move(s);
+  return Status::Ok();
+}
+
+}  // namespace
+
+json GroupToHsds(const Group& g) {
+  json org = {{"id", g.id()},
+              {"name", g.name()},
+              {"alternate_name", g.name_kana()},
+              {"description", g.description()},
+              {"website", g.website()},
+              {"services", json::array()},
+              {"contacts", json::array()}};
+  org["organization_identifiers"] = json::array();
+  if (!g.external_id().empty())
+    org["organization_identifiers"].push_back({{"identifier_scheme", g.source()}, {"identifier", g.external_id()}});
+  org["ibasho"] = {{"sector", g.sector()},
+                   {"status", g.status()},
+                   {"verified_at", g.verified_at()},
+                   {"version", g.version()},
+                   {"updated_at", g.updated_at()}};
+  for (const auto& c : g.contacts()) org["contacts"].push_back(ContactToHsds(c));
+  for (const auto& a : g.activities()) {
+    json svc = {{"id", a.id()},
+                {"name", a.title()},
+                {"description", a.description()},
+                {"status", a.status() == "published" ? "active" : "inactive"},
+                {"fees_description", a.fee().text()},
+                {"schedules", json::array()},
+                {"attributes", json::array()}};
+    if (a.has_ages()) {
+      svc["minimum_age"] = a.ages().min();
+      if (a.ages().max() > 0) svc["maximum_age"] = a.ages().max();
+    }
+    if (a.has_fee()) svc["ibasho_fee"] = {{"free", a.fee().free()}, {"amount", a.fee().amount()}};
+    for (const auto& c : a.categories())
+      svc["attributes"].push_back(
+          {{"taxonomy_term",
+            {{"code", c}, {"name", CategoryLabel(c) ? CategoryLabel(c) : c}, {"vocabulary", "ibasho"}}}});
+    for (const auto& s : a.schedules()) svc["schedules"].push_back(ScheduleToHsds(s));
+    svc["ibasho_schedule_text"] = a.schedule_text();
+    const auto& l = a.location();
+    json location = {{"name", l.name()},
+                     {"location_type", l.online() ? "virtual" : "physical"},
+                     {"addresses", json::array({{{"address_1", l.address()},
+                                                 {"city", l.municipality()},
+                                                 {"postal_code", l.postal_code()},
+                                                 {"country", "JP"}}})},
+                     {"transportation", l.nearest_station()}};
+    if (l.lat() != 0 || l.lon() != 0) {
+      location["latitude"] = l.lat();
+      location["longitude"] = l.lon();
+    }
+    svc["service_at_locations"] = json::array({{{"location", location}}});
+    org["services"].push_back(std::move(svc));
+  }
+  return org;
+}
+
+StatusOr<Group> GroupFromHsds(const json& org) {
+  if (!org.is_object()) return InvalidArgument("an organization must be a JSON object");
+  Group g;
+  g.set_name(Str(org, "name"));
+  g.set_name_kana(Str(org, "alternate_name"));
+  g.set_description(Str(org, "description"));
+  g.set_website(Str(org, "website"));
+  g.set_external_id(Str(org, "id"));
+  if (org.contains("ibasho") && org["ibasho"].is_object()) {
+    g.set_sector(Str(org["ibasho"], "sector"));
+    g.set_verified_at(Str(org["ibasho"], "verified_at"));
+  }
+  if (org.contains("contacts") && org["contacts"].is_array()) {
+    for (const auto& c : org["contacts"]) {
+      auto* contact = g.add_contacts();
+      contact->set_name(Str(c, "name"));
+      contact->set_role(Str(c, "title"));
+      contact->set_email(Str(c, "email"));
+      contact->set_url(Str(c, "url"));
+      contact->set_visibility(Str(c, "visibility").empty() ? "public" : Str(c, "visibility"));
+      if (c.contains("phones") && c["phones"].is_array() && !c["phones"].empty())
+        contact->set_phone(Str(c["phones"][0], "number"));
+    }
+  }
+  if (org.contains("services") && !org["services"].is_array())
+    return InvalidArgument("services must be an array", "services");
+  int i = 0;
+  for (const auto& svc : org.value("services", json::array())) {
+    std::string path = "services[" + std::to_string(i++) + "]";
+    Activity* a = g.add_activities();
+    a->set_title(Str(svc, "name"));
+    a->set_description(Str(svc, "description"));
+    a->set_status(Str(svc, "status") == "active" || Str(svc, "status").empty() ? "published" : "draft");
+    a->set_schedule_text(Str(svc, "ibasho_schedule_text"));
+    if (svc.contains("minimum_age") || svc.contains("maximum_age")) {
+      if ((svc.contains("minimum_age") && !svc["minimum_age"].is_number()) ||
+          (svc.contains("maximum_age") && !svc["maximum_age"].is_number()))
+        return InvalidArgument("ages must be numbers", path + ".minimum_age");
+      a->mutable_ages()->set_min(svc.value("minimum_age", 0));
+      a->mutable_ages()->set_max(svc.value("maximum_age", 0));
+    }
+    if (!Str(svc, "fees_description").empty() || svc.contains("ibasho_fee")) {
+      a->mutable_fee()->set_text(Str(svc, "fees_description"));
+      if (svc.contains("ibasho_fee")) {
+        a->mutable_fee()->set_free(svc["ibasho_fee"].value("free", false));
+        a->mutable_fee()->set_amount(svc["ibasho_fee"].value("amount", 0));
+      }
+    }
+    for (const auto& attr : svc.value("attributes", json::array())) {
+      if (!attr.contains("taxonomy_term")) continue;
+      const auto& term = attr["taxonomy_term"];
+      if (Str(term, "vocabulary") == "ibasho" || CategoryLabel(Str(term, "code"))) a->add_categories(Str(term, "code"));
+    }
+    int k = 0;
+    for (const auto& s : svc.value("schedules", json::array())) {
+      Status st = ParseSchedule(s, path + ".schedules[" + std::to_string(k++) + "]", a);
+      if (!st.ok()) return st;
+    }
+    auto sal = svc.value("service_at_locations", json::array());
+    if (!sal.empty() && sal[0].contains("location")) {
+      const auto& l = sal[0]["location"];
+      auto* loc = a->mutable_location();
+      loc->set_name(Str(l, "name"));
+      loc->set_online(Str(l, "location_type") == "virtual");
+      loc->set_nearest_station(Str(l, "transportation"));
+      if (l.contains("latitude") && l["latitude"].is_number()) loc->set_lat(l["latitude"]);
+      if (l.contains("longitude") && l["longitude"].is_number()) loc->set_lon(l["longitude"]);
+      auto addrs = l.value("addresses", json::array());
+      if (!addrs.empty()) {
+        loc->set_address(Str(addrs[0], "address_1"));
+        loc->set_municipality(Str(addrs[0], "city"));
+        loc->set_postal_code(Str(addrs[0], "postal_code"));
+      }
+    }
+  }
+  return g;
+}
+
+}  // namespace ibasho::model

@@ -1,0 +1,432 @@
+#include "search/engine/searcher.h"
+
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "common/clock.h"
+#include "common/taxonomy.h"
+#include "common/weekday.h"
+#include "search/analysis/analyzer.h"
+#include "search/engine/facet_counter.h"
+#include "search/index/index_schema.h"
+#include "search/engine/match_set.h"
+#include "common/normalizer.h"
+#include "search/engine/ranker.h"
+#include "model/schedule.h"
+#include "search/analysis/snippet.h"
+
+namespace ibasho::search {
+namespace {
+
+using v1::SearchRequest;
+using v1::SearchResponse;
+
+// Keeps documents with a session on a given date (exact schedule logic, after the term prefilter).
+class OpenOnDecider : public Xapian::MatchDecider {
+ public:
+  explicit OpenOnDecider(CivilDate date) : date_(date) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    v1::StoredActivity stored;
+    if (!stored.ParseFromString(doc.get_data())) return false;
+    for (const auto& s : stored.schedules())
+      if (model::OccursOn(s, date_)) return true;
+    return false;
+  }
+
+ private:
+  CivilDate date_;
+};
+
+Status Validate(const SearchRequest& r, int max_page_size) {
+  if (!IsValidUtf8(r.q())) return InvalidArgument("q is not valid UTF-8", "q");
+  if (r.q().size() > 1000) return InvalidArgument("q is too long (max 1000 bytes)", "q");
+  for (const auto& c : r.category())
+    if (!CategoryLabel(c)) return InvalidArgument("unknown category \"" + c + "\"; see GET /v1/categories", "category");
+  for (const auto& w : r.weekday())
+    if (WeekdayIndex(w) < 0) return InvalidArgument("weekday must be one of mon tue wed thu fri sat sun", "weekday");
+  for (const auto& f : r.fee())
+    if (f != "free" && f != "paid") return InvalidArgument("fee must be free or paid", "fee");
+  if (r.page_size() < 0 || r.page_size() > max_page_size)
+    return InvalidArgument("page_size must be 1.." + std::to_string(max_page_size), "page_size");
+  if (!r.page_token().empty() &&
+      (r.page_token().size() > 9 || !std::all_of(r.page_token().begin(), r.page_token().end(), ::isdigit)))
+    return InvalidArgument("page_token is not one this service issued", "page_token");
+  if (r.has_near()) {
+    if (!(r.lat() >= -90 && r.lat() <= 90)) return InvalidArgument("latitude must be -90..90", "near");
+    if (!(r.lon() >= -180 && r.lon() <= 180)) return InvalidArgument("longitude must be -180..180", "near");
+  }
+  if (r.radius_m() < 0 || std::isnan(r.radius_m())) return InvalidArgument("radius_m must be positive", "radius_m");
+  if (r.radius_m() > 0 && !r.has_near()) return InvalidArgument("radius_m needs near=LAT,LON", "radius_m");
+  if (!r.sort().empty() && r.sort() != "relevance" && r.sort() != "distance")
+    return InvalidArgument("sort must be relevance or distance", "sort");
+  if (r.sort() == "distance" && !r.has_near()) return InvalidArgument("sort=distance needs near=LAT,LON", "sort");
+  if (!r.open_on().empty() && !ParseCivilDate(r.open_on()))
+    return InvalidArgument("open_on must be a real date YYYY-MM-DD", "open_on");
+  if (!r.today().empty() && !ParseCivilDate(r.today()))
+    return InvalidArgument("today must be a real date YYYY-MM-DD", "today");
+  if (r.age() > 120) return InvalidArgument("age must be 0..120", "age");
+  return Status::Ok();
+}
+
+// Edit distance between two strings counted in code points.
+size_t EditDistance(const std::u32string& a, const std::u32string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::u32string CodePoints(const std::string& s) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(s);
+  std::u32string out;
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    out.push_back(static_cast<char32_t>(c));
+  }
+  return out;
+}
+
+// A kana word's closest written form by reading (ふとうこお → 不登校): the suggestion terms whose
+// reading starts like the word's and is within a small edit distance; the most common wins.
+std::string ReadingCorrection(Xapian::Database& db, const std::string& kana) {
+  std::u32string want = CodePoints(ReadingKey(kana));
+  if (want.size() < 3) return "";
+  size_t max_distance = want.size() >= 6 ? 2 : 1;
+  icu::UnicodeString first_char(static_cast<UChar32>(want[0]));
+  std::string prefix;
+  first_char.toUTF8String(prefix);
+  prefix = kPrefixSuggest + prefix;
+  std::string best;
+  size_t best_distance = max_distance + 1;
+  Xapian::doccount best_freq = 0;
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+    std::string term = *t;
+    size_t sep = term.find(kSuggestSeparator);
+    if (sep == std::string::npos) continue;
+    std::u32string reading = CodePoints(term.substr(std::strlen(kPrefixSuggest), sep - std::strlen(kPrefixSuggest)));
+    if (reading.size() + max_distance < want.size() || reading.size() > want.size() + max_distance) continue;
+    size_t d = EditDistance(want, reading);
+    Xapian::doccount freq = t.get_termfreq();
+    if (d < best_distance || (d == best_distance && freq > best_freq)) {
+      best = term.substr(sep + 1);
+      best_distance = d;
+      best_freq = freq;
+    }
+  }
+  return best_distance == 0 ? "" : best;
+}
+
+}  // namespace
+
+class Searcher::Lease {
+ public:
+  Lease(Reader* r, std::unique_lock<std::mutex> lock) : reader_(r), lock_(std::move(lock)) {}
+  Xapian::Database& db() { return *reader_->db; }
+  std::vector<float>& scores() { return reader_->scores; }
+
+ private:
+  Reader* reader_;
+  std::unique_lock<std::mutex> lock_;
+};
+
+Searcher::Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary)
+    : options_(options),
+      tokenizer_(tokenizer),
+      builder_(tokenizer, dictionary),
+      posting_cache_(options.posting_cache) {}
+
+StatusOr<std::unique_ptr<Searcher>> Searcher::Open(const SearcherOptions& options, const Tokenizer& tokenizer,
+                                                   const QueryDictionary& dictionary) {
+  std::unique_ptr<Searcher> s(new Searcher(options, tokenizer, dictionary));
+  try {
+    for (int i = 0; i < std::max(1, options.readers); ++i) {
+      auto r = std::make_unique<Reader>();
+      r->db = std::make_unique<Xapian::Database>(options.index_path);
+      s->readers_.push_back(std::move(r));
+    }
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, "cannot open index: " + e.get_description());
+  }
+  return s;
+}
+
+Searcher::Lease Searcher::Acquire() {
+  uint32_t start = next_reader_.fetch_add(1);
+  for (size_t i = 0; i < readers_.size(); ++i) {
+    Reader* r = readers_[(start + i) % readers_.size()].get();
+    std::unique_lock<std::mutex> lock(r->mu, std::try_to_lock);
+    if (lock.owns_lock()) return Lease(r, std::move(lock));
+  }
+  Reader* r = readers_[start % readers_.size()].get();
+  return Lease(r, std::unique_lock<std::mutex>(r->mu));
+}
+
+std::string Searcher::SpellingCorrection(Xapian::Database& db, const std::string& normalized_q,
+                                         const std::vector<std::string>& words) const {
+  std::string corrected = normalized_q;
+  bool changed = false;
+  for (const auto& w : words) {
+    // A word the index holds is spelt as someone wrote it; Xapian would still offer a more common
+    // neighbour (居場所 → 場所, づくり → くり).
+    if (CharCount(w) < 3 || db.term_exists(WordTerm(w))) continue;
+    std::string s = db.get_spelling_suggestion(w, CharCount(w) >= 5 ? 2 : 1);
+    if ((s.empty() || s == w) && IsKana(w)) s = ReadingCorrection(db, w);
+    if (s.empty() || s == w) continue;
+    size_t at = corrected.find(w);
+    if (at == std::string::npos) continue;
+    corrected.replace(at, w.size(), s);
+    changed = true;
+  }
+  return changed ? corrected : "";
+}
+
+std::string Searcher::MunicipalityNamed(MatchEvaluator& evaluator, const std::string& name) {
+  if (evaluator.db().term_exists(kTermMunicipality + name)) return name;
+  if (!IsKana(name)) return "";
+  std::shared_ptr<const std::vector<std::string>> terms = evaluator.TermsWithPrefix(kTermMunicipality);
+  std::lock_guard<std::mutex> lock(municipality_mu_);
+  if (terms != municipality_terms_) {
+    municipality_by_reading_.clear();
+    std::set<std::string> shared;
+    auto add = [&](const std::string& written, const std::string& municipality) {
+      const std::string reading = tokenizer_.Reading(written);
+      auto [it, added] = municipality_by_reading_.emplace(reading, municipality);
+      if (!added && it->second != municipality) shared.insert(reading);
+    };
+    const size_t prefix = std::strlen(kTermMunicipality);
+    for (const std::string& term : *terms) {
+      const std::string municipality = term.substr(prefix);
+      add(municipality, municipality);
+      for (const char* suffix : {"区", "市", "町", "村"})
+        if (municipality.size() > std::strlen(suffix) && municipality.ends_with(suffix))
+          add(municipality.substr(0, municipality.size() - std::strlen(suffix)), municipality);
+    }
+    for (const auto& reading : shared) municipality_by_reading_.erase(reading);
+    municipality_terms_ = terms;
+  }
+  auto it = municipality_by_reading_.find(ToKatakana(name));
+  return it == municipality_by_reading_.end() ? "" : it->second;
+}
+
+StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
+  Status valid = Validate(req, options_.max_page_size);
+  if (!valid.ok()) return valid;
+  return SearchOnce(req, /*may_correct=*/true);
+}
+
+StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may_correct) {
+  int page_size = req.page_size() > 0 ? req.page_size() : options_.default_page_size;
+  int offset = req.page_token().empty() ? 0 : std::stoi(req.page_token());
+  CivilDate today = *ParseCivilDate(req.today().empty() ? TokyoToday() : req.today());
+
+  Lease lease = Acquire();
+  try {
+    Xapian::Database& db = lease.db();
+    db.reopen();  // cheap when nothing changed since the last query
+    MatchEvaluator evaluator(db, posting_cache_);
+    BuiltQuery built = builder_.Build(req.q(), req.literal(),
+                                      [&](const std::string& name) { return MunicipalityNamed(evaluator, name); });
+
+    FacetFilters filters{{req.category().begin(), req.category().end()},
+                         {req.weekday().begin(), req.weekday().end()},
+                         {req.fee().begin(), req.fee().end()},
+                         {req.municipality().begin(), req.municipality().end()}};
+    // Filters that are not facets and need values (distance is checked from cached locations):
+    // age range, a date the activity takes place.
+    std::vector<Xapian::Query> fixed_filters;
+    if (req.has_age()) {
+      std::string age = Xapian::sortable_serialise(req.age());
+      fixed_filters.emplace_back(Xapian::Query::OP_AND, Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotAgeMin, age),
+                                 Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotAgeMax, age));
+    }
+    Xapian::LatLongCoords centre;
+    if (req.has_near()) centre.append(Xapian::LatLongCoord(req.lat(), req.lon()));
+    Xapian::GreatCircleMetric metric;
+    const bool within_radius = req.has_near() && req.radius_m() > 0;
+    std::unique_ptr<OpenOnDecider> decider;
+    if (!req.open_on().empty()) {
+      CivilDate d = *ParseCivilDate(req.open_on());
+      std::string wd = Weekdays()[DayOfWeek(d)].code;
+      int nth = (d.day - 1) / 7 + 1;
+      std::vector<Xapian::Query> occ = {Xapian::Query(std::string(kTermOccurrence) + "w" + wd),
+                                        Xapian::Query(std::string(kTermOccurrence) + "n" + std::to_string(nth) + wd),
+                                        Xapian::Query(std::string(kTermOccurrence) + "d" + req.open_on())};
+      if (d.day + 7 > DaysInMonth(d.year, d.month)) occ.emplace_back(std::string(kTermOccurrence) + "nL" + wd);
+      fixed_filters.emplace_back(Xapian::Query::OP_OR, occ.begin(), occ.end());
+      decider = std::make_unique<OpenOnDecider>(d);  // valid_from / valid_to
+    }
+    const Xapian::Query fixed_filter =
+        fixed_filters.empty() ? Xapian::Query()
+                              : Xapian::Query(Xapian::Query::OP_AND, fixed_filters.begin(), fixed_filters.end());
+
+    // Matching: the exact set of documents for the text and every filter, and the facets over it.
+    auto match = [&](const QueryNode& text, v1::Facets* facets) {
+      DocSet matches = built.has_text ? evaluator.Evaluate(text) : evaluator.AllDocuments();
+      if (!built.exclude.empty() && !matches.Empty()) matches.Subtract(evaluator.Evaluate(built.exclude, &matches));
+      if (within_radius) matches = evaluator.WithinDistance(*centre.begin(), req.radius_m(), matches);
+      if (!fixed_filter.empty() || decider) matches = evaluator.Filter(fixed_filter, decider.get(), matches);
+      facets->Clear();
+      return CountFacets(evaluator, matches, filters, facets, options_.facet_counting);
+    };
+    SearchResponse resp;
+    const QueryNode* used = &built.strict;
+    DocSet passing = match(*used, resp.mutable_facets());
+    // Nothing with every word: relax to any word, then to the costly deep query (reading and
+    // character n-gram phrases across segmentation differences); unless the facet and distance
+    // filters leave nothing whatever the words.
+    auto filters_leave_something = [&] {
+      DocSet scope = PassingFacetFilters(evaluator, evaluator.AllDocuments(), filters);
+      if (within_radius) return evaluator.AnyWithinDistance(*centre.begin(), req.radius_m(), scope);
+      return !scope.Empty();
+    };
+    if (built.has_text && passing.Empty() && !filters_leave_something()) built.relaxed = built.deep = QueryNode();
+    for (const QueryNode* fallback : {&built.relaxed, &built.deep}) {
+      if (!built.has_text || !passing.Empty() || fallback->empty()) break;
+      v1::Facets facets;
+      DocSet found = match(*fallback, &facets);
+      if (!found.Empty()) {
+        passing = std::move(found);
+        resp.mutable_facets()->Swap(&facets);
+        used = fallback;
+        resp.mutable_interpretation()->set_relaxed(true);
+      }
+    }
+    resp.set_total(static_cast<int32_t>(passing.Count()));
+
+    // Ranking, only for the requested page: by relevance from the cached term weights, by
+    // distance through Xapian's key maker, or (no words) in index order. Every ranked document is
+    // known to match, so phrases count as the conjunction of their terms (no position checks).
+    std::vector<Xapian::docid> page;
+    if (req.sort() == "distance") {
+      DocSetPostingSource passing_source(passing);
+      Xapian::Query passing_query(&passing_source);
+      XapianQueryOptions ranking;
+      ranking.phrases_as_conjunctions = true;
+      Xapian::Enquire enquire(db);
+      enquire.set_sort_by_key_then_relevance(
+          (new Xapian::LatLongDistanceKeyMaker(kSlotLatLon, centre, metric))->release(), false);
+      enquire.set_query(built.has_text
+                            ? Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(*used, ranking), passing_query)
+                            : passing_query);
+      Xapian::MSet mset = enquire.get_mset(offset, page_size);
+      for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(*it);
+    } else if (!built.has_text) {
+      int skipped = 0;
+      for (Xapian::docid id = passing.NextFrom(1); id != 0 && static_cast<int>(page.size()) < page_size;
+           id = passing.NextFrom(id + 1)) {
+        if (skipped++ >= offset) page.push_back(id);
+      }
+    } else {
+      for (const RankedDocument& d : RankByRelevance(evaluator, *used, passing, offset, page_size, &lease.scores()))
+        page.push_back(d.id);
+    }
+
+    for (Xapian::docid id : page) {
+      v1::StoredActivity stored;
+      if (!stored.ParseFromString(db.get_document(id).get_data())) continue;
+      v1::SearchResult* r = resp.add_results();
+      *r = stored.result();
+      r->set_snippet(built.has_text ? MakeSnippet(stored.description(), stored.snippet_tokens(), built.highlight_words,
+                                                  built.highlight_readings)
+                                    : HtmlEscape(r->summary()));
+      if (req.has_near() && r->has_location()) {
+        double d = metric(centre, Xapian::LatLongCoord(r->location().lat(), r->location().lon()));
+        r->set_distance_m(std::round(d));
+      }
+      r->set_next_occurrence(model::NextOccurrence(stored.schedules(), today));
+    }
+    if (offset + page_size < resp.total()) resp.set_next_page_token(std::to_string(offset + page_size));
+    *resp.mutable_interpretation()->mutable_categories() = built.interpretation.categories();
+    *resp.mutable_interpretation()->mutable_weekdays() = built.interpretation.weekdays();
+    *resp.mutable_interpretation()->mutable_municipalities() = built.interpretation.municipalities();
+    *resp.mutable_interpretation()->mutable_matched() = built.interpretation.matched();
+
+    // Did you mean: with few results, offer a spelling that the index knows, and show its
+    // results instead when they are clearly what was meant (none as typed, or many more).
+    if (resp.total() < 3 && !built.spell_words.empty()) {
+      std::string corrected = SpellingCorrection(db, Normalize(req.q()), built.spell_words);
+      if (!corrected.empty()) {
+        resp.set_did_you_mean(corrected);
+        if (may_correct) {
+          SearchRequest again = req;
+          again.set_q(corrected);
+          int total_as_typed = resp.total();
+          lease = Lease(nullptr, {});  // release the reader before searching again
+          auto second = SearchOnce(again, /*may_correct=*/false);
+          if (second.ok() && second->total() > 0 && second->total() >= 3 * std::max(1, total_as_typed)) {
+            second->mutable_interpretation()->set_corrected(corrected);
+            second->set_did_you_mean(corrected);
+            return second;
+          }
+        }
+      }
+    }
+    return resp;
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, "search failed: " + e.get_description());
+  }
+}
+
+StatusOr<v1::SuggestResponse> Searcher::Suggest(const v1::SuggestRequest& req) {
+  if (!IsValidUtf8(req.q())) return InvalidArgument("q is not valid UTF-8", "q");
+  int limit = req.limit() > 0 ? std::min(req.limit(), 20) : 8;
+  std::string q = Normalize(req.q());
+  v1::SuggestResponse resp;
+  if (q.empty()) return resp;
+  Lease lease = Acquire();
+  try {
+    Xapian::Database& db = lease.db();
+    db.reopen();
+    std::map<std::string, int> found;  // surface → document count
+    auto scan = [&](const std::string& prefix) {
+      int seen = 0;
+      for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix) && seen < 2000; ++t, ++seen) {
+        std::string term = *t;
+        size_t sep = term.find(kSuggestSeparator);
+        if (sep == std::string::npos) continue;
+        std::string surface = term.substr(sep + 1);
+        found[surface] = std::max(found[surface], static_cast<int>(t.get_termfreq()));
+      }
+    };
+    // Completions are keyed by reading, so ふと → 不登校 and こども → こども食堂 alike.
+    std::string reading = ReadingKey(IsKana(q) ? q : tokenizer_.Reading(q));
+    if (!reading.empty()) scan(kPrefixSuggest + reading);
+    std::vector<std::pair<std::string, int>> items(found.begin(), found.end());
+    std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
+      return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    for (const auto& [text, count] : items) {
+      if (static_cast<int>(resp.suggestions_size()) >= limit) break;
+      if (text == q) continue;
+      auto* s = resp.add_suggestions();
+      s->set_text(text);
+      s->set_count(count);
+    }
+    return resp;
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, "suggest failed: " + e.get_description());
+  }
+}
+
+StatusOr<uint32_t> Searcher::DocCount() {
+  Lease lease = Acquire();
+  try {
+    lease.db().reopen();
+    return lease.db().get_doccount();
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, e.get_description());
+  }
+}
+
+}  // namespace ibasho::search

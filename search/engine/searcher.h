@@ -1,0 +1,85 @@
+// Searcher: answers search, suggest and status queries over the Xapian database, with exact facet
+// counts. Holds a small pool of read-only database handles; each query takes one and reopens it,
+// which is cheap when nothing was committed since, so results are current.
+//
+// Thread-safe: any number of threads may call Search/Suggest concurrently.
+#ifndef IBASHO_SEARCH_ENGINE_SEARCHER_H_
+#define IBASHO_SEARCH_ENGINE_SEARCHER_H_
+
+#include <xapian.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "ibasho/search/v1/search.pb.h"
+#include "search/engine/facet_counter.h"
+#include "search/engine/match_set.h"
+#include "search/query/query_builder.h"
+#include "search/analysis/query_dictionary.h"
+#include "search/analysis/tokenizer.h"
+
+namespace ibasho::search {
+
+struct SearcherOptions {
+  std::string index_path;
+  int readers = 8;  // database handles in the pool
+  int max_page_size = 100;
+  int default_page_size = 10;
+  PostingCacheOptions posting_cache;
+  FacetCountOptions facet_counting;
+};
+
+class Searcher {
+ public:
+  // The tokenizer and dictionary must outlive the searcher. The database must exist.
+  static StatusOr<std::unique_ptr<Searcher>> Open(const SearcherOptions& options, const Tokenizer& tokenizer,
+                                                  const QueryDictionary& dictionary);
+
+  // InvalidArgument (naming the field) for bad parameters; Unavailable when Xapian fails.
+  StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request);
+  StatusOr<v1::SuggestResponse> Suggest(const v1::SuggestRequest& request);
+  StatusOr<uint32_t> DocCount();
+  // Give this to the index writer (IndexWriter::set_listener) when it runs in the same process:
+  // the searcher's cached term data then follows each commit instead of being read again.
+  IndexChangeListener* change_listener() { return &posting_cache_; }
+  PostingCache::Stats posting_cache_stats() { return posting_cache_.stats(); }
+
+ private:
+  struct Reader {
+    std::mutex mu;
+    std::unique_ptr<Xapian::Database> db;
+    std::vector<float> scores;  // ranking scratch space (ranker.h), zero between queries
+  };
+  class Lease;
+
+  Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary);
+  Lease Acquire();
+  // The query with misspelt words replaced, or "" when nothing better is known.
+  std::string SpellingCorrection(Xapian::Database& db, const std::string& normalized_q,
+                                 const std::vector<std::string>& words) const;
+  StatusOr<v1::SearchResponse> SearchOnce(const v1::SearchRequest& request, bool may_correct);
+  // The municipality of the index named name, or read as the kana name reads (ねりまく, ねりま →
+  // 練馬区); "" when none or when the reading is shared by two.
+  std::string MunicipalityNamed(MatchEvaluator& evaluator, const std::string& name);
+
+  SearcherOptions options_;
+  const Tokenizer& tokenizer_;
+  QueryBuilder builder_;
+  std::vector<std::unique_ptr<Reader>> readers_;
+  std::atomic<uint32_t> next_reader_{0};
+  PostingCache posting_cache_;
+  // Municipalities by katakana reading (with and without 区/市/町/村), for the municipality list
+  // they were made from.
+  std::mutex municipality_mu_;
+  std::shared_ptr<const std::vector<std::string>> municipality_terms_;
+  std::unordered_map<std::string, std::string> municipality_by_reading_;
+};
+
+}  // namespace ibasho::search
+
+#endif  // IBASHO_SEARCH_ENGINE_SEARCHER_H_

@@ -1,0 +1,104 @@
+#include "testing/test_util.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace ibasho::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "ibasho_test_XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+namespace {
+
+// A port the kernel picked for a bind to 127.0.0.1:0 (the socket is closed again).
+int BindAnyPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+}  // namespace
+
+int FreePort() {
+  // The kernel may hand the same ephemeral port to two consecutive binds once the first socket is
+  // closed; a cluster asking for three ports must get three different ones.
+  static std::mutex mu;
+  static std::set<int> handed_out;
+  std::lock_guard<std::mutex> lock(mu);
+  for (;;) {
+    int port = BindAnyPort();
+    if (port > 0 && handed_out.insert(port).second) return port;
+  }
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+HttpReply HttpFetch(int port, const std::string& method, const std::string& target, const std::string& body,
+                    const std::map<std::string, std::string>& headers) {
+  namespace http = boost::beast::http;
+  HttpReply out;
+  try {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket, req);
+    boost::beast::flat_buffer buf;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(256 << 20);
+    http::read(socket, buf, parser);
+    auto& resp = parser.get();
+    out.status = resp.result_int();
+    out.body = std::move(resp.body());
+    for (const auto& f : resp) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      out.headers[name] = std::string(f.value());
+    }
+  } catch (const std::exception&) {
+    out.status = -1;
+  }
+  return out;
+}
+
+}  // namespace ibasho::testing
