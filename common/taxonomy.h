@@ -18,7 +18,6 @@ const std::vector<CategoryInfo>& Categories();
 // Returns the label for a category code, or nullptr when the code is unknown.
 const char* CategoryLabel(std::string_view code);
 
-
 }  // namespace ibasho
 
 #endif  // IBASHO_COMMON_TAXONOMY_H_

@@ -9,11 +9,11 @@
 namespace ibasho {
 
 struct WeekdayInfo {
-  const char* code;      // mon … sun (API, index terms)
-  const char* kanji;     // 月 … 日 (open data: 「第2・4金」)
-  const char* label;     // 月曜日 … (facet labels)
-  const char* ical;      // MO … SU (RFC 5545 BYDAY)
-  const char* english;   // Monday …
+  const char* code;     // mon … sun (API, index terms)
+  const char* kanji;    // 月 … 日 (open data: 「第2・4金」)
+  const char* label;    // 月曜日 … (facet labels)
+  const char* ical;     // MO … SU (RFC 5545 BYDAY)
+  const char* english;  // Monday …
 };
 
 const std::array<WeekdayInfo, 7>& Weekdays();

@@ -50,6 +50,10 @@ Status ParseJson(const std::string& json, google::protobuf::Message* message) {
   return Status::Ok();
 }
 
+bool ParseStoredJson(const std::string& json, google::protobuf::Message* message) {
+  return google::protobuf::util::JsonStringToMessage(json, message).ok();
+}
+
 std::string ToJson(const google::protobuf::Message& message, bool print_defaults) {
   google::protobuf::util::JsonPrintOptions opts;
   opts.preserve_proto_field_names = true;

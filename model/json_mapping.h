@@ -15,6 +15,10 @@ namespace ibasho {
 // the field path (e.g. "activities[0].ages.min"); invalid UTF-8 is rejected.
 Status ParseJson(const std::string& json, google::protobuf::Message* message);
 
+// Parses JSON this process wrote itself (stored documents): no UTF-8 or shape checks beyond the
+// protobuf parser's. False when it does not parse.
+bool ParseStoredJson(const std::string& json, google::protobuf::Message* message);
+
 // Serialises with snake_case names; with print_defaults, zero/empty fields are included.
 std::string ToJson(const google::protobuf::Message& message, bool print_defaults = false);
 

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "ibasho/registry/v1/registry.pb.h"
 
@@ -25,6 +26,8 @@ struct RegistryStoreOptions {
   // Path of the SQLite file; created with its schema when missing.
   std::string path;
   int busy_timeout_ms = 5000;
+  // Stamps created_at, updated_at, audit and token times. Not owned; must outlive the store.
+  const Clock* clock = SystemClock();
   // Fault-injection seam for tests: called inside each write transaction after the group row is
   // written and before the change row is; a non-OK status aborts and rolls back the transaction.
   std::function<Status(std::string_view stage)> before_outbox_write;
@@ -131,10 +134,6 @@ class RegistryStore {
 
 // The highest schema version this build knows.
 int LatestSchemaVersion();
-
-// Field-level differences between two groups (paths like "activities[0].schedules[1].opens"),
-// ignoring what the store maintains (version, timestamps).
-std::vector<registry::v1::FieldChange> DiffGroups(const registry::v1::Group& before, const registry::v1::Group& after);
 
 }  // namespace ibasho::storage
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/csv_export.h"
+#include "model/group_diff.h"
 #include "model/hsds.h"
 #include "model/open_data.h"
 #include "common/clock.h"
@@ -139,12 +140,6 @@ std::vector<std::string> SplitPath(const std::string& path) {
     start = slash + 1;
   }
   return parts;
-}
-
-json DiffJson(const google::protobuf::RepeatedPtrField<registry::v1::FieldChange>& diff) {
-  json out = json::array();
-  for (const auto& c : diff) out.push_back({{"path", c.path()}, {"before", c.before()}, {"after", c.after()}});
-  return out;
 }
 
 }  // namespace
@@ -541,7 +536,7 @@ HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& 
   if (!s.ok()) return FromGrpc(s);
   json body = {{"result", resp.result()},
                {"dry_run", ur.dry_run()},
-               {"diff", DiffJson(resp.diff())},
+               {"diff", model::DiffToJson(resp.diff())},
                {"group", json::parse(ToJson(resp.group()))}};
   HttpResponse r = Json(resp.result() == "created" && !ur.dry_run() ? 201 : 200, body.dump());
   if (!ur.dry_run()) r.headers.emplace_back("ETag", Etag(resp.group().version()));
@@ -622,7 +617,7 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
       r["result"] = item.response().result();
       r["id"] = item.response().group().id();
       r["version"] = item.response().group().version();
-      if (dry_run || item.response().result() == "updated") r["diff"] = DiffJson(item.response().diff());
+      if (dry_run || item.response().result() == "updated") r["diff"] = model::DiffToJson(item.response().diff());
       ++counts[item.response().result()];
     }
   }

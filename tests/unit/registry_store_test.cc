@@ -3,6 +3,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "testing/test_util.h"
 
 namespace ibasho::storage {
@@ -26,6 +28,7 @@ class RegistryStoreTest : public ::testing::Test {
     store_.reset();
     RegistryStoreOptions o;
     o.path = dir_.File("registry.db");
+    o.clock = &clock_;
     o.before_outbox_write = std::move(hook);
     auto s = RegistryStore::Open(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -37,8 +40,37 @@ class RegistryStoreTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  ManualClock clock_{std::chrono::sys_days{std::chrono::year{2026} / 12 / 3} + std::chrono::hours(1)};
   std::unique_ptr<RegistryStore> store_;
 };
+
+TEST_F(RegistryStoreTest, TimesComeFromTheConfiguredClock) {
+  auto g = store_->Create(MakeGroup("時計の会"));
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->created_at(), "2026-12-03T01:00:00.000Z");
+  clock_.Advance(std::chrono::hours(24));
+  Group changed = *g;
+  changed.set_description("説明を追加");
+  auto updated = store_->Update(changed, g->version());
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->created_at(), "2026-12-03T01:00:00.000Z");
+  EXPECT_EQ(updated->updated_at(), "2026-12-04T01:00:00.000Z");
+  auto history = store_->History(g->id());
+  ASSERT_TRUE(history.ok());
+  EXPECT_EQ(history->back().at(), "2026-12-04T01:00:00.000Z");
+}
+
+TEST_F(RegistryStoreTest, IdsAndSecretsAreDistinctHexFromTheCsprng) {
+  std::set<std::string> ids;
+  for (int i = 0; i < 200; ++i) {
+    auto g = store_->Create(MakeGroup("会" + std::to_string(i)));
+    ASSERT_TRUE(g.ok());
+    EXPECT_EQ(g->id().size(), 14u) << g->id();  // g_ + 12 hex digits
+    EXPECT_EQ(g->id().find_first_not_of("0123456789abcdef", 2), std::string::npos) << g->id();
+    ids.insert(g->id());
+  }
+  EXPECT_EQ(ids.size(), 200u);
+}
 
 TEST_F(RegistryStoreTest, MigrationsApplyOnceAndDatabaseUsesWalAndForeignKeys) {
   EXPECT_EQ(store_->SchemaVersion(), LatestSchemaVersion());

@@ -28,27 +28,6 @@ Schedule Nth(const char* day, std::initializer_list<int> nth, const char* opens 
   return s;
 }
 
-TEST(Schedule, ParsesOnlyRealDates) {
-  EXPECT_TRUE(ParseCivilDate("2028-02-29"));
-  EXPECT_FALSE(ParseCivilDate("2026-02-29"));
-  EXPECT_FALSE(ParseCivilDate("2026-13-01"));
-  EXPECT_FALSE(ParseCivilDate("2026-1-01"));
-  EXPECT_FALSE(ParseCivilDate("abcd-ef-gh"));
-}
-
-TEST(Schedule, DayOfWeek) {
-  EXPECT_EQ(DayOfWeek(D("2026-11-26")), 3);  // Thursday
-  EXPECT_EQ(DayOfWeek(D("2000-01-01")), 5);  // Saturday
-  EXPECT_EQ(DayOfWeek(D("2028-02-29")), 1);  // Tuesday
-}
-
-TEST(Schedule, AddDaysCrossesMonthYearAndLeapDay) {
-  EXPECT_EQ(FormatCivilDate(AddDays(D("2026-12-31"), 1)), "2027-01-01");
-  EXPECT_EQ(FormatCivilDate(AddDays(D("2028-02-28"), 1)), "2028-02-29");
-  EXPECT_EQ(FormatCivilDate(AddDays(D("2027-02-28"), 1)), "2027-03-01");
-  EXPECT_EQ(FormatCivilDate(AddDays(D("2026-03-01"), -1)), "2026-02-28");
-}
-
 struct NextCase {
   const char* name;
   Schedules schedules;
