@@ -22,10 +22,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "model/open_data.h"
 #include "common/flags.h"
-#include "model/json_mapping.h"
 #include "ibasho/registry/v1/registry.grpc.pb.h"
+#include "model/json_mapping.h"
+#include "model/open_data.h"
+#include "services/common/batch_upsert.h"
 
 namespace {
 
@@ -56,41 +57,29 @@ std::string CompanionPath(const std::string& path) {
   return std::ifstream(other) ? other : "";
 }
 
-struct UpsertTally {
-  int created = 0, updated = 0, unchanged = 0;
-  std::vector<std::pair<size_t, std::string>> rejected;  // index into the requests, reason
+// Sends the upserts through the registry's UpsertGroups in batches; rejected holds (index into
+// the requests, reason) for every item that was not written.
+struct UpsertReport {
+  ibasho::services::UpsertTally tally;
+  std::vector<std::pair<size_t, std::string>> rejected;
 };
 
-// Sends the upserts in batches of 500 (one UpsertGroups call each) and tallies what happened.
-UpsertTally UpsertAll(Registry::Stub& registry, std::vector<ibasho::registry::v1::UpsertGroupRequest> requests) {
-  UpsertTally tally;
-  for (size_t start = 0; start < requests.size(); start += 500) {
-    size_t end = std::min(requests.size(), start + 500);
-    ibasho::registry::v1::UpsertGroupsRequest batch;
-    for (size_t i = start; i < end; ++i) *batch.add_items() = std::move(requests[i]);
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    ibasho::registry::v1::UpsertGroupsResponse resp;
-    grpc::Status s = registry.UpsertGroups(&ctx, batch, &resp);
-    for (size_t i = start; i < end; ++i) {
-      if (!s.ok()) {
-        tally.rejected.emplace_back(i, s.error_message());
-        continue;
-      }
-      const auto& item = resp.items(static_cast<int>(i - start));
-      if (!item.error_code().empty()) {
-        tally.rejected.emplace_back(
+UpsertReport UpsertAll(Registry::Stub& registry, std::vector<ibasho::registry::v1::UpsertGroupRequest> requests) {
+  UpsertReport report;
+  auto context = [] {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    return ctx;
+  };
+  (void)ibasho::services::UpsertInBatches(
+      registry, std::move(requests), context,
+      [&](size_t i, const ibasho::registry::v1::UpsertGroupsResponse::Item& item) {
+        if (item.error_code().empty()) return;
+        report.rejected.emplace_back(
             i, item.error_message() + (item.error_field().empty() ? "" : " (field " + item.error_field() + ")"));
-      } else if (item.response().result() == "created") {
-        ++tally.created;
-      } else if (item.response().result() == "updated") {
-        ++tally.updated;
-      } else {
-        ++tally.unchanged;
-      }
-    }
-  }
-  return tally;
+      },
+      &report.tally);
+  return report;
 }
 
 nlohmann::json Issues(const std::vector<ibasho::model::RowIssue>& issues) {
@@ -133,9 +122,10 @@ int Import(Registry::Stub& registry, const std::vector<std::string>& paths, cons
       *req.mutable_group() = g;
       req.set_dry_run(dry_run);
     }
-    UpsertTally tally = UpsertAll(registry, std::move(requests));
+    UpsertReport upserted = UpsertAll(registry, std::move(requests));
+    const auto& tally = upserted.tally;
     std::vector<ibasho::model::RowIssue> rejected = parsed->rejected;
-    for (const auto& [i, reason] : tally.rejected) rejected.push_back({parsed->group_lines[i], reason});
+    for (const auto& [i, reason] : upserted.rejected) rejected.push_back({parsed->group_lines[i], reason});
     report["format"] = parsed->format;
     report["encoding"] = parsed->encoding;
     if (!companion_path.empty()) report["companion"] = companion_path;
@@ -189,8 +179,9 @@ int Load(Registry::Stub& registry, const std::string& path) {
   }
   std::vector<std::string> external_ids;
   for (const auto& r : requests) external_ids.push_back(r.external_id());
-  UpsertTally tally = UpsertAll(registry, std::move(requests));
-  for (const auto& [i, reason] : tally.rejected) {
+  UpsertReport upserted = UpsertAll(registry, std::move(requests));
+  const auto& tally = upserted.tally;
+  for (const auto& [i, reason] : upserted.rejected) {
     ++rejected;
     std::cerr << "item " << items[i] << " (" << external_ids[i] << "): " << reason << "\n";
   }

@@ -1,6 +1,7 @@
 // The read side of the transactional outbox (the change feed) and its retention.
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "common/limits.h"
 #include "model/json_mapping.h"
 #include "storage/registry_store.h"
 #include "storage/store_impl.h"
@@ -11,7 +12,7 @@ using registry::v1::Change;
 using registry::v1::ChangeEvent;
 
 StatusOr<std::vector<ChangeEvent>> RegistryStore::ChangesAfter(int64_t after, int limit, bool with_groups) {
-  if (limit <= 0) limit = 100;
+  if (limit <= 0) limit = limits::kDefaultChangesPageSize;
   if (after < impl_->compacted_through.load())
     return Status(StatusCode::kOutOfRange,
                   "cursor " + std::to_string(after) + " is older than the retained change feed (changes up to " +

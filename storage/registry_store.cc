@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/limits.h"
 #include "common/random.h"
 #include "model/group_diff.h"
 #include "model/group_validator.h"
@@ -347,8 +348,8 @@ StatusOr<Group> RegistryStore::Archive(const std::string& id, int expected_versi
 }
 
 StatusOr<GroupPage> RegistryStore::List(int page_size, const std::string& page_token) {
-  if (page_size <= 0) page_size = 50;
-  if (page_size > 500) page_size = 500;
+  if (page_size <= 0) page_size = limits::kDefaultGroupsPageSize;
+  if (page_size > limits::kMaxGroupsPageSize) page_size = limits::kMaxGroupsPageSize;
   return impl_->Guarded("list", [&]() -> StatusOr<GroupPage> {
     SQLite::Statement q(*impl_->db, "SELECT doc FROM groups WHERE id > ? ORDER BY id LIMIT ?");
     q.bind(1, page_token);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/limits.h"
 #include "model/group_diff.h"
 #include "model/group_validator.h"
 #include "model/json_mapping.h"
@@ -151,7 +152,7 @@ StatusOr<std::vector<Group>> RegistryStore::Stale(const std::string& before_date
                         "SELECT doc FROM groups WHERE status = 'published' AND verified_at < ? "
                         "ORDER BY verified_at, id LIMIT ?");
     q.bind(1, before_date);
-    q.bind(2, limit > 0 ? limit : 1000);
+    q.bind(2, limit > 0 ? std::min(limit, limits::kMaxStaleGroups) : limits::kMaxStaleGroups);
     std::vector<Group> out;
     while (q.executeStep()) {
       Group g;

@@ -9,16 +9,17 @@
 #include <set>
 
 #include "common/clock.h"
+#include "common/normalizer.h"
+#include "common/numbers.h"
 #include "common/taxonomy.h"
 #include "common/weekday.h"
-#include "search/analysis/analyzer.h"
-#include "search/engine/facet_counter.h"
-#include "search/index/index_schema.h"
-#include "search/engine/match_set.h"
-#include "common/normalizer.h"
-#include "search/engine/ranker.h"
 #include "model/schedule.h"
+#include "search/analysis/analyzer.h"
 #include "search/analysis/snippet.h"
+#include "search/engine/facet_counter.h"
+#include "search/engine/match_set.h"
+#include "search/engine/ranker.h"
+#include "search/index/index_schema.h"
 
 namespace ibasho::search {
 namespace {
@@ -44,7 +45,8 @@ class OpenOnDecider : public Xapian::MatchDecider {
 
 Status Validate(const SearchRequest& r, int max_page_size) {
   if (!IsValidUtf8(r.q())) return InvalidArgument("q is not valid UTF-8", "q");
-  if (r.q().size() > 1000) return InvalidArgument("q is too long (max 1000 bytes)", "q");
+  if (r.q().size() > limits::kMaxQueryBytes)
+    return InvalidArgument("q is too long (max " + std::to_string(limits::kMaxQueryBytes) + " bytes)", "q");
   for (const auto& c : r.category())
     if (!CategoryLabel(c)) return InvalidArgument("unknown category \"" + c + "\"; see GET /v1/categories", "category");
   for (const auto& w : r.weekday())
@@ -69,7 +71,8 @@ Status Validate(const SearchRequest& r, int max_page_size) {
     return InvalidArgument("open_on must be a real date YYYY-MM-DD", "open_on");
   if (!r.today().empty() && !ParseCivilDate(r.today()))
     return InvalidArgument("today must be a real date YYYY-MM-DD", "today");
-  if (r.age() > 120) return InvalidArgument("age must be 0..120", "age");
+  if (r.age() < 0 || r.age() > limits::kMaxAge)
+    return InvalidArgument("age must be 0.." + std::to_string(limits::kMaxAge), "age");
   return Status::Ok();
 }
 
@@ -227,7 +230,8 @@ StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
 
 StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may_correct) {
   int page_size = req.page_size() > 0 ? req.page_size() : options_.default_page_size;
-  int offset = req.page_token().empty() ? 0 : std::stoi(req.page_token());
+  int offset = 0;  // Validate admitted only short digit strings
+  if (!req.page_token().empty()) ParseInt(req.page_token(), &offset);
   CivilDate today = *ParseCivilDate(req.today().empty() ? TokyoToday() : req.today());
 
   Lease lease = Acquire();
@@ -380,7 +384,7 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
 
 StatusOr<v1::SuggestResponse> Searcher::Suggest(const v1::SuggestRequest& req) {
   if (!IsValidUtf8(req.q())) return InvalidArgument("q is not valid UTF-8", "q");
-  int limit = req.limit() > 0 ? std::min(req.limit(), 20) : 8;
+  int limit = req.limit() > 0 ? std::min(req.limit(), limits::kMaxSuggestions) : limits::kDefaultSuggestions;
   std::string q = Normalize(req.q());
   v1::SuggestResponse resp;
   if (q.empty()) return resp;

@@ -15,21 +15,22 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/limits.h"
 #include "common/status.h"
 #include "ibasho/search/v1/search.pb.h"
+#include "search/analysis/query_dictionary.h"
+#include "search/analysis/tokenizer.h"
 #include "search/engine/facet_counter.h"
 #include "search/engine/match_set.h"
 #include "search/query/query_builder.h"
-#include "search/analysis/query_dictionary.h"
-#include "search/analysis/tokenizer.h"
 
 namespace ibasho::search {
 
 struct SearcherOptions {
   std::string index_path;
   int readers = 8;  // database handles in the pool
-  int max_page_size = 100;
-  int default_page_size = 10;
+  int max_page_size = limits::kMaxSearchPageSize;
+  int default_page_size = limits::kDefaultSearchPageSize;
   PostingCacheOptions posting_cache;
   FacetCountOptions facet_counting;
 };

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <set>
 
+#include "common/normalizer.h"
+#include "common/numbers.h"
 #include "common/taxonomy.h"
 #include "common/weekday.h"
 #include "ibasho/search/v1/search.pb.h"
-#include "search/index/index_schema.h"
-#include "common/normalizer.h"
 #include "model/schedule.h"
 #include "search/analysis/snippet.h"
+#include "search/index/index_schema.h"
 
 namespace ibasho::search {
 namespace {
@@ -166,8 +167,10 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
 
 IndexWriter::IndexWriter(Xapian::WritableDatabase db, const Tokenizer& tokenizer)
     : db_(std::move(db)), analyzer_(tokenizer) {
-  std::string cursor = db_.get_metadata(kMetaAppliedCursor);
-  applied_cursor_ = cursor.empty() ? 0 : std::stoll(cursor);
+  // A missing or unreadable cursor means "from the start": the follower replays the whole feed.
+  int64_t cursor = 0;
+  if (!ParseInt64(db_.get_metadata(kMetaAppliedCursor), &cursor)) cursor = 0;
+  applied_cursor_ = cursor;
 }
 
 StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, const Tokenizer& tokenizer) {
@@ -185,7 +188,11 @@ Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
   IndexDelta delta;
   try {
     for (const auto& ev : batch.events()) {
-      int64_t cursor = std::stoll(ev.change().cursor());
+      int64_t cursor = 0;
+      if (!ParseInt64(ev.change().cursor(), &cursor)) {
+        if (in_transaction) db_.cancel_transaction();
+        return Internal("change feed sent a malformed cursor \"" + ev.change().cursor() + "\"");
+      }
       if (cursor <= last) continue;
       if (!in_transaction) {
         db_.begin_transaction();

@@ -8,6 +8,7 @@
 #define IBASHO_SEARCH_INDEX_INDEX_WRITER_H_
 
 #include <xapian.h>
+#include <atomic>
 
 #include <cstdint>
 #include <memory>
@@ -41,7 +42,8 @@ class IndexWriter {
   // commit (a resync after the registry compacted the part of the feed this index needed).
   Status ReplaceAll(const std::vector<registry::v1::Group>& groups, int64_t cursor);
 
-  int64_t AppliedCursor() const { return applied_cursor_; }
+  // Thread-safe: read by gRPC threads (IndexStatus) while the follower applies.
+  int64_t AppliedCursor() const { return applied_cursor_.load(); }
   uint32_t DocCount() const;
 
  private:
@@ -54,7 +56,7 @@ class IndexWriter {
   IndexChangeListener* listener_ = nullptr;
   Xapian::rev announced_ = 0;  // the revision the listener was told about and not yet committed
   DocumentAnalyzer analyzer_;
-  int64_t applied_cursor_ = 0;
+  std::atomic<int64_t> applied_cursor_{0};
 };
 
 }  // namespace ibasho::search

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "common/limits.h"
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 #include "ibasho/search/v1/search.grpc.pb.h"
 #include "services/gateway/auth.h"
@@ -21,7 +22,7 @@ namespace ibasho::gateway {
 struct GatewayOptions {
   std::string admin_token;  // bootstrap admin Bearer token; empty: only registry tokens
   std::chrono::milliseconds rpc_deadline{5000};
-  int max_batch_items = 1000;
+  int max_batch_items = limits::kMaxBatchItems;
 };
 
 class Gateway {

@@ -3,6 +3,8 @@
 #include <charconv>
 
 #include "common/clock.h"
+#include "common/limits.h"
+#include "common/numbers.h"
 #include "common/taxonomy.h"
 #include "services/common/grpc_status.h"
 
@@ -71,8 +73,9 @@ grpc::Status RegistryServiceImpl::DeleteGroup(grpc::ServerContext*, const rv1::D
 
 grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext*, const rv1::ListGroupsRequest* req,
                                              rv1::ListGroupsResponse* resp) {
-  if (req->page_size() < 0 || req->page_size() > 500)
-    return ToGrpcStatus(InvalidArgument("page_size must be 1..500", "page_size"));
+  if (req->page_size() < 0 || req->page_size() > limits::kMaxGroupsPageSize)
+    return ToGrpcStatus(
+        InvalidArgument("page_size must be 1.." + std::to_string(limits::kMaxGroupsPageSize), "page_size"));
   auto page = store_->List(req->page_size(), req->page_token());
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (auto& g : page->groups) *resp->add_groups() = std::move(g);
@@ -114,9 +117,11 @@ grpc::Status RegistryServiceImpl::ListChanges(grpc::ServerContext*, const rv1::L
   int64_t after = 0;
   if (!ParseCursor(req->after(), &after))
     return ToGrpcStatus(InvalidArgument("after is not a cursor this service issued", "after"));
-  if (req->page_size() < 0 || req->page_size() > 1000)
-    return ToGrpcStatus(InvalidArgument("page_size must be 1..1000", "page_size"));
-  auto events = store_->ChangesAfter(after, req->page_size() > 0 ? req->page_size() : 100, /*with_groups=*/false);
+  if (req->page_size() < 0 || req->page_size() > limits::kMaxChangesPageSize)
+    return ToGrpcStatus(
+        InvalidArgument("page_size must be 1.." + std::to_string(limits::kMaxChangesPageSize), "page_size"));
+  auto events = store_->ChangesAfter(after, req->page_size() > 0 ? req->page_size() : limits::kDefaultChangesPageSize,
+                                     /*with_groups=*/false);
   if (!events.ok()) return ToGrpcStatus(events.status());
   for (auto& ev : *events) *resp->add_changes() = std::move(*ev.mutable_change());
   resp->set_next_cursor(resp->changes_size() > 0 ? resp->changes().rbegin()->cursor() : std::to_string(after));
@@ -128,7 +133,8 @@ grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const r
   int64_t cursor = 0;
   if (!ParseCursor(req->after(), &cursor))
     return ToGrpcStatus(InvalidArgument("after is not a cursor this service issued", "after"));
-  int max_batch = req->max_batch() > 0 ? std::min(req->max_batch(), 1000) : 256;
+  int max_batch =
+      req->max_batch() > 0 ? std::min(req->max_batch(), limits::kMaxChangesPageSize) : limits::kDefaultWatchBatch;
   // An empty first batch tells the follower the stream is established.
   if (!writer->Write(rv1::ChangeBatch())) return grpc::Status::OK;
   while (!ctx->IsCancelled() && !shutting_down_) {
@@ -140,8 +146,8 @@ grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const r
     }
     rv1::ChangeBatch batch;
     for (auto& ev : *events) *batch.add_events() = std::move(ev);
-    cursor = std::stoll(batch.events().rbegin()->change().cursor());
-    if (!writer->Write(batch)) break;  // the follower went away
+    ParseInt64(batch.events().rbegin()->change().cursor(), &cursor);  // the store wrote it
+    if (!writer->Write(batch)) break;                                 // the follower went away
   }
   return grpc::Status::OK;
 }

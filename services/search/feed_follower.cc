@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/limits.h"
+#include "common/numbers.h"
+
 namespace ibasho::services {
 
 FeedFollower::FeedFollower(std::shared_ptr<grpc::Channel> registry, search::IndexWriter* writer)
@@ -75,7 +78,7 @@ Status FeedFollower::Resync() {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     registry::v1::ListGroupsRequest req;
-    req.set_page_size(500);
+    req.set_page_size(limits::kMaxGroupsPageSize);
     req.set_page_token(token);
     registry::v1::ListGroupsResponse resp;
     grpc::Status s = stub_->ListGroups(&ctx, req, &resp);
@@ -85,7 +88,10 @@ Status FeedFollower::Resync() {
     token = resp.next_page_token();
   } while (!token.empty() && !stop_);
   // Changes made while listing are replayed from the first page's cursor: harmless, state-based.
-  return writer_->ReplaceAll(groups, feed_cursor.empty() ? 0 : std::stoll(feed_cursor));
+  int64_t cursor = 0;
+  if (!feed_cursor.empty() && !ParseInt64(feed_cursor, &cursor))
+    return Internal("registry sent a malformed feed cursor \"" + feed_cursor + "\"");
+  return writer_->ReplaceAll(groups, cursor);
 }
 
 }  // namespace ibasho::services

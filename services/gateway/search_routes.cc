@@ -1,0 +1,99 @@
+// Public reads: search, suggestions, categories and the change feed.
+#include <nlohmann/json.hpp>
+#include "common/limits.h"
+#include "common/numbers.h"
+#include "common/utf8.h"
+#include "services/gateway/search_json.h"
+
+#include "model/json_mapping.h"
+#include "services/gateway/api_response.h"
+#include "services/gateway/gateway.h"
+#include "services/gateway/request_params.h"
+
+namespace ibasho::gateway {
+
+using nlohmann::json;
+using registry::v1::Group;
+
+HttpResponse Gateway::Search(const HttpRequest& req) {
+  for (const auto& [k, v] : req.query)
+    if (!IsValidUtf8(v)) return BadRequest(InvalidArgument("parameter is not valid UTF-8", k));
+  search::v1::SearchRequest sr;
+  sr.set_q(req.Param("q"));
+  for (const auto& v : req.Params("category")) sr.add_category(v);
+  for (const auto& v : req.Params("municipality")) sr.add_municipality(v);
+  for (const auto& v : req.Params("weekday")) sr.add_weekday(v);
+  for (const auto& v : req.Params("fee")) sr.add_fee(v);
+  int age = 0, page_size = 0;
+  bool has_age = false;
+  if (Status st = IntParam(req, "age", 0, limits::kMaxAge, &age, &has_age); !st.ok()) return BadRequest(st);
+  if (has_age) sr.set_age(age);
+  if (Status st = IntParam(req, "page_size", 1, limits::kMaxSearchPageSize, &page_size); !st.ok())
+    return BadRequest(st);
+  sr.set_page_size(page_size);
+  sr.set_page_token(req.Param("page_token"));
+  std::string near = req.Param("near");
+  if (!near.empty()) {
+    size_t comma = near.find(',');
+    double lat = 0, lon = 0;
+    if (comma == std::string::npos || !ParseDouble(near.substr(0, comma), &lat) ||
+        !ParseDouble(near.substr(comma + 1), &lon))
+      return BadRequest(InvalidArgument("near must be LAT,LON in degrees", "near"));
+    sr.set_has_near(true);
+    sr.set_lat(lat);
+    sr.set_lon(lon);
+  }
+  if (req.query.count("radius_m")) {
+    double r = 0;
+    if (!ParseDouble(req.Param("radius_m"), &r) || r <= 0)
+      return BadRequest(InvalidArgument("radius_m must be a positive number of metres", "radius_m"));
+    sr.set_radius_m(r);
+  }
+  sr.set_sort(req.Param("sort"));
+  sr.set_open_on(req.Param("open_on"));
+  sr.set_today(req.Param("today"));
+  sr.set_literal(IsTrue(req.Param("literal")));
+  auto ctx = Context();
+  search::v1::SearchResponse resp;
+  grpc::Status s = search_->Search(ctx.get(), sr, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return Json(200, SearchResponseJson(resp));
+}
+
+HttpResponse Gateway::Suggest(const HttpRequest& req) {
+  if (!IsValidUtf8(req.Param("q"))) return BadRequest(InvalidArgument("q is not valid UTF-8", "q"));
+  search::v1::SuggestRequest sr;
+  sr.set_q(req.Param("q"));
+  int limit = 0;
+  if (Status st = IntParam(req, "limit", 1, limits::kMaxSuggestions, &limit); !st.ok()) return BadRequest(st);
+  sr.set_limit(limit);
+  auto ctx = Context();
+  search::v1::SuggestResponse resp;
+  grpc::Status s = search_->Suggest(ctx.get(), sr, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return Json(200, ToJson(resp, true));
+}
+
+HttpResponse Gateway::Categories() {
+  auto ctx = Context();
+  registry::v1::ListCategoriesResponse resp;
+  grpc::Status s = registry_->ListCategories(ctx.get(), {}, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return Json(200, ToJson(resp));
+}
+
+HttpResponse Gateway::Changes(const HttpRequest& req) {
+  registry::v1::ListChangesRequest lr;
+  lr.set_after(req.Param("after"));
+  int page_size = 0;
+  if (Status st = IntParam(req, "page_size", 1, limits::kMaxChangesPageSize, &page_size); !st.ok())
+    return BadRequest(st);
+  lr.set_page_size(page_size);
+  auto ctx = Context();
+  registry::v1::ListChangesResponse resp;
+  grpc::Status s = registry_->ListChanges(ctx.get(), lr, &resp);
+  if (!s.ok()) return FromGrpc(s);
+  return Json(200, ToJson(resp, true));
+}
+
+}  // namespace ibasho::gateway
