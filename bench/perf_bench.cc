@@ -26,18 +26,18 @@
 #include "bench/peers.h"
 #include "bench/report.h"
 #include "common/flags.h"
-#include "model/json_mapping.h"
 #include "common/subprocess.h"
 #include "common/url.h"
-#include "search/index/index_writer.h"
+#include "model/json_mapping.h"
 #include "search/engine/searcher.h"
+#include "search/index/index_writer.h"
 #include "testing/test_util.h"
 
 namespace ibasho::bench {
 namespace {
 
 using json = nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 constexpr const char* kToken = "perf-admin-token";
 
 // (status, body) of one request; status -1 when the connection failed.
@@ -53,7 +53,9 @@ std::pair<int, std::string> HttpGet(int port, const std::string& target) {
   return HttpSend(port, "GET", target, "", "");
 }
 
-double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double Seconds(SteadyClock::time_point since) {
+  return std::chrono::duration<double>(SteadyClock::now() - since).count();
+}
 
 PeerQuery ToPeer(const LoggedQuery& q) {
   PeerQuery p;
@@ -108,8 +110,8 @@ long DiskKib(const std::string& path) {
 }
 
 bool WaitFor(const std::function<bool()>& f, std::chrono::seconds limit) {
-  auto end = Clock::now() + limit;
-  while (Clock::now() < end) {
+  auto end = SteadyClock::now() + limit;
+  while (SteadyClock::now() < end) {
     if (f()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -188,7 +190,7 @@ int main(int argc, char** argv) {
   };
 
   // 1. Corpus and query log.
-  auto t0 = Clock::now();
+  auto t0 = SteadyClock::now();
   auto real = LoadRealCorpus(source_dir, flags.Get("opendata", nullptr, source_dir + "/../shared/data/opendata"));
   auto groups = SyntheticCorpus(real, size);
   size_t activities = 0;
@@ -220,7 +222,7 @@ int main(int argc, char** argv) {
   };
 
   // 3. Bulk import through the partner batch path, then until everything is searchable.
-  t0 = Clock::now();
+  t0 = SteadyClock::now();
   size_t rejected = 0;
   for (size_t i = 0; i < groups.size(); i += 500) {
     json batch = {{"groups", json::array()}};
@@ -256,7 +258,7 @@ int main(int argc, char** argv) {
   if (!raw_build) raw_index = work + "/index";  // measure in-process search on the service's index
   if (raw_build) {
     auto writer = std::move(search::IndexWriter::Open(raw_index, *tokenizer)).value();
-    t0 = Clock::now();
+    t0 = SteadyClock::now();
     for (size_t i = 0; i < groups.size(); i += 1000) {
       std::vector<registry::v1::Group> chunk(groups.begin() + i, groups.begin() + std::min(groups.size(), i + 1000));
       if (!writer->Apply(AsChangeBatch(chunk, static_cast<int64_t>(i) + 1)).ok()) return 1;
@@ -272,11 +274,11 @@ int main(int argc, char** argv) {
     for (int pass = 0; pass < 2; ++pass) {
       for (const auto& q : queries) {
         search::v1::SearchRequest r = ToSearchRequest(ToPeer(q));
-        auto s0 = Clock::now();
+        auto s0 = SteadyClock::now();
         auto resp = searcher->Search(r);
         if (pass == 1)
-          inproc_us.push_back(
-              static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - s0).count()));
+          inproc_us.push_back(static_cast<uint32_t>(
+              std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - s0).count()));
       }
     }
   }
@@ -295,7 +297,7 @@ int main(int argc, char** argv) {
   if (engines.count("groonga")) {
     std::filesystem::create_directories(work + "/groonga");
     std::ofstream(work + "/groonga/load.grn") << GroongaSchemaAndLoad(docs, "TokenBigram");
-    t0 = Clock::now();
+    t0 = SteadyClock::now();
     std::string cmd = "groonga -n " + work + "/groonga/db < " + work + "/groonga/load.grn > /dev/null";
     if (std::system(cmd.c_str()) != 0) return 1;
     groonga_load_s = Seconds(t0);
@@ -307,7 +309,7 @@ int main(int argc, char** argv) {
     WaitFor([&] { return HttpGet(groonga_port, "/d/status").first == 200; }, std::chrono::seconds(20));
   }
   if (engines.count("fts5")) {
-    t0 = Clock::now();
+    t0 = SteadyClock::now();
     {
       Fts5Engine loader(work + "/fts5.db");
       loader.Load(docs);
@@ -383,40 +385,40 @@ int main(int argc, char** argv) {
   std::vector<double> fresh_ms;
   {
     std::mutex mu;
-    std::map<std::string, Clock::time_point> pending;
+    std::map<std::string, SteadyClock::time_point> pending;
     std::atomic<bool> done{false};
     std::thread poller([&] {
       while (!done || !pending.empty()) {
-        std::vector<std::pair<std::string, Clock::time_point>> now;
+        std::vector<std::pair<std::string, SteadyClock::time_point>> now;
         {
           std::lock_guard<std::mutex> lock(mu);
           now.assign(pending.begin(), pending.end());
         }
         for (const auto& [word, acked] : now) {
           if (TotalOf("ibasho", HttpGet(http, "/v1/search?q=" + word).second) > 0) {
-            double ms = std::chrono::duration<double, std::milli>(Clock::now() - acked).count();
+            double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - acked).count();
             std::lock_guard<std::mutex> lock(mu);
             fresh_ms.push_back(ms);
             pending.erase(word);
           }
         }
-        if (done && Seconds(Clock::now() - std::chrono::seconds(0)) > 0 && now.empty()) break;
+        if (done && Seconds(SteadyClock::now() - std::chrono::seconds(0)) > 0 && now.empty()) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
       }
     });
-    auto start = Clock::now();
+    auto start = SteadyClock::now();
     for (int i = 0; Seconds(start) < freshness_s; ++i) {
       std::string word = UniqueWord("frsh", i);
       auto next = start + std::chrono::milliseconds(20 * (i + 1));
       auto r = write_listing(word);
       if (r.first == 201 || r.first == 200) {
         std::lock_guard<std::mutex> lock(mu);
-        pending[word] = Clock::now();
+        pending[word] = SteadyClock::now();
       }
       std::this_thread::sleep_until(next);
     }
-    auto deadline = Clock::now() + std::chrono::seconds(10);
-    while (Clock::now() < deadline) {
+    auto deadline = SteadyClock::now() + std::chrono::seconds(10);
+    while (SteadyClock::now() < deadline) {
       {
         std::lock_guard<std::mutex> lock(mu);
         if (pending.empty()) break;
@@ -441,7 +443,7 @@ int main(int argc, char** argv) {
   {
     std::atomic<bool> stop{false};
     std::thread writer([&] {
-      auto start = Clock::now();
+      auto start = SteadyClock::now();
       for (int i = 0; !stop; ++i) {
         write_listing(UniqueWord("busy", i));
         std::this_thread::sleep_until(start + std::chrono::milliseconds(20 * (i + 1)));

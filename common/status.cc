@@ -22,6 +22,8 @@ const char* StatusCodeName(StatusCode code) {
       return "UNAUTHENTICATED";
     case StatusCode::kUnavailable:
       return "UNAVAILABLE";
+    case StatusCode::kAborted:
+      return "ABORTED";
     case StatusCode::kInternal:
       return "INTERNAL";
   }

@@ -20,6 +20,7 @@ enum class StatusCode {
   kPermissionDenied,
   kUnauthenticated,
   kUnavailable,
+  kAborted,  // a concurrent change got in the way; retrying may succeed
   kInternal,
 };
 

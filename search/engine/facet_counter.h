@@ -12,7 +12,7 @@
 
 #include "ibasho/search/v1/search.pb.h"
 #include "search/engine/doc_set.h"
-#include "search/engine/match_set.h"
+#include "search/engine/match_evaluator.h"
 
 namespace ibasho::search {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "search/engine/doc_set.h"
-#include "search/engine/match_set.h"
+#include "search/engine/match_evaluator.h"
 #include "search/query/query_node.h"
 
 namespace ibasho::search {

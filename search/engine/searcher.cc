@@ -17,7 +17,7 @@
 #include "search/analysis/analyzer.h"
 #include "search/analysis/snippet.h"
 #include "search/engine/facet_counter.h"
-#include "search/engine/match_set.h"
+#include "search/engine/match_evaluator.h"
 #include "search/engine/ranker.h"
 #include "search/index/index_schema.h"
 
@@ -26,22 +26,6 @@ namespace {
 
 using v1::SearchRequest;
 using v1::SearchResponse;
-
-// Keeps documents with a session on a given date (exact schedule logic, after the term prefilter).
-class OpenOnDecider : public Xapian::MatchDecider {
- public:
-  explicit OpenOnDecider(CivilDate date) : date_(date) {}
-  bool operator()(const Xapian::Document& doc) const override {
-    v1::StoredActivity stored;
-    if (!stored.ParseFromString(doc.get_data())) return false;
-    for (const auto& s : stored.schedules())
-      if (model::OccursOn(s, date_)) return true;
-    return false;
-  }
-
- private:
-  CivilDate date_;
-};
 
 Status Validate(const SearchRequest& r, int max_page_size) {
   if (!IsValidUtf8(r.q())) return InvalidArgument("q is not valid UTF-8", "q");
@@ -128,6 +112,31 @@ std::string ReadingCorrection(Xapian::Database& db, const std::string& kana) {
     }
   }
   return best_distance == 0 ? "" : best;
+}
+
+// The page's results from the stored documents, in page order.
+void FillResults(Xapian::Database& db, const SearchRequest& req, const BuiltQuery& built, const SearchFilters& filters,
+                 const CivilDate& today, const std::vector<Xapian::docid>& page, SearchResponse* resp) {
+  Xapian::GreatCircleMetric metric;
+  for (Xapian::docid id : page) {
+    v1::StoredActivity stored;
+    if (!stored.ParseFromString(db.get_document(id).get_data())) continue;
+    v1::SearchResult* r = resp->add_results();
+    *r = stored.result();
+    r->set_snippet(built.has_text ? MakeSnippet(stored.description(), stored.snippet_tokens(), built.highlight_words,
+                                                built.highlight_readings)
+                                  : HtmlEscape(r->summary()));
+    if (filters.has_centre && r->has_location()) {
+      double d = metric(filters.centre, Xapian::LatLongCoord(r->location().lat(), r->location().lon()));
+      r->set_distance_m(std::round(d));
+    }
+    r->set_next_occurrence(model::NextOccurrence(stored.schedules(), today));
+  }
+  auto* interpretation = resp->mutable_interpretation();
+  *interpretation->mutable_categories() = built.interpretation.categories();
+  *interpretation->mutable_weekdays() = built.interpretation.weekdays();
+  *interpretation->mutable_municipalities() = built.interpretation.municipalities();
+  *interpretation->mutable_matched() = built.interpretation.matched();
 }
 
 }  // namespace
@@ -225,14 +234,87 @@ std::string Searcher::MunicipalityNamed(MatchEvaluator& evaluator, const std::st
 StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
   Status valid = Validate(req, options_.max_page_size);
   if (!valid.ok()) return valid;
-  return SearchOnce(req, /*may_correct=*/true);
+  // A search must not fail because a partner wrote: when the revision it read is replaced under
+  // it, it starts again on the newest one.
+  StatusOr<SearchResponse> result = SearchOnce(req, /*may_correct=*/true);
+  for (int attempt = 1;
+       attempt < options_.max_attempts && !result.ok() && result.status().code() == StatusCode::kAborted; ++attempt)
+    result = SearchOnce(req, /*may_correct=*/true);
+  if (!result.ok() && result.status().code() == StatusCode::kAborted)
+    return Status(StatusCode::kUnavailable, result.status().message());
+  return result;
+}
+
+DocSet Searcher::MatchWithFallbacks(MatchEvaluator& evaluator, BuiltQuery& built, const SearchFilters& filters,
+                                    SearchResponse* resp, const QueryNode** used) {
+  // The exact set of documents for the text and every filter, and the facets over it.
+  auto match = [&](const QueryNode& text, v1::Facets* facets) {
+    DocSet matches = built.has_text ? evaluator.Evaluate(text) : evaluator.AllDocuments();
+    if (!built.exclude.empty() && !matches.Empty()) matches.Subtract(evaluator.Evaluate(built.exclude, &matches));
+    matches = ApplyNonFacetFilters(evaluator, filters, std::move(matches));
+    facets->Clear();
+    return CountFacets(evaluator, matches, filters.facets, facets, options_.facet_counting);
+  };
+  *used = &built.strict;
+  DocSet passing = match(built.strict, resp->mutable_facets());
+  // Nothing with every word: relax to any word, then to the costly deep query (reading and
+  // character n-gram phrases across segmentation differences); unless the facet and distance
+  // filters leave nothing whatever the words.
+  if (built.has_text && passing.Empty() && !FiltersLeaveSomething(evaluator, filters))
+    built.relaxed = built.deep = QueryNode();
+  for (const QueryNode* fallback : {&built.relaxed, &built.deep}) {
+    if (!built.has_text || !passing.Empty() || fallback->empty()) break;
+    v1::Facets facets;
+    DocSet found = match(*fallback, &facets);
+    if (!found.Empty()) {
+      passing = std::move(found);
+      resp->mutable_facets()->Swap(&facets);
+      *used = fallback;
+      resp->mutable_interpretation()->set_relaxed(true);
+    }
+  }
+  return passing;
+}
+
+std::vector<Xapian::docid> Searcher::RankPage(Lease& lease, MatchEvaluator& evaluator, const SearchRequest& req,
+                                              const BuiltQuery& built, const QueryNode& used,
+                                              const SearchFilters& filters, const DocSet& passing, int offset,
+                                              int page_size) {
+  // By relevance from the cached term weights, by distance through Xapian's key maker, or (no
+  // words) in index order. Every ranked document is known to match, so phrases count as the
+  // conjunction of their terms (no position checks).
+  std::vector<Xapian::docid> page;
+  if (req.sort() == "distance") {
+    DocSetPostingSource passing_source(passing);
+    Xapian::Query passing_query(&passing_source);
+    XapianQueryOptions ranking;
+    ranking.phrases_as_conjunctions = true;
+    Xapian::Enquire enquire(lease.db());
+    enquire.set_sort_by_key_then_relevance(
+        (new Xapian::LatLongDistanceKeyMaker(kSlotLatLon, filters.centre, Xapian::GreatCircleMetric()))->release(),
+        false);
+    enquire.set_query(built.has_text ? Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(used, ranking), passing_query)
+                                     : passing_query);
+    Xapian::MSet mset = enquire.get_mset(offset, page_size);
+    for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(*it);
+  } else if (!built.has_text) {
+    int skipped = 0;
+    for (Xapian::docid id = passing.NextFrom(1); id != 0 && static_cast<int>(page.size()) < page_size;
+         id = passing.NextFrom(id + 1)) {
+      if (skipped++ >= offset) page.push_back(id);
+    }
+  } else {
+    for (const RankedDocument& d : RankByRelevance(evaluator, used, passing, offset, page_size, &lease.scores()))
+      page.push_back(d.id);
+  }
+  return page;
 }
 
 StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may_correct) {
   int page_size = req.page_size() > 0 ? req.page_size() : options_.default_page_size;
   int offset = 0;  // Validate admitted only short digit strings
   if (!req.page_token().empty()) ParseInt(req.page_token(), &offset);
-  CivilDate today = *ParseCivilDate(req.today().empty() ? TokyoToday() : req.today());
+  CivilDate today = *ParseCivilDate(req.today().empty() ? options_.clock->TokyoToday() : req.today());
 
   Lease lease = Acquire();
   try {
@@ -241,120 +323,15 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     MatchEvaluator evaluator(db, posting_cache_);
     BuiltQuery built = builder_.Build(req.q(), req.literal(),
                                       [&](const std::string& name) { return MunicipalityNamed(evaluator, name); });
-
-    FacetFilters filters{{req.category().begin(), req.category().end()},
-                         {req.weekday().begin(), req.weekday().end()},
-                         {req.fee().begin(), req.fee().end()},
-                         {req.municipality().begin(), req.municipality().end()}};
-    // Filters that are not facets and need values (distance is checked from cached locations):
-    // age range, a date the activity takes place.
-    std::vector<Xapian::Query> fixed_filters;
-    if (req.has_age()) {
-      std::string age = Xapian::sortable_serialise(req.age());
-      fixed_filters.emplace_back(Xapian::Query::OP_AND, Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotAgeMin, age),
-                                 Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotAgeMax, age));
-    }
-    Xapian::LatLongCoords centre;
-    if (req.has_near()) centre.append(Xapian::LatLongCoord(req.lat(), req.lon()));
-    Xapian::GreatCircleMetric metric;
-    const bool within_radius = req.has_near() && req.radius_m() > 0;
-    std::unique_ptr<OpenOnDecider> decider;
-    if (!req.open_on().empty()) {
-      CivilDate d = *ParseCivilDate(req.open_on());
-      std::string wd = Weekdays()[DayOfWeek(d)].code;
-      int nth = (d.day - 1) / 7 + 1;
-      std::vector<Xapian::Query> occ = {Xapian::Query(std::string(kTermOccurrence) + "w" + wd),
-                                        Xapian::Query(std::string(kTermOccurrence) + "n" + std::to_string(nth) + wd),
-                                        Xapian::Query(std::string(kTermOccurrence) + "d" + req.open_on())};
-      if (d.day + 7 > DaysInMonth(d.year, d.month)) occ.emplace_back(std::string(kTermOccurrence) + "nL" + wd);
-      fixed_filters.emplace_back(Xapian::Query::OP_OR, occ.begin(), occ.end());
-      decider = std::make_unique<OpenOnDecider>(d);  // valid_from / valid_to
-    }
-    const Xapian::Query fixed_filter =
-        fixed_filters.empty() ? Xapian::Query()
-                              : Xapian::Query(Xapian::Query::OP_AND, fixed_filters.begin(), fixed_filters.end());
-
-    // Matching: the exact set of documents for the text and every filter, and the facets over it.
-    auto match = [&](const QueryNode& text, v1::Facets* facets) {
-      DocSet matches = built.has_text ? evaluator.Evaluate(text) : evaluator.AllDocuments();
-      if (!built.exclude.empty() && !matches.Empty()) matches.Subtract(evaluator.Evaluate(built.exclude, &matches));
-      if (within_radius) matches = evaluator.WithinDistance(*centre.begin(), req.radius_m(), matches);
-      if (!fixed_filter.empty() || decider) matches = evaluator.Filter(fixed_filter, decider.get(), matches);
-      facets->Clear();
-      return CountFacets(evaluator, matches, filters, facets, options_.facet_counting);
-    };
+    SearchFilters filters = FiltersOf(req);
     SearchResponse resp;
-    const QueryNode* used = &built.strict;
-    DocSet passing = match(*used, resp.mutable_facets());
-    // Nothing with every word: relax to any word, then to the costly deep query (reading and
-    // character n-gram phrases across segmentation differences); unless the facet and distance
-    // filters leave nothing whatever the words.
-    auto filters_leave_something = [&] {
-      DocSet scope = PassingFacetFilters(evaluator, evaluator.AllDocuments(), filters);
-      if (within_radius) return evaluator.AnyWithinDistance(*centre.begin(), req.radius_m(), scope);
-      return !scope.Empty();
-    };
-    if (built.has_text && passing.Empty() && !filters_leave_something()) built.relaxed = built.deep = QueryNode();
-    for (const QueryNode* fallback : {&built.relaxed, &built.deep}) {
-      if (!built.has_text || !passing.Empty() || fallback->empty()) break;
-      v1::Facets facets;
-      DocSet found = match(*fallback, &facets);
-      if (!found.Empty()) {
-        passing = std::move(found);
-        resp.mutable_facets()->Swap(&facets);
-        used = fallback;
-        resp.mutable_interpretation()->set_relaxed(true);
-      }
-    }
+    const QueryNode* used = nullptr;
+    DocSet passing = MatchWithFallbacks(evaluator, built, filters, &resp, &used);
     resp.set_total(static_cast<int32_t>(passing.Count()));
-
-    // Ranking, only for the requested page: by relevance from the cached term weights, by
-    // distance through Xapian's key maker, or (no words) in index order. Every ranked document is
-    // known to match, so phrases count as the conjunction of their terms (no position checks).
-    std::vector<Xapian::docid> page;
-    if (req.sort() == "distance") {
-      DocSetPostingSource passing_source(passing);
-      Xapian::Query passing_query(&passing_source);
-      XapianQueryOptions ranking;
-      ranking.phrases_as_conjunctions = true;
-      Xapian::Enquire enquire(db);
-      enquire.set_sort_by_key_then_relevance(
-          (new Xapian::LatLongDistanceKeyMaker(kSlotLatLon, centre, metric))->release(), false);
-      enquire.set_query(built.has_text
-                            ? Xapian::Query(Xapian::Query::OP_FILTER, ToXapian(*used, ranking), passing_query)
-                            : passing_query);
-      Xapian::MSet mset = enquire.get_mset(offset, page_size);
-      for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(*it);
-    } else if (!built.has_text) {
-      int skipped = 0;
-      for (Xapian::docid id = passing.NextFrom(1); id != 0 && static_cast<int>(page.size()) < page_size;
-           id = passing.NextFrom(id + 1)) {
-        if (skipped++ >= offset) page.push_back(id);
-      }
-    } else {
-      for (const RankedDocument& d : RankByRelevance(evaluator, *used, passing, offset, page_size, &lease.scores()))
-        page.push_back(d.id);
-    }
-
-    for (Xapian::docid id : page) {
-      v1::StoredActivity stored;
-      if (!stored.ParseFromString(db.get_document(id).get_data())) continue;
-      v1::SearchResult* r = resp.add_results();
-      *r = stored.result();
-      r->set_snippet(built.has_text ? MakeSnippet(stored.description(), stored.snippet_tokens(), built.highlight_words,
-                                                  built.highlight_readings)
-                                    : HtmlEscape(r->summary()));
-      if (req.has_near() && r->has_location()) {
-        double d = metric(centre, Xapian::LatLongCoord(r->location().lat(), r->location().lon()));
-        r->set_distance_m(std::round(d));
-      }
-      r->set_next_occurrence(model::NextOccurrence(stored.schedules(), today));
-    }
+    std::vector<Xapian::docid> page =
+        RankPage(lease, evaluator, req, built, *used, filters, passing, offset, page_size);
+    FillResults(db, req, built, filters, today, page, &resp);
     if (offset + page_size < resp.total()) resp.set_next_page_token(std::to_string(offset + page_size));
-    *resp.mutable_interpretation()->mutable_categories() = built.interpretation.categories();
-    *resp.mutable_interpretation()->mutable_weekdays() = built.interpretation.weekdays();
-    *resp.mutable_interpretation()->mutable_municipalities() = built.interpretation.municipalities();
-    *resp.mutable_interpretation()->mutable_matched() = built.interpretation.matched();
 
     // Did you mean: with few results, offer a spelling that the index knows, and show its
     // results instead when they are clearly what was meant (none as typed, or many more).
@@ -377,6 +354,13 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
       }
     }
     return resp;
+  } catch (const Xapian::DatabaseModifiedError& e) {
+    // The writer committed twice while this query read: the revision it started on is gone.
+    return Status(StatusCode::kAborted, "index revision replaced while reading: " + e.get_description());
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    // A block of that revision was reused by a newer commit before Xapian noticed the revision
+    // was gone: the same race seen from another side. Real corruption fails every retry.
+    return Status(StatusCode::kAborted, "index changed while reading: " + e.get_description());
   } catch (const Xapian::Error& e) {
     return Status(StatusCode::kUnavailable, "search failed: " + e.get_description());
   }

@@ -15,13 +15,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/limits.h"
 #include "common/status.h"
 #include "ibasho/search/v1/search.pb.h"
 #include "search/analysis/query_dictionary.h"
 #include "search/analysis/tokenizer.h"
 #include "search/engine/facet_counter.h"
-#include "search/engine/match_set.h"
+#include "search/engine/match_evaluator.h"
+#include "search/engine/search_filters.h"
 #include "search/query/query_builder.h"
 
 namespace ibasho::search {
@@ -33,6 +35,10 @@ struct SearcherOptions {
   int default_page_size = limits::kDefaultSearchPageSize;
   PostingCacheOptions posting_cache;
   FacetCountOptions facet_counting;
+  // "Today" for next_occurrence when the request names none. Not owned; outlives the searcher.
+  const Clock* clock = SystemClock();
+  // Tries of one search when commits replace the revision it reads (Xapian keeps two).
+  int max_attempts = 5;
 };
 
 class Searcher {
@@ -41,7 +47,8 @@ class Searcher {
   static StatusOr<std::unique_ptr<Searcher>> Open(const SearcherOptions& options, const Tokenizer& tokenizer,
                                                   const QueryDictionary& dictionary);
 
-  // InvalidArgument (naming the field) for bad parameters; Unavailable when Xapian fails.
+  // InvalidArgument (naming the field) for bad parameters; Unavailable when Xapian fails (never
+  // because the writer committed while the search read: it is retried on the new revision).
   StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request);
   StatusOr<v1::SuggestResponse> Suggest(const v1::SuggestRequest& request);
   StatusOr<uint32_t> DocCount();
@@ -63,7 +70,16 @@ class Searcher {
   // The query with misspelt words replaced, or "" when nothing better is known.
   std::string SpellingCorrection(Xapian::Database& db, const std::string& normalized_q,
                                  const std::vector<std::string>& words) const;
+  // One try at the revision a reader sees; Aborted when a commit replaced it meanwhile.
   StatusOr<v1::SearchResponse> SearchOnce(const v1::SearchRequest& request, bool may_correct);
+  // The documents matching built and filters, relaxing the words when nothing matches them all;
+  // fills resp's facets (and interpretation.relaxed); *used is the query that matched.
+  DocSet MatchWithFallbacks(MatchEvaluator& evaluator, BuiltQuery& built, const SearchFilters& filters,
+                            v1::SearchResponse* resp, const QueryNode** used);
+  // The ids of the requested page of passing, in result order.
+  std::vector<Xapian::docid> RankPage(Lease& lease, MatchEvaluator& evaluator, const v1::SearchRequest& req,
+                                      const BuiltQuery& built, const QueryNode& used, const SearchFilters& filters,
+                                      const DocSet& passing, int offset, int page_size);
   // The municipality of the index named name, or read as the kana name reads (ねりまく, ねりま →
   // 練馬区); "" when none or when the reading is shared by two.
   std::string MunicipalityNamed(MatchEvaluator& evaluator, const std::string& name);

@@ -31,6 +31,9 @@ grpc::Status ToGrpcStatus(const Status& status) {
     case StatusCode::kUnavailable:
       code = grpc::StatusCode::UNAVAILABLE;
       break;
+    case StatusCode::kAborted:
+      code = grpc::StatusCode::ABORTED;
+      break;
     case StatusCode::kInternal:
       code = grpc::StatusCode::INTERNAL;
       break;

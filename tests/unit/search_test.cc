@@ -4,16 +4,17 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "model/json_mapping.h"
 #include "search/engine/bm25.h"
+#include "search/engine/match_evaluator.h"
+#include "search/engine/ranker.h"
+#include "search/engine/searcher.h"
 #include "search/index/index_delta.h"
 #include "search/index/index_schema.h"
 #include "search/index/index_writer.h"
-#include "search/engine/match_set.h"
 #include "search/query/query_builder.h"
-#include "search/engine/ranker.h"
-#include "search/engine/searcher.h"
 #include "storage/registry_store.h"
 #include "testing/test_util.h"
 
@@ -1033,6 +1034,50 @@ TEST_F(SearchTest, IndexHoldsNoPrivateContactData) {
       }
     }
   }
+}
+
+// A commit that lands while a search reads can discard the revision the search started on
+// (Xapian keeps two): the search must start again on the new one, never fail.
+TEST_F(SearchTest, SearchesNeverFailWhileTheWriterCommits) {
+  SearcherOptions o;
+  o.index_path = env_->dir->File("index");
+  auto searcher = std::move(Searcher::Open(o, *env_->tokenizer, *env_->dictionary)).value();
+  auto page = env_->store->List(1, "");
+  ASSERT_TRUE(page.ok() && !page->groups.empty());
+  Group group = page->groups[0];
+  std::atomic<bool> writing{true};
+  std::atomic<int> searches{0}, failures{0};
+  std::string first_failure;
+  std::mutex failure_mu;
+  auto search_loop = [&] {
+    const char* queries[] = {"不登校", "こども食堂 土曜", "学校、行きたくない", "居場所", "プレーパーク", ""};
+    for (int i = 0; writing.load(); ++i) {
+      SearchRequest r;
+      r.set_q(queries[i % 6]);
+      r.set_page_size(20);
+      r.set_today("2026-11-26");
+      auto resp = searcher->Search(r);
+      ++searches;
+      if (!resp.ok()) {
+        ++failures;
+        std::lock_guard<std::mutex> lock(failure_mu);
+        if (first_failure.empty()) first_failure = resp.status().ToString();
+      }
+    }
+  };
+  std::thread a(search_loop), b(search_loop);
+  for (int i = 0; i < 150; ++i) {
+    group.set_description("説明 " + std::to_string(i) + " 不登校の子も来ています");
+    auto updated = env_->store->Update(group, 0);
+    ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+    group = *updated;
+    ApplyFeed();
+  }
+  writing = false;
+  a.join();
+  b.join();
+  EXPECT_GT(searches.load(), 0);
+  EXPECT_EQ(failures.load(), 0) << first_failure;
 }
 
 TEST_F(SearchTest, ReopenedWriterResumesFromItsCursor) {
