@@ -9,11 +9,11 @@
 #include <set>
 #include <sstream>
 
-#include "model/open_data.h"
-#include "model/json_mapping.h"
 #include "common/taxonomy.h"
 #include "common/url.h"
 #include "model/group_validator.h"
+#include "model/json_mapping.h"
+#include "model/open_data.h"
 
 namespace ibasho::bench {
 namespace {
@@ -75,7 +75,7 @@ registry::v1::ChangeBatch AsChangeBatch(const std::vector<registry::v1::Group>& 
     auto* ev = batch.add_events();
     ev->mutable_change()->set_cursor(std::to_string(cursor++));
     ev->mutable_change()->set_group_id(g.id());
-    ev->mutable_change()->set_op("upsert");
+    ev->mutable_change()->set_op(registry::v1::CHANGE_OP_UPSERT);
     *ev->mutable_group() = g;
   }
   return batch;
@@ -277,13 +277,13 @@ std::vector<registry::v1::Group> SyntheticCorpus(const std::vector<registry::v1:
     g.set_source("synthetic");
     g.set_external_id(std::to_string(n));
     g.set_name(town + kind_name + rng.Pick(kNameSuffixes));
-    g.set_status("published");
+    g.set_status(registry::v1::LISTING_STATUS_PUBLISHED);
     g.set_version(1);
     g.set_verified_at("2026-04-01");
     auto* a = g.add_activities();
     a->set_id("sa" + std::to_string(n));
     a->set_title(g.name());
-    a->set_status("published");
+    a->set_status(registry::v1::LISTING_STATUS_PUBLISHED);
     for (const auto& c : kind.categories) a->add_categories(c);
     std::string desc;
     size_t target = 60 + rng.Below(190);
@@ -328,7 +328,7 @@ std::vector<registry::v1::Group> SyntheticCorpus(const std::vector<registry::v1:
     a->mutable_fee()->set_text(free ? "無料" : std::to_string(a->fee().amount()) + "円");
     auto* c = g.add_contacts();
     c->set_url("https://example.org/" + std::to_string(n));
-    c->set_visibility("public");
+    c->set_visibility(registry::v1::VISIBILITY_PUBLIC);
     out.push_back(std::move(g));
     ++have;
   }

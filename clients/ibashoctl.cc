@@ -193,7 +193,7 @@ int Load(Registry::Stub& registry, const std::string& path) {
 nlohmann::json TokenJson(const ibasho::registry::v1::Token& t) {
   return {{"id", t.id()},
           {"name", t.name()},
-          {"role", t.role()},
+          {"role", ibasho::EnumWord(t.role())},
           {"groups", t.groups()},
           {"source", t.source()},
           {"created_at", t.created_at()},
@@ -208,7 +208,12 @@ int Token(Registry::Stub& registry, const std::vector<std::string>& args, int ar
   nlohmann::json out;
   if (args[1] == "create") {
     ibasho::registry::v1::CreateTokenRequest req;
-    req.mutable_token()->set_role(flags.Get("role", nullptr, ""));
+    ibasho::registry::v1::Role role = ibasho::registry::v1::ROLE_UNSPECIFIED;
+    if (!ibasho::EnumFromWord(flags.Get("role", nullptr, ""), &role)) {
+      std::cerr << "--role must be admin, editor or partner\n";
+      return 2;
+    }
+    req.mutable_token()->set_role(role);
     req.mutable_token()->set_name(flags.Get("name", nullptr, ""));
     req.mutable_token()->set_source(flags.Get("source", nullptr, ""));
     for (int i = 1; i < argc; ++i) {

@@ -1,6 +1,7 @@
 #include "model/csv_export.h"
 
 #include "common/taxonomy.h"
+#include "model/json_mapping.h"
 
 namespace ibasho::model {
 namespace {
@@ -32,13 +33,13 @@ std::string GroupsToCsv(const std::vector<registry::v1::Group>& groups) {
       std::string one = c.name();
       for (const std::string* v : {&c.role(), &c.phone(), &c.email(), &c.url()})
         if (!v->empty()) one += (one.empty() ? "" : " ") + *v;
-      contacts += (contacts.empty() ? "" : " / ") + one + "［" + c.visibility() + "］";
+      contacts += (contacts.empty() ? "" : " / ") + one + "［" + EnumWord(c.visibility()) + "］";
     }
     auto base = [&](const std::string& aid, const std::string& title) {
       return std::vector<std::string>{g.id(),
                                       g.name(),
                                       g.name_kana(),
-                                      g.status(),
+                                      EnumWord(g.status()),
                                       g.verified_at(),
                                       g.source(),
                                       g.external_id(),

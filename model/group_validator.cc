@@ -19,9 +19,13 @@ namespace ibasho::model {
 namespace {
 
 using registry::v1::Group;
+using registry::v1::ListingStatus;
+using registry::v1::Visibility;
 
-const std::set<std::string> kStatuses = {"published", "pending_review", "draft", "archived"};
-const std::set<std::string> kVisibilities = {"public", "network", "staff"};
+bool IsKnownStatus(ListingStatus s) {
+  return registry::v1::ListingStatus_IsValid(s) && s != registry::v1::LISTING_STATUS_UNSPECIFIED;
+}
+
 const std::set<std::string> kSectors = {"", "private", "public", "shakai_fukushi_kyogikai"};
 
 bool ParseHhMm(const std::string& s, int* minutes) {
@@ -96,8 +100,8 @@ Status ValidateSchedule(const registry::v1::Schedule& s, const std::string& path
 
 Status ValidateActivity(const registry::v1::Activity& a, const std::string& path) {
   if (a.title().empty()) return InvalidArgument("title is required", Path(path, "title"));
-  if (!a.status().empty() && !kStatuses.count(a.status()))
-    return InvalidArgument("unknown status \"" + a.status() + "\"", Path(path, "status"));
+  if (a.status() != registry::v1::LISTING_STATUS_UNSPECIFIED && !IsKnownStatus(a.status()))
+    return InvalidArgument("unknown status", Path(path, "status"));
   for (int i = 0; i < a.categories_size(); ++i) {
     if (CategoryLabel(a.categories(i)) == nullptr)
       return InvalidArgument("unknown category \"" + a.categories(i) + "\"; see GET /v1/categories",
@@ -164,16 +168,17 @@ std::string MunicipalityFromAddress(std::string_view address) {
 }
 
 void ApplyDefaults(Group* group) {
-  if (group->status().empty()) group->set_status("published");
+  if (group->status() == registry::v1::LISTING_STATUS_UNSPECIFIED)
+    group->set_status(registry::v1::LISTING_STATUS_PUBLISHED);
   for (auto& a : *group->mutable_activities()) {
-    if (a.status().empty()) a.set_status("published");
+    if (a.status() == registry::v1::LISTING_STATUS_UNSPECIFIED) a.set_status(registry::v1::LISTING_STATUS_PUBLISHED);
     auto* loc = a.mutable_location();
     if (loc->municipality().empty() && !loc->address().empty())
       loc->set_municipality(MunicipalityFromAddress(loc->address()));
     if (a.has_fee() && a.fee().amount() == 0 && a.fee().text().empty()) a.mutable_fee()->set_free(true);
   }
   for (auto& c : *group->mutable_contacts()) {
-    if (c.visibility().empty()) c.set_visibility("staff");
+    if (c.visibility() == registry::v1::VISIBILITY_UNSPECIFIED) c.set_visibility(registry::v1::VISIBILITY_STAFF);
   }
 }
 
@@ -182,7 +187,8 @@ Status ValidateGroup(const Group& g) {
   if (g.name().size() > 300) return InvalidArgument("name is too long (max 300 bytes)", "name");
   if (!g.name_kana().empty() && !IsKanaText(g.name_kana()))
     return InvalidArgument("name_kana must be written in kana", "name_kana");
-  if (!kStatuses.count(g.status())) return InvalidArgument("unknown status \"" + g.status() + "\"", "status");
+  if (!IsKnownStatus(g.status()))
+    return InvalidArgument("status must be published, pending_review, draft or archived", "status");
   if (!kSectors.count(g.sector()))
     return InvalidArgument("sector must be private, public or shakai_fukushi_kyogikai", "sector");
   if (!g.verified_at().empty() && !IsValidDate(g.verified_at()))
@@ -193,7 +199,8 @@ Status ValidateGroup(const Group& g) {
     if (!s.ok()) return s;
   }
   for (int i = 0; i < g.contacts_size(); ++i) {
-    if (!kVisibilities.count(g.contacts(i).visibility()))
+    Visibility v = g.contacts(i).visibility();
+    if (!registry::v1::Visibility_IsValid(v) || v == registry::v1::VISIBILITY_UNSPECIFIED)
       return InvalidArgument("visibility must be public, network or staff", Index("contacts", i) + ".visibility");
   }
   return Status::Ok();

@@ -11,8 +11,8 @@
 
 namespace ibasho::model {
 
-// Fills what can be derived: status "published" when empty, activity status from the group,
-// contact visibility "staff" when empty (private unless said otherwise), the municipality from the
+// Fills what can be derived: status published when unspecified, activity status from the group,
+// contact visibility staff when unspecified (private unless said otherwise), the municipality from the
 // address (東京都練馬区… → 練馬区), fee.free when the amount is 0 and no text says otherwise.
 void ApplyDefaults(registry::v1::Group* group);
 

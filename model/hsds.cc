@@ -6,6 +6,7 @@
 
 #include "common/taxonomy.h"
 #include "common/weekday.h"
+#include "model/json_mapping.h"
 
 namespace ibasho::model {
 namespace {
@@ -49,7 +50,7 @@ json ScheduleToHsds(const Schedule& s) {
 }
 
 json ContactToHsds(const registry::v1::Contact& c) {
-  json out = {{"name", c.name()}, {"title", c.role()}, {"email", c.email()}, {"visibility", c.visibility()}};
+  json out = {{"name", c.name()}, {"title", c.role()}, {"email", c.email()}, {"visibility", EnumWord(c.visibility())}};
   if (!c.phone().empty()) out["phones"] = json::array({{{"number", c.phone()}}});
   if (!c.url().empty()) out["url"] = c.url();
   return out;
@@ -113,7 +114,7 @@ json GroupToHsds(const Group& g) {
   if (!g.external_id().empty())
     org["organization_identifiers"].push_back({{"identifier_scheme", g.source()}, {"identifier", g.external_id()}});
   org["ibasho"] = {{"sector", g.sector()},
-                   {"status", g.status()},
+                   {"status", EnumWord(g.status())},
                    {"verified_at", g.verified_at()},
                    {"version", g.version()},
                    {"updated_at", g.updated_at()}};
@@ -122,7 +123,7 @@ json GroupToHsds(const Group& g) {
     json svc = {{"id", a.id()},
                 {"name", a.title()},
                 {"description", a.description()},
-                {"status", a.status() == "published" ? "active" : "inactive"},
+                {"status", a.status() == registry::v1::LISTING_STATUS_PUBLISHED ? "active" : "inactive"},
                 {"fees_description", a.fee().text()},
                 {"schedules", json::array()},
                 {"attributes", json::array()}};
@@ -174,7 +175,10 @@ StatusOr<Group> GroupFromHsds(const json& org) {
       contact->set_role(Str(c, "title"));
       contact->set_email(Str(c, "email"));
       contact->set_url(Str(c, "url"));
-      contact->set_visibility(Str(c, "visibility").empty() ? "public" : Str(c, "visibility"));
+      registry::v1::Visibility visibility = registry::v1::VISIBILITY_PUBLIC;
+      if (!Str(c, "visibility").empty() && !EnumFromWord(Str(c, "visibility"), &visibility))
+        return InvalidArgument("visibility must be public, network or staff", "contacts.visibility");
+      contact->set_visibility(visibility);
       if (c.contains("phones") && c["phones"].is_array() && !c["phones"].empty())
         contact->set_phone(Str(c["phones"][0], "number"));
     }
@@ -187,7 +191,8 @@ StatusOr<Group> GroupFromHsds(const json& org) {
     Activity* a = g.add_activities();
     a->set_title(Str(svc, "name"));
     a->set_description(Str(svc, "description"));
-    a->set_status(Str(svc, "status") == "active" || Str(svc, "status").empty() ? "published" : "draft");
+    a->set_status(Str(svc, "status") == "active" || Str(svc, "status").empty() ? registry::v1::LISTING_STATUS_PUBLISHED
+                                                                               : registry::v1::LISTING_STATUS_DRAFT);
     a->set_schedule_text(Str(svc, "ibasho_schedule_text"));
     if (svc.contains("minimum_age") || svc.contains("maximum_age")) {
       if ((svc.contains("minimum_age") && !svc["minimum_age"].is_number()) ||

@@ -324,7 +324,7 @@ void AddPublicContact(const CsvRecord& r, Group* g) {
   c->set_url(url);
   c->set_phone(phone);
   c->set_email(email);
-  c->set_visibility("public");
+  c->set_visibility(registry::v1::VISIBILITY_PUBLIC);
 }
 
 void SetKana(const CsvRecord& r, Group* g, ParsedFile* out) {
@@ -332,7 +332,7 @@ void SetKana(const CsvRecord& r, Group* g, ParsedFile* out) {
   if (kana.empty()) return;
   Group probe;
   probe.set_name("x");
-  probe.set_status("published");
+  probe.set_status(registry::v1::LISTING_STATUS_PUBLISHED);
   probe.set_name_kana(kana);
   if (model::ValidateGroup(probe).ok()) {
     g->set_name_kana(kana);

@@ -33,10 +33,12 @@ StatusOr<std::vector<ChangeEvent>> RegistryStore::ChangesAfter(int64_t after, in
       Change* c = ev.mutable_change();
       c->set_cursor(std::to_string(q.getColumn(0).getInt64()));
       c->set_group_id(q.getColumn(1).getString());
-      c->set_op(q.getColumn(2).getString());
+      c->set_op(q.getColumn(2).getString() == "delete" ? registry::v1::CHANGE_OP_DELETE
+                                                       : registry::v1::CHANGE_OP_UPSERT);
       c->set_version(q.getColumn(3).getInt());
       c->set_changed_at(q.getColumn(4).getString());
-      if (with_groups && c->op() == "upsert" && !ParseStoredJson(q.getColumn(5).getString(), ev.mutable_group()))
+      if (with_groups && c->op() == registry::v1::CHANGE_OP_UPSERT &&
+          !ParseStoredJson(q.getColumn(5).getString(), ev.mutable_group()))
         return Internal("stored group " + c->group_id() + " is unreadable");
       out.push_back(std::move(ev));
     }

@@ -120,7 +120,9 @@ std::string ActorLabel(const Actor& a) {
   return a.name + " (" + a.id + ")";
 }
 
-const char* FeedOpFor(const Group& group) { return group.status() == "archived" ? "delete" : "upsert"; }
+const char* FeedOpFor(const Group& group) {
+  return group.status() == registry::v1::LISTING_STATUS_ARCHIVED ? "delete" : "upsert";
+}
 
 int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 
@@ -178,7 +180,7 @@ StatusOr<Group> RegistryStore::Impl::LoadByExternalId(const std::string& source,
 StatusOr<Group> RegistryStore::Impl::Write(Group g, const Group* before, const char* op, const char* action,
                                            const Actor& actor, const std::function<void()>& extra) {
   SQLite::Transaction tx(*db);
-  std::string doc = ToJson(g);
+  std::string doc = ToStoredJson(g);
   if (!before) {
     auto& ins = Stmt(
         "INSERT INTO groups(id, name, status, source, external_id, version, doc, created_at, updated_at, "
@@ -186,7 +188,7 @@ StatusOr<Group> RegistryStore::Impl::Write(Group g, const Group* before, const c
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, g.id());
     ins.bind(2, g.name());
-    ins.bind(3, g.status());
+    ins.bind(3, EnumWord(g.status()));
     ins.bind(4, g.source());
     ins.bind(5, g.external_id());
     ins.bind(6, g.version());
@@ -200,7 +202,7 @@ StatusOr<Group> RegistryStore::Impl::Write(Group g, const Group* before, const c
         "UPDATE groups SET name = ?, status = ?, source = ?, external_id = ?, version = ?, doc = ?, updated_at = ?, "
         "verified_at = ? WHERE id = ?");
     upd.bind(1, g.name());
-    upd.bind(2, g.status());
+    upd.bind(2, EnumWord(g.status()));
     upd.bind(3, g.source());
     upd.bind(4, g.external_id());
     upd.bind(5, g.version());
@@ -338,9 +340,9 @@ StatusOr<Group> RegistryStore::Archive(const std::string& id, int expected_versi
     if (expected_version > 0 && stored->version() != expected_version)
       return Status(StatusCode::kFailedPrecondition,
                     "version mismatch: stored version is " + std::to_string(stored->version()), "version");
-    if (stored->status() == "archived") return std::move(stored).value();
+    if (stored->status() == registry::v1::LISTING_STATUS_ARCHIVED) return std::move(stored).value();
     Group g = *stored;
-    g.set_status("archived");
+    g.set_status(registry::v1::LISTING_STATUS_ARCHIVED);
     g.set_version(g.version() + 1);
     g.set_updated_at(impl_->Now());
     return impl_->Write(std::move(g), &stored.value(), "delete", "archive", actor);

@@ -48,7 +48,7 @@ struct Actor {
 struct TokenInfo {
   std::string id;
   std::string name;
-  std::string role;                 // admin | editor | partner
+  registry::v1::Role role = registry::v1::ROLE_UNSPECIFIED;
   std::vector<std::string> groups;  // editor: the groups it may edit
   std::string source;               // partner: the source it may write
   std::string created_at;

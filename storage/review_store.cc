@@ -51,7 +51,7 @@ StatusOr<Group> RegistryStore::SubmitRevision(Group g, int expected_version, con
                           "base_version = excluded.base_version, submitted_by = excluded.submitted_by, "
                           "submitted_at = excluded.submitted_at");
     put.bind(1, g.id());
-    put.bind(2, ToJson(g));
+    put.bind(2, ToStoredJson(g));
     put.bind(3, stored->version());
     put.bind(4, ActorLabel(actor));
     put.bind(5, impl_->Now());

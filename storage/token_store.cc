@@ -4,17 +4,20 @@
 #include <nlohmann/json.hpp>
 
 #include "common/random.h"
+#include "model/json_mapping.h"
 #include "storage/registry_store.h"
 #include "storage/store_impl.h"
 
 namespace ibasho::storage {
 namespace {
 
+using registry::v1::Role;
+
 TokenInfo ReadToken(SQLite::Statement& q) {
   TokenInfo t;
   t.id = q.getColumn(0).getString();
   t.name = q.getColumn(1).getString();
-  t.role = q.getColumn(2).getString();
+  if (!EnumFromWord(q.getColumn(2).getString(), &t.role)) t.role = Role::ROLE_UNSPECIFIED;  // CHECK forbids
   for (const auto& g : nlohmann::json::parse(q.getColumn(3).getString())) t.groups.push_back(g);
   t.source = q.getColumn(4).getString();
   t.created_at = q.getColumn(5).getString();
@@ -25,12 +28,12 @@ TokenInfo ReadToken(SQLite::Statement& q) {
 }  // namespace
 
 StatusOr<std::pair<TokenInfo, std::string>> RegistryStore::CreateToken(TokenInfo info) {
-  if (info.role != "admin" && info.role != "editor" && info.role != "partner")
+  if (info.role != Role::ROLE_ADMIN && info.role != Role::ROLE_EDITOR && info.role != Role::ROLE_PARTNER)
     return InvalidArgument("role must be admin, editor or partner", "role");
   if (info.name.empty()) return InvalidArgument("a token needs a name (who holds it)", "name");
-  if (info.role == "editor" && info.groups.empty())
+  if (info.role == Role::ROLE_EDITOR && info.groups.empty())
     return InvalidArgument("an editor token needs its groups", "groups");
-  if (info.role == "partner" && info.source.empty())
+  if (info.role == Role::ROLE_PARTNER && info.source.empty())
     return InvalidArgument("a partner token needs its source", "source");
   return impl_->Guarded("token creation", [&]() -> StatusOr<std::pair<TokenInfo, std::string>> {
     for (const auto& gid : info.groups)
@@ -44,7 +47,7 @@ StatusOr<std::pair<TokenInfo, std::string>> RegistryStore::CreateToken(TokenInfo
     ins.bind(1, info.id);
     ins.bind(2, Sha256Hex(secret));
     ins.bind(3, info.name);
-    ins.bind(4, info.role);
+    ins.bind(4, EnumWord(info.role));  // the column keeps the API words
     ins.bind(5, nlohmann::json(info.groups).dump());
     ins.bind(6, info.source);
     ins.bind(7, info.created_at);

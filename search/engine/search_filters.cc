@@ -5,6 +5,7 @@
 
 #include "common/civil_date.h"
 #include "common/weekday.h"
+#include "ibasho/search/index/v1/stored_activity.pb.h"
 #include "model/schedule.h"
 #include "search/index/index_schema.h"
 
@@ -16,7 +17,7 @@ class OpenOnDecider final : public Xapian::MatchDecider {
  public:
   explicit OpenOnDecider(CivilDate date) : date_(date) {}
   bool operator()(const Xapian::Document& doc) const override {
-    v1::StoredActivity stored;
+    index::v1::StoredActivity stored;
     if (!stored.ParseFromString(doc.get_data())) return false;
     for (const auto& s : stored.schedules())
       if (model::OccursOn(s, date_)) return true;

@@ -13,6 +13,7 @@
 #include "common/numbers.h"
 #include "common/taxonomy.h"
 #include "common/weekday.h"
+#include "ibasho/search/index/v1/stored_activity.pb.h"
 #include "model/schedule.h"
 #include "search/analysis/analyzer.h"
 #include "search/analysis/snippet.h"
@@ -48,9 +49,9 @@ Status Validate(const SearchRequest& r, int max_page_size) {
   }
   if (r.radius_m() < 0 || std::isnan(r.radius_m())) return InvalidArgument("radius_m must be positive", "radius_m");
   if (r.radius_m() > 0 && !r.has_near()) return InvalidArgument("radius_m needs near=LAT,LON", "radius_m");
-  if (!r.sort().empty() && r.sort() != "relevance" && r.sort() != "distance")
-    return InvalidArgument("sort must be relevance or distance", "sort");
-  if (r.sort() == "distance" && !r.has_near()) return InvalidArgument("sort=distance needs near=LAT,LON", "sort");
+  if (!v1::SortOrder_IsValid(r.sort())) return InvalidArgument("sort must be relevance or distance", "sort");
+  if (r.sort() == v1::SORT_ORDER_DISTANCE && !r.has_near())
+    return InvalidArgument("sort=distance needs near=LAT,LON", "sort");
   if (!r.open_on().empty() && !ParseCivilDate(r.open_on()))
     return InvalidArgument("open_on must be a real date YYYY-MM-DD", "open_on");
   if (!r.today().empty() && !ParseCivilDate(r.today()))
@@ -119,7 +120,7 @@ void FillResults(Xapian::Database& db, const SearchRequest& req, const BuiltQuer
                  const CivilDate& today, const std::vector<Xapian::docid>& page, SearchResponse* resp) {
   Xapian::GreatCircleMetric metric;
   for (Xapian::docid id : page) {
-    v1::StoredActivity stored;
+    index::v1::StoredActivity stored;
     if (!stored.ParseFromString(db.get_document(id).get_data())) continue;
     v1::SearchResult* r = resp->add_results();
     *r = stored.result();
@@ -284,7 +285,7 @@ std::vector<Xapian::docid> Searcher::RankPage(Lease& lease, MatchEvaluator& eval
   // words) in index order. Every ranked document is known to match, so phrases count as the
   // conjunction of their terms (no position checks).
   std::vector<Xapian::docid> page;
-  if (req.sort() == "distance") {
+  if (req.sort() == v1::SORT_ORDER_DISTANCE) {
     DocSetPostingSource passing_source(passing);
     Xapian::Query passing_query(&passing_source);
     XapianQueryOptions ranking;

@@ -7,6 +7,7 @@
 #include "common/numbers.h"
 #include "common/taxonomy.h"
 #include "common/weekday.h"
+#include "ibasho/search/index/v1/stored_activity.pb.h"
 #include "ibasho/search/v1/search.pb.h"
 #include "model/schedule.h"
 #include "search/analysis/snippet.h"
@@ -41,7 +42,7 @@ std::string Summary(const std::string& text, size_t max_chars) {
   return out;
 }
 
-void FillStored(const Group& g, const Activity& a, v1::StoredActivity* stored) {
+void FillStored(const Group& g, const Activity& a, index::v1::StoredActivity* stored) {
   auto* r = stored->mutable_result();
   r->set_activity_id(a.id());
   r->set_group_id(g.id());
@@ -64,7 +65,7 @@ void FillStored(const Group& g, const Activity& a, v1::StoredActivity* stored) {
   }
   // Public contact fields only: network and staff contacts never reach the index.
   for (const auto& c : g.contacts()) {
-    if (c.visibility() != "public") continue;
+    if (c.visibility() != registry::v1::VISIBILITY_PUBLIC) continue;
     auto* pc = r->mutable_contact();
     if (pc->phone().empty()) pc->set_phone(c.phone());
     if (pc->email().empty()) pc->set_email(c.email());
@@ -158,7 +159,7 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
   row += static_cast<char>(fee_code);
   row += loc.municipality();
   doc.add_value(kSlotFacetRow, row);
-  v1::StoredActivity stored;
+  index::v1::StoredActivity stored;
   FillStored(g, a, &stored);
   stored.set_snippet_tokens(EncodeSnippetTokens(stored.description(), analyzer.tokenizer()));
   doc.set_data(stored.SerializeAsString());
@@ -207,7 +208,7 @@ Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
         }
       }
       db_.delete_document(kTermGroupId + gid);
-      if (ev.change().op() == "upsert") AddGroup(ev.group(), listener_ ? &delta : nullptr);
+      if (ev.change().op() == registry::v1::CHANGE_OP_UPSERT) AddGroup(ev.group(), listener_ ? &delta : nullptr);
     }
     if (!in_transaction) return Status::Ok();
     db_.set_metadata(kMetaAppliedCursor, std::to_string(last));
@@ -233,9 +234,9 @@ Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
 }
 
 void IndexWriter::AddGroup(const Group& g, IndexDelta* delta) {
-  if (g.status() != "published") return;
+  if (g.status() != registry::v1::LISTING_STATUS_PUBLISHED) return;
   for (const auto& a : g.activities()) {
-    if (a.status() != "published") continue;
+    if (a.status() != registry::v1::LISTING_STATUS_PUBLISHED) continue;
     std::vector<std::string> nouns;
     Xapian::Document doc = BuildActivityDocument(g, a, analyzer_, &nouns);
     Xapian::docid id = db_.replace_document(kTermActivityId + a.id(), doc);

@@ -39,9 +39,9 @@ grpc::Status UpsertInBatches(registry::v1::Registry::StubInterface& registry,
       }
       if (!item->error_code().empty()) {
         ++tally->rejected;
-      } else if (item->response().result() == "created") {
+      } else if (item->response().result() == registry::v1::UPSERT_RESULT_CREATED) {
         ++tally->created;
-      } else if (item->response().result() == "updated") {
+      } else if (item->response().result() == registry::v1::UPSERT_RESULT_UPDATED) {
         ++tally->updated;
       } else {
         ++tally->unchanged;

@@ -66,7 +66,19 @@ StatusOr<Principal> Authenticator::Resolve(const std::string& header) {
     return Status(StatusCode::kUnauthenticated, "unknown or revoked token", "Authorization");
   if (!s.ok()) return Status(StatusCode::kUnavailable, "cannot check the token: " + s.error_message());
   Principal p;
-  p.role = token.role() == "admin" ? Role::kAdmin : token.role() == "editor" ? Role::kEditor : Role::kPartner;
+  switch (token.role()) {
+    case registry::v1::ROLE_ADMIN:
+      p.role = Role::kAdmin;
+      break;
+    case registry::v1::ROLE_EDITOR:
+      p.role = Role::kEditor;
+      break;
+    case registry::v1::ROLE_PARTNER:
+      p.role = Role::kPartner;
+      break;
+    default:
+      return Status(StatusCode::kUnauthenticated, "token has no known role");
+  }
   p.id = token.id();
   p.name = token.name();
   p.groups.insert(token.groups().begin(), token.groups().end());

@@ -44,7 +44,7 @@ HttpResponse Gateway::ExportCsv() {
 HttpResponse Gateway::ExportHsds(const Principal& who) {
   json orgs = json::array();
   grpc::Status s = ForEachGroup([&](Group& g) {
-    if (g.status() != "published" && !who.EditsGroup(g.id())) return;
+    if (g.status() != registry::v1::LISTING_STATUS_PUBLISHED && !who.EditsGroup(g.id())) return;
     FilterForViewer(&g, who);
     orgs.push_back(model::GroupToHsds(g));
   });

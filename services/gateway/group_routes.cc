@@ -19,8 +19,9 @@ void FilterForViewer(Group* group, const Principal& viewer) {
   if (viewer.is_admin() || viewer.EditsGroup(group->id())) return;
   auto* contacts = group->mutable_contacts();
   for (int i = contacts->size() - 1; i >= 0; --i) {
-    const std::string& v = contacts->Get(i).visibility();
-    bool visible = v == "public" || (v == "network" && viewer.role == Role::kEditor);
+    registry::v1::Visibility v = contacts->Get(i).visibility();
+    bool visible =
+        v == registry::v1::VISIBILITY_PUBLIC || (v == registry::v1::VISIBILITY_NETWORK && viewer.role == Role::kEditor);
     if (!visible) contacts->DeleteSubrange(i, 1);
   }
 }
@@ -47,7 +48,8 @@ HttpResponse Gateway::GetGroup(const std::string& id, const Principal& who) {
   Group g;
   grpc::Status s = registry_->GetGroup(ctx.get(), gr, &g);
   if (!s.ok()) return FromGrpc(s);
-  if (g.status() != "published" && !who.EditsGroup(id)) return Error(404, "NOT_FOUND", "group " + id + " not found");
+  if (g.status() != registry::v1::LISTING_STATUS_PUBLISHED && !who.EditsGroup(id))
+    return Error(404, "NOT_FOUND", "group " + id + " not found");
   FilterForViewer(&g, who);
   return GroupResponse(200, g);
 }
@@ -58,9 +60,8 @@ HttpResponse Gateway::PatchGroup(const HttpRequest& req, const std::string& id, 
   if (if_match < 0) return BadRequest(InvalidArgument("If-Match must be an ETag such as \"3\"", "If-Match"));
   if (if_match == 0 && !who.is_admin())
     return Error(428, "FAILED_PRECONDITION", "editors must send If-Match with the ETag they edited", "If-Match");
-  if (!IsValidUtf8(req.body)) return BadRequest(InvalidArgument("request body is not valid UTF-8"));
-  json patch = json::parse(req.body, nullptr, false);
-  if (patch.is_discarded()) return BadRequest(InvalidArgument("request body is not valid JSON"));
+  json patch;
+  if (Status parsed = ParseJsonBody(req.body, &patch); !parsed.ok()) return BadRequest(parsed);
   if (!patch.is_object()) return BadRequest(InvalidArgument("request body must be a JSON merge patch object"));
   for (const char* fixed : {"id", "version", "created_at", "updated_at"})
     if (patch.contains(fixed)) return BadRequest(InvalidArgument(std::string(fixed) + " cannot be changed", fixed));
@@ -90,7 +91,7 @@ HttpResponse Gateway::PatchGroup(const HttpRequest& req, const std::string& id, 
     if (!parsed.ok()) return BadRequest(parsed);
     ur.set_expected_version(current.version());
     // An editor's change to a published group waits for review; the listing stays as it is.
-    ur.set_review(!who.is_admin() && current.status() == "published");
+    ur.set_review(!who.is_admin() && current.status() == registry::v1::LISTING_STATUS_PUBLISHED);
     *ur.mutable_actor() = who.actor();
     Group updated;
     auto uctx = Context();
@@ -138,7 +139,7 @@ HttpResponse Gateway::ListGroups(const HttpRequest& req, const Principal& who) {
   if (!s.ok()) return FromGrpc(s);
   auto* groups = resp.mutable_groups();
   for (int i = groups->size() - 1; i >= 0; --i) {
-    if (groups->Get(i).status() != "published" && !who.EditsGroup(groups->Get(i).id())) {
+    if (groups->Get(i).status() != registry::v1::LISTING_STATUS_PUBLISHED && !who.EditsGroup(groups->Get(i).id())) {
       groups->DeleteSubrange(i, 1);
     } else {
       FilterForViewer(groups->Mutable(i), who);
@@ -174,9 +175,13 @@ HttpResponse Gateway::Review(const HttpRequest& req, const std::string& id, bool
   registry::v1::ReviewRequest rr;
   rr.set_id(id);
   if (!req.body.empty()) {
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return BadRequest(InvalidArgument("body must be a JSON object"));
-    if (body.contains("reason") && body["reason"].is_string()) rr.set_reason(body["reason"]);
+    json body;
+    if (Status parsed = ParseJsonBody(req.body, &body); !parsed.ok()) return BadRequest(parsed);
+    if (!body.is_object()) return BadRequest(InvalidArgument("body must be a JSON object"));
+    if (body.contains("reason")) {
+      if (!body["reason"].is_string()) return BadRequest(InvalidArgument("reason must be a string", "reason"));
+      rr.set_reason(body["reason"].get<std::string>());
+    }
   }
   *rr.mutable_actor() = who.actor();
   auto ctx = Context();

@@ -33,11 +33,11 @@ HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& 
   registry::v1::UpsertGroupResponse resp;
   grpc::Status s = registry_->UpsertGroup(ctx.get(), ur, &resp);
   if (!s.ok()) return FromGrpc(s);
-  json body = {{"result", resp.result()},
+  json body = {{"result", EnumWord(resp.result())},
                {"dry_run", ur.dry_run()},
                {"diff", model::DiffToJson(resp.diff())},
                {"group", json::parse(ToJson(resp.group()))}};
-  HttpResponse r = Json(resp.result() == "created" && !ur.dry_run() ? 201 : 200, body.dump());
+  HttpResponse r = Json(resp.result() == registry::v1::UPSERT_RESULT_CREATED && !ur.dry_run() ? 201 : 200, body.dump());
   if (!ur.dry_run()) r.headers.emplace_back("ETag", Etag(resp.group().version()));
   return r;
 }
@@ -61,13 +61,15 @@ HttpResponse Gateway::DeleteSourceGroup(const HttpRequest& req, const std::strin
 
 HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, const Principal& who) {
   if (!who.WritesSource(source)) return Denied(who, "write source " + source);
-  if (!IsValidUtf8(req.body)) return BadRequest(InvalidArgument("request body is not valid UTF-8"));
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object() || !body.contains("groups") || !body["groups"].is_array())
+  json body;
+  if (Status parsed = ParseJsonBody(req.body, &body); !parsed.ok()) return BadRequest(parsed);
+  if (!body.is_object() || !body.contains("groups") || !body["groups"].is_array())
     return BadRequest(InvalidArgument("body must be {\"groups\": [ {\"external_id\": …, …}, … ]}", "groups"));
   if (static_cast<int>(body["groups"].size()) > options_.max_batch_items)
     return BadRequest(
         InvalidArgument("at most " + std::to_string(options_.max_batch_items) + " groups per batch", "groups"));
+  if (body.contains("dry_run") && !body["dry_run"].is_boolean())
+    return BadRequest(InvalidArgument("dry_run must be true or false", "dry_run"));
   bool dry_run = IsTrue(req.Param("dry_run")) || body.value("dry_run", false);
   json results = json::array();
   std::map<std::string, int> counts;
@@ -76,10 +78,12 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
   for (size_t i = 0; i < body["groups"].size(); ++i) {
     const auto& item = body["groups"][i];
     std::string path = "groups[" + std::to_string(i) + "]";
-    std::string external_id = item.is_object() ? item.value("external_id", "") : "";
+    const json* id = item.is_object() && item.contains("external_id") ? &item["external_id"] : nullptr;
+    std::string external_id = id && id->is_string() ? id->get<std::string>() : "";
     results.push_back({{"index", i}, {"external_id", external_id}});
     registry::v1::UpsertGroupRequest ur;
     Status parsed = item.is_object() ? ParseJson(item.dump(), ur.mutable_group()) : InvalidArgument("not an object");
+    if (parsed.ok() && id && !id->is_string()) parsed = InvalidArgument("external_id must be a string", "external_id");
     if (parsed.ok() && external_id.empty()) parsed = InvalidArgument("external_id is required", "external_id");
     if (!parsed.ok()) {
       results[i]["result"] = "rejected";
@@ -109,10 +113,11 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
                         {"field", item.error_field().empty() ? path : path + "." + item.error_field()}};
           return;
         }
-        r["result"] = item.response().result();
+        r["result"] = EnumWord(item.response().result());
         r["id"] = item.response().group().id();
         r["version"] = item.response().group().version();
-        if (dry_run || item.response().result() == "updated") r["diff"] = model::DiffToJson(item.response().diff());
+        if (dry_run || item.response().result() == registry::v1::UPSERT_RESULT_UPDATED)
+          r["diff"] = model::DiffToJson(item.response().diff());
       },
       &tally);
   if (!s.ok() && tally.created + tally.updated + tally.unchanged == 0) return FromGrpc(s);
@@ -139,9 +144,12 @@ HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, 
   json rejected = json::array();
   if (content_type.find("json") != std::string::npos) {
     // HSDS 3.0: an array of organizations, or {"organizations": [...]}.
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded()) return BadRequest(InvalidArgument("request body is not valid JSON"));
-    json orgs = body.is_array() ? body : body.value("organizations", json::array());
+    json body;
+    if (Status parsed = ParseJsonBody(req.body, &body); !parsed.ok()) return BadRequest(parsed);
+    json orgs = body.is_array() ? body : body.is_object() ? body.value("organizations", json()) : json();
+    if (!orgs.is_array())
+      return BadRequest(InvalidArgument("body must be an array of HSDS organizations or {\"organizations\": [...]}",
+                                        "organizations"));
     report["format"] = "hsds";
     report["rows_read"] = orgs.size();
     int i = 0;

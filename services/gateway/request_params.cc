@@ -1,6 +1,8 @@
 #include "services/gateway/request_params.h"
 
 #include "common/numbers.h"
+#include "common/utf8.h"
+#include "model/json_mapping.h"
 
 namespace ibasho::gateway {
 
@@ -21,6 +23,15 @@ Status IntParam(const HttpRequest& req, const std::string& name, int min, int ma
     return InvalidArgument(name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max),
                            name);
   *out = n;
+  return Status::Ok();
+}
+
+Status ParseJsonBody(const std::string& body, nlohmann::json* out) {
+  if (!IsValidUtf8(body)) return InvalidArgument("request body is not valid UTF-8");
+  if (!JsonDepthWithin(body))
+    return InvalidArgument("request body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  *out = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (out->is_discarded()) return InvalidArgument("request body is not valid JSON");
   return Status::Ok();
 }
 

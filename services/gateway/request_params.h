@@ -3,6 +3,7 @@
 #ifndef IBASHO_SERVICES_GATEWAY_REQUEST_PARAMS_H_
 #define IBASHO_SERVICES_GATEWAY_REQUEST_PARAMS_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,10 @@ int ParseIfMatch(std::string v);
 // An optional whole-number parameter within [min, max]: leaves *out untouched when absent, and
 // names the parameter when it is malformed or out of range.
 Status IntParam(const HttpRequest& req, const std::string& name, int min, int max, int* out, bool* present = nullptr);
+
+// A JSON request body: valid UTF-8, nested at most kMaxJsonDepth deep (model/json_mapping.h),
+// syntactically valid; InvalidArgument saying which is not.
+Status ParseJsonBody(const std::string& body, nlohmann::json* out);
 
 // "true" or "1".
 bool IsTrue(const std::string& v);

@@ -49,7 +49,10 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
       return BadRequest(InvalidArgument("radius_m must be a positive number of metres", "radius_m"));
     sr.set_radius_m(r);
   }
-  sr.set_sort(req.Param("sort"));
+  search::v1::SortOrder sort = search::v1::SORT_ORDER_UNSPECIFIED;
+  if (!EnumFromWord(req.Param("sort"), &sort))
+    return BadRequest(InvalidArgument("sort must be relevance or distance", "sort"));
+  sr.set_sort(sort);
   sr.set_open_on(req.Param("open_on"));
   sr.set_today(req.Param("today"));
   sr.set_literal(IsTrue(req.Param("literal")));

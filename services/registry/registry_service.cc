@@ -92,7 +92,9 @@ grpc::Status RegistryServiceImpl::UpsertGroup(grpc::ServerContext*, const rv1::U
   if (!r.ok()) return ToGrpcStatus(r.status());
   using Result = storage::RegistryStore::UpsertResult;
   *resp->mutable_group() = std::move(r->first);
-  resp->set_result(r->second == Result::kCreated ? "created" : r->second == Result::kUpdated ? "updated" : "unchanged");
+  resp->set_result(r->second == Result::kCreated   ? rv1::UPSERT_RESULT_CREATED
+                   : r->second == Result::kUpdated ? rv1::UPSERT_RESULT_UPDATED
+                                                   : rv1::UPSERT_RESULT_UNCHANGED);
   for (auto& c : diff) *resp->add_diff() = std::move(c);
   return grpc::Status::OK;
 }

@@ -93,7 +93,7 @@ TEST_F(RegistryStoreTest, CreateWritesTheChangeRowInTheSameTransaction) {
   auto changes = store_->ChangesAfter(0, 10, true);
   ASSERT_TRUE(changes.ok());
   ASSERT_EQ(changes->size(), 1u);
-  EXPECT_EQ((*changes)[0].change().op(), "upsert");
+  EXPECT_EQ((*changes)[0].change().op(), registry::v1::CHANGE_OP_UPSERT);
   EXPECT_EQ((*changes)[0].change().group_id(), g->id());
   EXPECT_EQ((*changes)[0].group().name(), "石神井・小さなうち");
   EXPECT_EQ(store_->LatestSeq(), 1);
@@ -145,11 +145,11 @@ TEST_F(RegistryStoreTest, ArchiveIsADeleteInTheFeedAndKeepsTheGroup) {
   ASSERT_TRUE(g.ok());
   auto archived = store_->Archive(g->id(), 0);
   ASSERT_TRUE(archived.ok());
-  EXPECT_EQ(archived->status(), "archived");
+  EXPECT_EQ(archived->status(), registry::v1::LISTING_STATUS_ARCHIVED);
   auto changes = store_->ChangesAfter(1, 10, true);
   ASSERT_TRUE(changes.ok());
   ASSERT_EQ(changes->size(), 1u);
-  EXPECT_EQ((*changes)[0].change().op(), "delete");
+  EXPECT_EQ((*changes)[0].change().op(), registry::v1::CHANGE_OP_DELETE);
   EXPECT_FALSE((*changes)[0].has_group());
   EXPECT_TRUE(store_->Get(g->id()).ok());
   EXPECT_TRUE(store_->Archive(g->id(), 0).ok());
@@ -221,7 +221,7 @@ TEST_F(RegistryStoreTest, TokensAreStoredHashedAndRevocable) {
   auto g = store_->Create(MakeGroup("会"));
   TokenInfo info;
   info.name = "会の代表";
-  info.role = "editor";
+  info.role = registry::v1::ROLE_EDITOR;
   info.groups = {g->id()};
   auto created = store_->CreateToken(info);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
@@ -235,7 +235,7 @@ TEST_F(RegistryStoreTest, TokensAreStoredHashedAndRevocable) {
   }
   auto who = store_->Authenticate(secret);
   ASSERT_TRUE(who.ok());
-  EXPECT_EQ(who->role, "editor");
+  EXPECT_EQ(who->role, registry::v1::ROLE_EDITOR);
   EXPECT_EQ(who->groups, std::vector<std::string>{g->id()});
   EXPECT_EQ(store_->Authenticate("ibs_wrong").status().code(), StatusCode::kUnauthenticated);
   ASSERT_TRUE(store_->RevokeToken(who->id).ok());

@@ -890,7 +890,7 @@ TEST_F(SearchTest, GeoRadiusAndDistanceSort) {
   r.set_lat(35.7437);  // 石神井公園駅のあたり
   r.set_lon(139.6063);
   r.set_radius_m(1500);
-  r.set_sort("distance");
+  r.set_sort(v1::SORT_ORDER_DISTANCE);
   auto all = All(r);
   ASSERT_GT(all.size(), 2u);
   double last = 0;
@@ -964,7 +964,7 @@ TEST_F(SearchTest, BadParametersNameTheField) {
       {[](SearchRequest* r) { r->set_page_size(1000); }, "page_size"},
       {[](SearchRequest* r) { r->set_page_token("x"); }, "page_token"},
       {[](SearchRequest* r) { r->set_open_on("2026-02-30"); }, "open_on"},
-      {[](SearchRequest* r) { r->set_sort("distance"); }, "sort"},
+      {[](SearchRequest* r) { r->set_sort(v1::SORT_ORDER_DISTANCE); }, "sort"},
       {[](SearchRequest* r) { r->set_radius_m(100); }, "radius_m"},
   };
   for (const auto& [set, field] : cases) {
