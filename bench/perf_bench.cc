@@ -203,13 +203,15 @@ int main(int argc, char** argv) {
   int http = testing::FreePort();
   std::string reg_addr = "127.0.0.1:" + std::to_string(testing::FreePort());
   std::string search_addr = "127.0.0.1:" + std::to_string(testing::FreePort());
-  Subprocess registry({bin + "/services/ibasho-registry", "--db=" + work + "/registry.db", "--listen=" + reg_addr},
+  Subprocess registry({bin + "/services/ibasho-registry", "--db=" + work + "/registry.db", "--listen=" + reg_addr,
+                       "--secret_file=" + work + "/registry.secret"},
                       work + "/registry.log");
   Subprocess search({bin + "/services/ibasho-search", "--index=" + work + "/index", "--listen=" + search_addr,
-                     "--registry=" + reg_addr},
+                     "--registry=" + reg_addr, "--registry_secret_file=" + work + "/registry.secret"},
                     work + "/search.log");
   Subprocess gateway({bin + "/services/gateway/ibasho-gateway", "--port=" + std::to_string(http),
-                      "--registry=" + reg_addr, "--search=" + search_addr, "--admin_token=" + std::string(kToken)},
+                      "--registry=" + reg_addr, "--search=" + search_addr, "--admin_token=" + std::string(kToken),
+                      "--registry_secret_file=" + work + "/registry.secret"},
                      work + "/gateway.log");
   if (!WaitFor([&] { return HttpGet(http, "/readyz").first == 200; }, std::chrono::seconds(20))) {
     std::cerr << "services did not start; see " << work << "\n";

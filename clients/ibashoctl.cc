@@ -1,6 +1,9 @@
 // ibashoctl: command-line client for operators. Talks gRPC to the registry.
 //
-//   ibashoctl load FILE.json [--registry=127.0.0.1:50051]
+//   Every command takes --registry=HOST:PORT (default 127.0.0.1:50051) and
+//   --registry_secret_file=PATH (default var/registry.secret; the registry creates it).
+//
+//   ibashoctl load FILE.json
 //       Upserts every group of a {"source": "...", "groups": [...]} file by (source, external_id);
 //       loading the same file twice changes nothing. Ends with a report.
 //
@@ -27,6 +30,7 @@
 #include "model/json_mapping.h"
 #include "model/open_data.h"
 #include "services/common/batch_upsert.h"
+#include "services/common/registry_secret.h"
 
 namespace {
 
@@ -255,7 +259,14 @@ int main(int argc, char** argv) {
     if (std::string(argv[i]).rfind("--", 0) != 0) args.push_back(argv[i]);
   if (args.size() < 2) return Usage();
   std::string address = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051");
-  auto registry = Registry::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  std::string secret_file =
+      flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE", ibasho::services::kDefaultRegistrySecretFile);
+  auto secret = ibasho::services::ReadRegistrySecret(secret_file, std::chrono::seconds(0));
+  if (!secret.ok()) {
+    std::cerr << secret.status().message() << " (--registry_secret_file)\n";
+    return 1;
+  }
+  auto registry = Registry::NewStub(ibasho::services::MakeRegistryChannel(address, *secret));
   if (args[0] == "load") return Load(*registry, args[1]);
   if (args[0] == "import") return Import(*registry, {args.begin() + 1, args.end()}, flags);
   if (args[0] == "token") return Token(*registry, args, argc, argv, flags);

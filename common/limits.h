@@ -3,6 +3,8 @@
 #ifndef IBASHO_COMMON_LIMITS_H_
 #define IBASHO_COMMON_LIMITS_H_
 
+#include <cstddef>
+
 namespace ibasho::limits {
 
 // GET /v1/search: results per page, and the query's length in bytes.
@@ -32,6 +34,14 @@ inline constexpr int kMaxBatchItems = 1000;
 // GET /v1/admin/stale
 inline constexpr int kMaxStaleGroups = 1000;
 inline constexpr int kMaxStaleDays = 36500;  // older_than: a century
+
+// Listings (model/group_validator).
+inline constexpr size_t kMaxTextBytes = 20000;      // descriptions, notes
+inline constexpr size_t kMaxShortTextBytes = 1000;  // names, addresses, URLs, phone numbers…
+inline constexpr size_t kMaxIdBytes = 200;          // external_id, source
+inline constexpr int kMaxActivitiesPerGroup = 200;
+inline constexpr int kMaxContactsPerGroup = 50;
+inline constexpr int kMaxCategoriesPerActivity = 11;  // one of each
 
 }  // namespace ibasho::limits
 

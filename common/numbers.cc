@@ -21,6 +21,7 @@ bool ParseWhole(std::string_view s, T* out) {
 
 bool ParseInt(std::string_view s, int* out) { return ParseWhole(s, out); }
 bool ParseInt64(std::string_view s, int64_t* out) { return ParseWhole(s, out); }
+bool ParseUint64(std::string_view s, uint64_t* out) { return ParseWhole(s, out); }
 
 bool ParseDouble(std::string_view s, double* out) {
   // std::from_chars for double is in GCC 11+, but strtod is what every libstdc++ has; copy to get

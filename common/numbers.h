@@ -10,6 +10,7 @@ namespace ibasho {
 
 bool ParseInt(std::string_view s, int* out);
 bool ParseInt64(std::string_view s, int64_t* out);
+bool ParseUint64(std::string_view s, uint64_t* out);
 // A finite decimal number ("35.74", "-1e3"); NaN and infinities are rejected.
 bool ParseDouble(std::string_view s, double* out);
 

@@ -30,12 +30,13 @@ Subprocess::Subprocess(std::vector<std::string> args, std::string log_path)
 
 Subprocess::~Subprocess() { Stop(SIGTERM); }
 
-void Subprocess::Stop(int signal) {
-  if (pid_ <= 0) return;
+int Subprocess::Stop(int signal) {
+  if (pid_ <= 0) return -1;
   kill(pid_, signal);
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
+  return status;
 }
 
 long Subprocess::PeakRssKib() const {

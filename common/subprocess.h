@@ -19,7 +19,8 @@ class Subprocess {
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
 
-  void Stop(int signal);
+  // Sends signal and waits; the wait status (as from waitpid), or -1 when already stopped.
+  int Stop(int signal);
   pid_t pid() const { return pid_; }
   // Peak resident set size (VmHWM) in KiB, or -1 when the process is gone.
   long PeakRssKib() const;

@@ -1,12 +1,22 @@
 #include "model/csv_export.h"
 
+#include <string_view>
+
 #include "common/taxonomy.h"
 #include "model/json_mapping.h"
 
 namespace ibasho::model {
 namespace {
 
-std::string Cell(const std::string& v) {
+// A cell Excel or LibreOffice would read as a formula (=, +, -, @, or a tab or carriage return
+// before one) is prefixed with an apostrophe, so it shows as text and never runs.
+std::string Defused(const std::string& v) {
+  if (!v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos) return "'" + v;
+  return v;
+}
+
+std::string Cell(const std::string& raw) {
+  std::string v = Defused(raw);
   bool quote = v.find_first_of(",\"\r\n") != std::string::npos;
   if (!quote) return v;
   std::string out = "\"";

@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "common/limits.h"
 #include "common/taxonomy.h"
 
 namespace ibasho::model {
@@ -98,14 +99,119 @@ Status ValidateSchedule(const registry::v1::Schedule& s, const std::string& path
   return Status::Ok();
 }
 
+// A link the ward's page may render as href: no scheme, or http(s). javascript:, data: and the
+// like would run in the reader's browser.
+bool IsSafeLink(const std::string& v) {
+  size_t start = v.find_first_not_of(" ");
+  if (start == std::string::npos) return true;
+  size_t colon = v.find(':', start);
+  size_t path = v.find_first_of("/?#", start);
+  if (colon == std::string::npos || (path != std::string::npos && path < colon)) return true;  // no scheme
+  std::string scheme;
+  for (char c : v.substr(start, colon - start))
+    scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return scheme == "http" || scheme == "https";
+}
+
+// Control characters are never text; newlines and tabs are allowed where prose is.
+bool HasControlCharacters(const std::string& v, bool multiline) {
+  for (unsigned char c : v) {
+    if (c == 0x7f) return true;
+    if (c >= 0x20) continue;
+    if (multiline && (c == '\n' || c == '\r' || c == '\t')) continue;
+    return true;
+  }
+  return false;
+}
+
+// True when v holds only spaces (ASCII, ideographic U+3000, no-break U+00A0).
+bool IsBlank(const std::string& v) {
+  for (size_t i = 0; i < v.size();) {
+    if (v[i] == ' ' || v[i] == '\t') {
+      ++i;
+    } else if (v.compare(i, 3, "\xE3\x80\x80") == 0) {
+      i += 3;
+    } else if (v.compare(i, 2, "\xC2\xA0") == 0) {
+      i += 2;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsProse(const google::protobuf::FieldDescriptor* f) {
+  static const std::set<std::string> kProse = {"description", "note", "schedule_text", "accessibility", "text"};
+  return kProse.count(f->name()) > 0;
+}
+
+// Every string field of m, at any depth: no control characters (newlines only in prose), and at
+// most limits::kMaxTextBytes (prose) or kMaxShortTextBytes (everything else).
+Status ValidateStrings(const google::protobuf::Message& m, const std::string& path) {
+  const auto* d = m.GetDescriptor();
+  const auto* r = m.GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    std::string here = path.empty() ? f->name() : path + "." + f->name();
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      auto check = [&](const std::string& v, const std::string& p) -> Status {
+        size_t max = IsProse(f) ? limits::kMaxTextBytes : limits::kMaxShortTextBytes;
+        if (v.size() > max) return InvalidArgument("too long (max " + std::to_string(max) + " bytes)", p);
+        if (HasControlCharacters(v, IsProse(f))) return InvalidArgument("contains control characters", p);
+        return Status::Ok();
+      };
+      if (f->is_repeated()) {
+        for (int k = 0; k < r->FieldSize(m, f); ++k) {
+          Status s = check(r->GetRepeatedString(m, f, k), here + "[" + std::to_string(k) + "]");
+          if (!s.ok()) return s;
+        }
+      } else {
+        Status s = check(r->GetString(m, f), here);
+        if (!s.ok()) return s;
+      }
+    } else if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      if (f->is_repeated()) {
+        for (int k = 0; k < r->FieldSize(m, f); ++k) {
+          Status s = ValidateStrings(r->GetRepeatedMessage(m, f, k), here + "[" + std::to_string(k) + "]");
+          if (!s.ok()) return s;
+        }
+      } else if (r->HasField(m, f)) {
+        Status s = ValidateStrings(r->GetMessage(m, f), here);
+        if (!s.ok()) return s;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateLinks(const Group& g) {
+  if (!IsSafeLink(g.website())) return InvalidArgument("website must be an http or https address", "website");
+  const auto& l = g.links();
+  for (const auto& [value, field] : {std::pair{&l.instagram(), "links.instagram"},
+                                     {&l.line(), "links.line"},
+                                     {&l.facebook(), "links.facebook"},
+                                     {&l.x(), "links.x"}})
+    if (!IsSafeLink(*value)) return InvalidArgument("links must be http or https addresses or handles", field);
+  for (int i = 0; i < g.contacts_size(); ++i)
+    if (!IsSafeLink(g.contacts(i).url()))
+      return InvalidArgument("url must be an http or https address", Index("contacts", i) + ".url");
+  return Status::Ok();
+}
+
 Status ValidateActivity(const registry::v1::Activity& a, const std::string& path) {
-  if (a.title().empty()) return InvalidArgument("title is required", Path(path, "title"));
+  if (IsBlank(a.title())) return InvalidArgument("title is required", Path(path, "title"));
+  if (a.categories_size() > limits::kMaxCategoriesPerActivity)
+    return InvalidArgument("at most " + std::to_string(limits::kMaxCategoriesPerActivity) + " categories",
+                           Path(path, "categories"));
   if (a.status() != registry::v1::LISTING_STATUS_UNSPECIFIED && !IsKnownStatus(a.status()))
     return InvalidArgument("unknown status", Path(path, "status"));
   for (int i = 0; i < a.categories_size(); ++i) {
     if (CategoryLabel(a.categories(i)) == nullptr)
       return InvalidArgument("unknown category \"" + a.categories(i) + "\"; see GET /v1/categories",
                              path + "." + Index("categories", i));
+    for (int k = 0; k < i; ++k)
+      if (a.categories(k) == a.categories(i))
+        return InvalidArgument("category listed twice", path + "." + Index("categories", i));
   }
   if (a.has_ages()) {
     if (a.ages().min() < 0 || a.ages().min() > 120)
@@ -132,7 +238,37 @@ Status ValidateActivity(const registry::v1::Activity& a, const std::string& path
   return Status::Ok();
 }
 
+// Replaces control characters in the one-line string fields of m (at any depth) by spaces.
+void CleanOneLineFields(google::protobuf::Message* m) {
+  const auto* d = m->GetDescriptor();
+  const auto* r = m->GetReflection();
+  auto clean = [](std::string v) {
+    for (auto& c : v)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return v;
+  };
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !IsProse(f)) {
+      if (f->is_repeated()) {
+        for (int k = 0; k < r->FieldSize(*m, f); ++k)
+          r->SetRepeatedString(m, f, k, clean(r->GetRepeatedString(*m, f, k)));
+      } else {
+        r->SetString(m, f, clean(r->GetString(*m, f)));
+      }
+    } else if (f->type() == google::protobuf::FieldDescriptor::TYPE_MESSAGE) {
+      if (f->is_repeated()) {
+        for (int k = 0; k < r->FieldSize(*m, f); ++k) CleanOneLineFields(r->MutableRepeatedMessage(m, f, k));
+      } else if (r->HasField(*m, f)) {
+        CleanOneLineFields(r->MutableMessage(m, f));
+      }
+    }
+  }
+}
+
 }  // namespace
+
+void CleanImportedText(Group* group) { CleanOneLineFields(group); }
 
 std::string MunicipalityFromAddress(std::string_view address) {
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(address.data(), address.size()));
@@ -183,7 +319,20 @@ void ApplyDefaults(Group* group) {
 }
 
 Status ValidateGroup(const Group& g) {
-  if (g.name().empty()) return InvalidArgument("name is required", "name");
+  if (IsBlank(g.name())) return InvalidArgument("name is required", "name");
+  if (Status s = ValidateStrings(g, ""); !s.ok()) return s;
+  if (g.external_id().size() > limits::kMaxIdBytes)
+    return InvalidArgument("external_id is too long (max " + std::to_string(limits::kMaxIdBytes) + " bytes)",
+                           "external_id");
+  if (g.source().size() > limits::kMaxIdBytes)
+    return InvalidArgument("source is too long (max " + std::to_string(limits::kMaxIdBytes) + " bytes)", "source");
+  if (g.activities_size() > limits::kMaxActivitiesPerGroup)
+    return InvalidArgument("at most " + std::to_string(limits::kMaxActivitiesPerGroup) + " activities per group",
+                           "activities");
+  if (g.contacts_size() > limits::kMaxContactsPerGroup)
+    return InvalidArgument("at most " + std::to_string(limits::kMaxContactsPerGroup) + " contacts per group",
+                           "contacts");
+  if (Status s = ValidateLinks(g); !s.ok()) return s;
   if (g.name().size() > 300) return InvalidArgument("name is too long (max 300 bytes)", "name");
   if (!g.name_kana().empty() && !IsKanaText(g.name_kana()))
     return InvalidArgument("name_kana must be written in kana", "name_kana");

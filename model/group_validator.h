@@ -19,6 +19,10 @@ void ApplyDefaults(registry::v1::Group* group);
 // Returns OK or InvalidArgument naming the first offending field.
 Status ValidateGroup(const registry::v1::Group& group);
 
+// For importers: line breaks and other control characters in one-line fields (a name typed over
+// two lines in a spreadsheet cell) become spaces; prose fields keep their line breaks.
+void CleanImportedText(registry::v1::Group* group);
+
 // "東京都練馬区石神井町1-2-3" → "練馬区"; "" when no municipality can be found.
 std::string MunicipalityFromAddress(std::string_view address);
 

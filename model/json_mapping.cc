@@ -108,6 +108,9 @@ Status ApiToCanonical(const Descriptor* d, Json* j, const std::string& path) {
     const FieldDescriptor* f = FindField(d, it.key());
     if (!f || it.value().is_null()) continue;
     std::string here = path.empty() ? it.key() : path + "." + it.key();
+    // protobuf's parser takes "true" for a bool; the API wants the JSON literal.
+    if (f->type() == FieldDescriptor::TYPE_BOOL && !f->is_repeated() && !it.value().is_boolean())
+      return InvalidArgument("must be true or false", here);
     bool is_enum = f->type() == FieldDescriptor::TYPE_ENUM;
     bool is_message = f->type() == FieldDescriptor::TYPE_MESSAGE && !f->is_map();
     if (!is_enum && !is_message) continue;

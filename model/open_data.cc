@@ -344,6 +344,7 @@ void SetKana(const CsvRecord& r, Group* g, ParsedFile* out) {
 // Validates a finished group; invalid groups become rejected rows with the validator's reason.
 void Accept(Group g, int line, ParsedFile* out) {
   model::ApplyDefaults(&g);
+  model::CleanImportedText(&g);
   Status s = model::ValidateGroup(g);
   if (!s.ok()) {
     out->rejected.push_back({line, s.message() + (s.field().empty() ? "" : " (" + s.field() + ")")});

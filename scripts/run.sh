@@ -15,6 +15,8 @@ if [ -z "${IBASHO_ADMIN_TOKEN:-}" ]; then
   IBASHO_ADMIN_TOKEN=$(cat "$DATA_DIR/admin_token")
 fi
 export IBASHO_ADMIN_TOKEN
+# The registry creates this shared secret (mode 0600) on first start; the others read it.
+export IBASHO_REGISTRY_SECRET_FILE=${IBASHO_REGISTRY_SECRET_FILE:-$DATA_DIR/registry.secret}
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

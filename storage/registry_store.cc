@@ -2,8 +2,8 @@
 
 #include <set>
 
+#include "common/crypto.h"
 #include "common/limits.h"
-#include "common/random.h"
 #include "model/group_diff.h"
 #include "model/group_validator.h"
 #include "model/json_mapping.h"
@@ -353,6 +353,9 @@ StatusOr<GroupPage> RegistryStore::List(int page_size, const std::string& page_t
   if (page_size <= 0) page_size = limits::kDefaultGroupsPageSize;
   if (page_size > limits::kMaxGroupsPageSize) page_size = limits::kMaxGroupsPageSize;
   return impl_->Guarded("list", [&]() -> StatusOr<GroupPage> {
+    // A token is the last id of the previous page; groups are archived, never removed, so it exists.
+    if (!page_token.empty() && (page_token.size() > limits::kMaxIdBytes || !impl_->Load(page_token).ok()))
+      return InvalidArgument("page_token is not one this service issued", "page_token");
     SQLite::Statement q(*impl_->db, "SELECT doc FROM groups WHERE id > ? ORDER BY id LIMIT ?");
     q.bind(1, page_token);
     q.bind(2, page_size + 1);

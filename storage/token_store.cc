@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/random.h"
+#include "common/crypto.h"
 #include "model/json_mapping.h"
 #include "storage/registry_store.h"
 #include "storage/store_impl.h"

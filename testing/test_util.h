@@ -2,6 +2,7 @@
 #ifndef IBASHO_TESTING_TEST_UTIL_H_
 #define IBASHO_TESTING_TEST_UTIL_H_
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -32,6 +33,11 @@ struct HttpReply {
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
 };
+// Connects to 127.0.0.1:port, sends bytes as they are, and returns everything the server sends
+// until it closes the connection or wait passes. -1 in *fd_out keeps the socket open: the caller
+// closes it (to hold idle connections).
+std::string RawExchange(int port, const std::string& bytes, std::chrono::milliseconds wait, int* fd_out = nullptr);
+
 // One HTTP/1.1 request to 127.0.0.1:port on a fresh connection.
 HttpReply HttpFetch(int port, const std::string& method, const std::string& target, const std::string& body = "",
                     const std::map<std::string, std::string>& headers = {});

@@ -11,6 +11,8 @@
 
 namespace ibasho::services {
 
+// The arguments every channel between the services uses.
+grpc::ChannelArguments ChannelArguments();
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 }  // namespace ibasho::services

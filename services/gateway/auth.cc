@@ -1,16 +1,9 @@
 #include "services/gateway/auth.h"
 
+#include "common/crypto.h"
+#include "common/utf8.h"
+
 namespace ibasho::gateway {
-namespace {
-
-bool ConstantTimeEquals(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
-}  // namespace
 
 const char* RoleName(Role role) {
   switch (role) {
@@ -33,8 +26,12 @@ registry::v1::Actor Principal::actor() const {
 }
 
 Authenticator::Authenticator(std::string bootstrap_admin_token, registry::v1::Registry::Stub* registry,
+                             std::function<std::unique_ptr<grpc::ClientContext>()> context,
                              std::chrono::seconds cache_ttl)
-    : bootstrap_(std::move(bootstrap_admin_token)), registry_(registry), ttl_(cache_ttl) {}
+    : bootstrap_(std::move(bootstrap_admin_token)),
+      registry_(registry),
+      context_(std::move(context)),
+      ttl_(cache_ttl) {}
 
 StatusOr<Principal> Authenticator::Resolve(const std::string& header) {
   if (header.empty()) return Principal{};
@@ -42,6 +39,10 @@ StatusOr<Principal> Authenticator::Resolve(const std::string& header) {
   if (header.rfind(prefix, 0) != 0)
     return Status(StatusCode::kUnauthenticated, "Authorization must be \"Bearer <token>\"", "Authorization");
   std::string secret = header.substr(prefix.size());
+  // Secrets this service issues are short ASCII; anything else is not one (and cannot be sent as a
+  // protobuf string).
+  if (secret.empty() || secret.size() > 256 || !IsValidUtf8(secret))
+    return Status(StatusCode::kUnauthenticated, "unknown or revoked token", "Authorization");
   if (!bootstrap_.empty() && ConstantTimeEquals(secret, bootstrap_)) {
     Principal p;
     p.role = Role::kAdmin;
@@ -55,13 +56,11 @@ StatusOr<Principal> Authenticator::Resolve(const std::string& header) {
     auto it = cache_.find(secret);
     if (it != cache_.end() && it->second.second > now) return it->second.first;
   }
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  ctx.set_wait_for_ready(true);
+  auto ctx = context_();
   registry::v1::AuthenticateRequest req;
   req.set_secret(secret);
   registry::v1::Token token;
-  grpc::Status s = registry_->Authenticate(&ctx, req, &token);
+  grpc::Status s = registry_->Authenticate(ctx.get(), req, &token);
   if (s.error_code() == grpc::StatusCode::UNAUTHENTICATED)
     return Status(StatusCode::kUnauthenticated, "unknown or revoked token", "Authorization");
   if (!s.ok()) return Status(StatusCode::kUnavailable, "cannot check the token: " + s.error_message());

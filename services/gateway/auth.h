@@ -9,6 +9,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -43,7 +44,9 @@ const char* RoleName(Role role);
 class Authenticator {
  public:
   // bootstrap_admin_token: accepted as admin without the registry (may be empty).
+  // context makes each Authenticate call's ClientContext (deadline, fail-fast policy).
   Authenticator(std::string bootstrap_admin_token, registry::v1::Registry::Stub* registry,
+                std::function<std::unique_ptr<grpc::ClientContext>()> context,
                 std::chrono::seconds cache_ttl = std::chrono::seconds(10));
 
   // No header: anonymous. "Bearer <secret>": the token's principal, or Unauthenticated when the
@@ -53,6 +56,7 @@ class Authenticator {
  private:
   std::string bootstrap_;
   registry::v1::Registry::Stub* registry_;
+  std::function<std::unique_ptr<grpc::ClientContext>()> context_;
   std::chrono::seconds ttl_;
   std::mutex mu_;
   std::map<std::string, std::pair<Principal, std::chrono::steady_clock::time_point>> cache_;  // by secret

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/numbers.h"
+#include "common/utf8.h"
 #include "services/gateway/api_response.h"
 #include "services/gateway/request_params.h"
 
@@ -11,67 +13,220 @@ using nlohmann::json;
 
 Gateway::Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> search)
     : options_(std::move(options)),
+      registry_channel_(registry),
+      search_channel_(search),
       registry_(registry::v1::Registry::NewStub(registry)),
       search_(search::v1::Search::NewStub(search)),
-      auth_(options_.admin_token, registry_.get()) {}
+      auth_(options_.admin_token, registry_.get(), [this] { return Context(); }) {}
 
-std::unique_ptr<grpc::ClientContext> Gateway::Context() const {
+std::unique_ptr<grpc::ClientContext> Gateway::Context() const { return ContextFor(*registry_channel_); }
+
+std::unique_ptr<grpc::ClientContext> Gateway::SearchContext() const { return ContextFor(*search_channel_); }
+
+std::unique_ptr<grpc::ClientContext> Gateway::ContextFor(grpc::Channel& channel) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
+  // A backend that is not connected gets connect_wait to come back (a restart reconnects well
+  // within it). If it does not, the call fails at once as UNAVAILABLE, a 503 the caller may
+  // retry, instead of holding a worker for the whole deadline.
+  if (channel.GetState(/*try_to_connect=*/true) != GRPC_CHANNEL_READY)
+    channel.WaitForConnected(std::chrono::system_clock::now() + options_.connect_wait);
   ctx->set_deadline(std::chrono::system_clock::now() + options_.rpc_deadline);
-  // Ride out a backend restart: wait for the channel to reconnect (within the deadline) instead
-  // of failing fast while it is between attempts.
-  ctx->set_wait_for_ready(true);
+  ctx->set_wait_for_ready(false);
   return ctx;
 }
 
-HttpResponse Gateway::Handle(const HttpRequest& req) {
-  if (req.method == "GET" && req.path == "/healthz") return Json(200, R"({"status":"ok"})");
-  if (req.method == "GET" && req.path == "/readyz") return Ready();
-  auto who = auth_.Resolve(req.Header("authorization"));
-  if (!who.ok()) {
-    HttpResponse r = FromStatus(who.status());
-    if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return r;
-  }
-  return Route(req, *who);
+// The route table: method, path pattern ("{}" is one segment, passed to the handler in order),
+// whether the route reads a request body and how large it may be.
+const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
+  using A = std::vector<std::string>;
+  constexpr size_t kJsonBody = size_t{1} << 20;
+  constexpr size_t kFileBody = size_t{8} << 20;
+  static const std::vector<RouteEntry> kRoutes = {
+      {"GET",
+       {"healthz"},
+       0,
+       [](Gateway&, const HttpRequest&, const A&, const Principal&) { return Json(200, R"({"status":"ok"})"); }},
+      {"GET", {"readyz"}, 0, [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.Ready(); }},
+      {"GET",
+       {"v1", "search"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.Search(r); }},
+      {"GET",
+       {"v1", "suggest"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.Suggest(r); }},
+      {"GET",
+       {"v1", "categories"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.Categories(); }},
+      {"GET",
+       {"v1", "changes"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal& w) { return g.Changes(r, w); }},
+      {"GET",
+       {"v1", "groups"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal& w) { return g.ListGroups(r, w); }},
+      {"POST",
+       {"v1", "groups"},
+       kJsonBody,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal& w) { return g.CreateGroup(r, w); }},
+      {"GET",
+       {"v1", "groups", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal& w) { return g.GetGroup(a[0], w); }},
+      {"PATCH",
+       {"v1", "groups", "{}"},
+       kJsonBody,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal& w) { return g.PatchGroup(r, a[0], w); }},
+      {"DELETE",
+       {"v1", "groups", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal& w) { return g.DeleteGroup(r, a[0], w); }},
+      {"GET",
+       {"v1", "groups", "{}", "history"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal& w) { return g.History(a[0], w); }},
+      {"GET",
+       {"v1", "groups", "{}", "pending"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal& w) { return g.Pending(a[0], w); }},
+      {"POST",
+       {"v1", "groups", "{}", "publish"},
+       kJsonBody,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal& w) { return g.Review(r, a[0], true, w); }},
+      {"POST",
+       {"v1", "groups", "{}", "reject"},
+       kJsonBody,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal& w) { return g.Review(r, a[0], false, w); }},
+      {"POST",
+       {"v1", "groups", "{}", "verify"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal& w) { return g.Verify(a[0], w); }},
+      {"PUT",
+       {"v1", "sources", "{}", "groups", "{}"},
+       kJsonBody,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal& w) {
+         return g.PutSourceGroup(r, a[0], a[1], w);
+       }},
+      {"DELETE",
+       {"v1", "sources", "{}", "groups", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal& w) {
+         return g.DeleteSourceGroup(r, a[0], a[1], w);
+       }},
+      {"POST",
+       {"v1", "sources", "{}", "groups:batch"},
+       kFileBody,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal& w) { return g.Batch(r, a[0], w); }},
+      {"POST",
+       {"v1", "sources", "{}", "import"},
+       kFileBody,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal& w) { return g.Import(r, a[0], w); }},
+      {"GET",
+       {"v1", "admin", "stale"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal& w) {
+         return w.is_admin() ? g.Stale(r) : Denied(w, "list stale groups");
+       }},
+      {"GET",
+       {"v1", "export", "groups.csv"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A&, const Principal& w) {
+         return w.is_admin() ? g.ExportCsv() : Denied(w, "export the staff CSV");
+       }},
+      {"GET",
+       {"v1", "export", "hsds.json"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A&, const Principal& w) { return g.ExportHsds(w); }},
+  };
+  return kRoutes;
 }
 
-HttpResponse Gateway::Route(const HttpRequest& req, const Principal& who) {
-  const std::string& m = req.method;
-  std::vector<std::string> p = SplitPath(req.path);
-  if (p.empty() || p[0] != "v1") return Error(404, "NOT_FOUND", "no route for " + m + " " + req.path);
-  size_t n = p.size();
-  if (n == 2 && m == "GET") {
-    if (p[1] == "search") return Search(req);
-    if (p[1] == "suggest") return Suggest(req);
-    if (p[1] == "categories") return Categories();
-    if (p[1] == "changes") return Changes(req);
+Gateway::Matched Gateway::Match(const HttpRequest& req) {
+  std::vector<std::string> parts = SplitPath(req.path);
+  // HEAD is GET without the body (the server drops it).
+  const std::string method = req.method == "HEAD" ? "GET" : req.method;
+  Matched out;
+  for (const RouteEntry& r : Routes()) {
+    if (r.pattern.size() != parts.size()) continue;
+    std::vector<std::string> args;
+    bool same = true;
+    for (size_t i = 0; i < parts.size() && same; ++i) {
+      if (std::string_view(r.pattern[i]) == "{}") {
+        args.push_back(parts[i]);
+      } else {
+        same = parts[i] == r.pattern[i];
+      }
+    }
+    if (!same) continue;
+    if (method == r.method) {
+      out.route = &r;
+      out.args = std::move(args);
+      return out;
+    }
+    out.allow += (out.allow.empty() ? "" : ", ") + std::string(r.method);
+    if (std::string_view(r.method) == "GET") out.allow += ", HEAD";
   }
-  if (n >= 2 && p[1] == "groups") {
-    if (n == 2 && m == "GET") return ListGroups(req, who);
-    if (n == 2 && m == "POST") return CreateGroup(req, who);
-    if (n == 3 && m == "GET") return GetGroup(p[2], who);
-    if (n == 3 && m == "PATCH") return PatchGroup(req, p[2], who);
-    if (n == 3 && m == "DELETE") return DeleteGroup(req, p[2], who);
-    if (n == 4 && m == "GET" && p[3] == "history") return History(p[2], who);
-    if (n == 4 && m == "GET" && p[3] == "pending") return Pending(p[2], who);
-    if (n == 4 && m == "POST" && p[3] == "publish") return Review(req, p[2], true, who);
-    if (n == 4 && m == "POST" && p[3] == "reject") return Review(req, p[2], false, who);
-    if (n == 4 && m == "POST" && p[3] == "verify") return Verify(p[2], who);
-  }
-  if (n >= 3 && p[1] == "sources") {
-    if (n == 5 && p[3] == "groups" && m == "PUT") return PutSourceGroup(req, p[2], p[4], who);
-    if (n == 5 && p[3] == "groups" && m == "DELETE") return DeleteSourceGroup(req, p[2], p[4], who);
-    if (n == 4 && p[3] == "groups:batch" && m == "POST") return Batch(req, p[2], who);
-    if (n == 4 && p[3] == "import" && m == "POST") return Import(req, p[2], who);
-  }
-  if (n == 3 && p[1] == "admin" && p[2] == "stale" && m == "GET")
-    return who.is_admin() ? Stale(req) : Denied(who, "list stale groups");
-  if (n == 3 && p[1] == "export" && m == "GET") {
-    if (p[2] == "groups.csv") return who.is_admin() ? ExportCsv() : Denied(who, "export the staff CSV");
-    if (p[2] == "hsds.json") return ExportHsds(who);
-  }
-  return Error(404, "NOT_FOUND", "no route for " + m + " " + req.path);
+  return out;
+}
+
+HttpResponse Gateway::NoRoute(const HttpRequest& req, const Matched& m) {
+  if (m.allow.empty()) return Error(404, "NOT_FOUND", "no route for " + req.method + " " + req.path);
+  HttpResponse r = Error(405, "METHOD_NOT_ALLOWED", req.method + " is not allowed here; use " + m.allow);
+  r.headers.emplace_back("Allow", m.allow);
+  return r;
+}
+
+StatusOr<Principal> Gateway::Caller(const HttpRequest& req) { return auth_.Resolve(req.Header("authorization")); }
+
+HttpResponse Gateway::Unauthenticated(const Status& s) {
+  HttpResponse r = FromStatus(s);
+  if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+// Every path segment and parameter is text: bytes that are not UTF-8 are the caller's error (they
+// could not even be sent on to the registry or search).
+std::optional<HttpResponse> Gateway::CheckText(const HttpRequest& req) {
+  if (!IsValidUtf8(req.path)) return BadRequest(InvalidArgument("the path is not valid UTF-8", "path"));
+  for (const auto& [name, value] : req.query)
+    if (!IsValidUtf8(name) || !IsValidUtf8(value))
+      return BadRequest(InvalidArgument("parameter is not valid UTF-8", IsValidUtf8(name) ? name : ""));
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> Gateway::CheckHead(const HttpRequest& req) {
+  if (auto bad = CheckText(req)) return bad;
+  Matched m = Match(req);
+  if (!m.route) return NoRoute(req, m);
+  if (!req.has_body) return std::nullopt;
+  if (m.route->max_body_bytes == 0)
+    return Error(400, "INVALID_ARGUMENT", req.method + " " + req.path + " takes no request body");
+  auto length = req.headers.find("content-length");
+  uint64_t declared = 0;
+  if (length != req.headers.end() && ParseUint64(length->second, &declared) && declared > m.route->max_body_bytes)
+    return Error(413, "INVALID_ARGUMENT",
+                 "request body is too large (at most " + std::to_string(m.route->max_body_bytes) + " bytes here)");
+  // Every route that reads a body needs a token: check it before reading what the caller sends.
+  auto who = Caller(req);
+  if (!who.ok()) return Unauthenticated(who.status());
+  if (who->role == Role::kAnonymous) return Denied(*who, req.method + " " + req.path);
+  return std::nullopt;
+}
+
+HttpResponse Gateway::Handle(const HttpRequest& req) {
+  if (auto bad = CheckText(req)) return *bad;
+  Matched m = Match(req);
+  if (!m.route) return NoRoute(req, m);
+  if (req.body.size() > m.route->max_body_bytes)
+    return Error(413, "INVALID_ARGUMENT",
+                 "request body is too large (at most " + std::to_string(m.route->max_body_bytes) + " bytes here)");
+  Principal anonymous;
+  if (m.route->pattern.size() == 1) return m.route->handler(*this, req, m.args, anonymous);  // health checks
+  auto who = Caller(req);
+  if (!who.ok()) return Unauthenticated(who.status());
+  return m.route->handler(*this, req, m.args, *who);
 }
 
 HttpResponse Gateway::Ready() {

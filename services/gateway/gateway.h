@@ -9,7 +9,9 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/limits.h"
 #include "ibasho/registry/v1/registry.grpc.pb.h"
@@ -22,23 +24,49 @@ namespace ibasho::gateway {
 struct GatewayOptions {
   std::string admin_token;  // bootstrap admin Bearer token; empty: only registry tokens
   std::chrono::milliseconds rpc_deadline{5000};
+  // How long a call waits for a backend that is not connected (see Gateway::ContextFor).
+  std::chrono::milliseconds connect_wait{500};
   int max_batch_items = limits::kMaxBatchItems;
 };
 
 class Gateway {
  public:
   Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> search);
+  // Answers a request. Thread-safe.
   HttpResponse Handle(const HttpRequest& request);
+  // Decides from the head alone, before the body is read: unknown routes (404/405), a body where
+  // none is taken, a declared length over the route's limit (413), and a missing or bad token on
+  // any route that reads a body (401/403). nullopt: read the body. Thread-safe.
+  std::optional<HttpResponse> CheckHead(const HttpRequest& request);
 
  private:
+  struct RouteEntry {
+    const char* method;
+    std::vector<const char*> pattern;  // path segments; "{}" matches any one
+    size_t max_body_bytes;             // 0: takes no body
+    HttpResponse (*handler)(Gateway&, const HttpRequest&, const std::vector<std::string>& args, const Principal&);
+  };
+  struct Matched {
+    const RouteEntry* route = nullptr;
+    std::vector<std::string> args;
+    std::string allow;  // methods of routes with this path, when the method matched none
+  };
+  static const std::vector<RouteEntry>& Routes();
+  static Matched Match(const HttpRequest& request);
+  static HttpResponse NoRoute(const HttpRequest& request, const Matched& matched);
+  static HttpResponse Unauthenticated(const Status& status);
+  static std::optional<HttpResponse> CheckText(const HttpRequest& request);
+  StatusOr<Principal> Caller(const HttpRequest& request);
+  // A context for a call to the registry (Context) or search (SearchContext), with the deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;
-  HttpResponse Route(const HttpRequest& request, const Principal& who);
+  std::unique_ptr<grpc::ClientContext> SearchContext() const;
+  std::unique_ptr<grpc::ClientContext> ContextFor(grpc::Channel& channel) const;
 
   HttpResponse Search(const HttpRequest& request);
   HttpResponse Suggest(const HttpRequest& request);
   HttpResponse Categories();
   HttpResponse Ready();
-  HttpResponse Changes(const HttpRequest& request);
+  HttpResponse Changes(const HttpRequest& request, const Principal& who);
   HttpResponse CreateGroup(const HttpRequest& request, const Principal& who);
   HttpResponse GetGroup(const std::string& id, const Principal& who);
   HttpResponse PatchGroup(const HttpRequest& request, const std::string& id, const Principal& who);
@@ -61,6 +89,8 @@ class Gateway {
   HttpResponse ExportHsds(const Principal& who);
 
   GatewayOptions options_;
+  std::shared_ptr<grpc::Channel> registry_channel_;
+  std::shared_ptr<grpc::Channel> search_channel_;
   std::unique_ptr<registry::v1::Registry::Stub> registry_;
   std::unique_ptr<search::v1::Search::Stub> search_;
   Authenticator auth_;
@@ -69,6 +99,11 @@ class Gateway {
 // Removes what the viewer may not see: anonymous and partners see public contacts; editors also
 // network ones (and everything of their own groups); admins everything.
 void FilterForViewer(registry::v1::Group* group, const Principal& viewer);
+// The diff entries the viewer may see of a change whose result is after: nothing about contacts
+// that FilterForViewer would remove.
+google::protobuf::RepeatedPtrField<registry::v1::FieldChange> FilterDiffForViewer(
+    const google::protobuf::RepeatedPtrField<registry::v1::FieldChange>& diff, const registry::v1::Group& after,
+    const Principal& viewer);
 
 }  // namespace ibasho::gateway
 

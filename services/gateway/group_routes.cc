@@ -26,11 +26,35 @@ void FilterForViewer(Group* group, const Principal& viewer) {
   }
 }
 
+google::protobuf::RepeatedPtrField<registry::v1::FieldChange> FilterDiffForViewer(
+    const google::protobuf::RepeatedPtrField<registry::v1::FieldChange>& diff, const Group& after,
+    const Principal& viewer) {
+  if (viewer.is_admin() || viewer.EditsGroup(after.id())) return diff;
+  google::protobuf::RepeatedPtrField<registry::v1::FieldChange> out;
+  for (const auto& change : diff) {
+    // "contacts[2].phone": shown only when that contact is public now (it was written by this
+    // caller, who sees public contacts); a contact that is not, or was removed, stays unseen.
+    if (change.path().rfind("contacts", 0) == 0) {
+      int index = -1;
+      size_t open = change.path().find('['), close = change.path().find(']');
+      if (open != std::string::npos && close != std::string::npos && close > open)
+        ParseInt(change.path().substr(open + 1, close - open - 1), &index);
+      if (index < 0 || index >= after.contacts_size() ||
+          after.contacts(index).visibility() != registry::v1::VISIBILITY_PUBLIC)
+        continue;
+    }
+    *out.Add() = change;
+  }
+  return out;
+}
+
 HttpResponse Gateway::CreateGroup(const HttpRequest& req, const Principal& who) {
   if (!who.is_admin()) return Denied(who, "create groups");
   registry::v1::CreateGroupRequest cr;
   Status parsed = ParseJson(req.body, cr.mutable_group());
   if (!parsed.ok()) return BadRequest(parsed);
+  // Ids are the registry's to give: a caller-chosen one could collide with or imitate another's.
+  if (!cr.group().id().empty()) return BadRequest(InvalidArgument("id is assigned by the registry", "id"));
   *cr.mutable_actor() = who.actor();
   auto ctx = Context();
   Group g;

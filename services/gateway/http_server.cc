@@ -1,14 +1,18 @@
 #include "services/gateway/http_server.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 
 #include <utility>  // before Boost.Asio 1.74, which uses std::exchange without including it
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
+#include <condition_variable>
+#include <list>
+#include <mutex>
+#include <thread>
 
 #include "model/json_mapping.h"
 
@@ -20,203 +24,413 @@ namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
-  out->clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      int hi = i + 1 < in.size() ? HexValue(in[i + 1]) : -1;
-      int lo = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return false;
-      out->push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out->push_back(' ');
-    } else {
-      out->push_back(c);
-    }
-  }
-  return true;
+HttpResponse ErrorResponse(int status, const char* code, const std::string& message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = ErrorJson(code, message, "");
+  return r;
 }
 
 }  // namespace
 
-std::string HttpRequest::Param(const std::string& name, const std::string& fallback) const {
-  auto it = query.find(name);
-  return it == query.end() ? fallback : it->second;
-}
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, HttpHandler handler, HttpHeadCheck head_check)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        head_check_(std::move(head_check)),
+        workers_(static_cast<size_t>(std::max(1, options_.worker_threads))) {}
 
-std::vector<std::string> HttpRequest::Params(const std::string& name) const {
-  std::vector<std::string> out;
-  auto [b, e] = query.equal_range(name);
-  for (auto it = b; it != e; ++it) out.push_back(it->second);
-  return out;
-}
+  class Connection;
 
-std::string HttpRequest::Header(const std::string& lower_name) const {
-  auto it = headers.find(lower_name);
-  return it == headers.end() ? "" : it->second;
-}
-
-Status ParseTarget(const std::string& target, HttpRequest* request) {
-  size_t q = target.find('?');
-  if (!PercentDecode(std::string_view(target).substr(0, q), false, &request->path))
-    return InvalidArgument("bad percent-encoding in the path");
-  if (q == std::string::npos) return Status::Ok();
-  std::string_view qs = std::string_view(target).substr(q + 1);
-  size_t start = 0;
-  while (start <= qs.size()) {
-    size_t amp = qs.find('&', start);
-    if (amp == std::string_view::npos) amp = qs.size();
-    std::string_view pair = qs.substr(start, amp - start);
-    if (!pair.empty()) {
-      size_t eq = pair.find('=');
-      std::string key, value;
-      if (!PercentDecode(pair.substr(0, eq), true, &key))
-        return InvalidArgument("bad percent-encoding in the query string");
-      if (eq != std::string_view::npos && !PercentDecode(pair.substr(eq + 1), true, &value))
-        return InvalidArgument("bad percent-encoding in parameter " + key, key);
-      request->query.emplace(std::move(key), std::move(value));
-    }
-    start = amp + 1;
-  }
-  return Status::Ok();
-}
-
-struct HttpServer::Impl {
-  HttpServerOptions options;
-  HttpHandler handler;
-  asio::io_context io;
-  std::unique_ptr<tcp::acceptor> acceptor;
-  std::thread accept_thread;
-  std::atomic<bool> stopping{false};
-  std::atomic<int> connections{0};
-
-  void Serve(tcp::socket socket) {
-    struct timeval tv {
-      options.idle_timeout_seconds, 0
-    };
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    socket.set_option(tcp::no_delay(true));
-    beast::flat_buffer buffer;
-    beast::error_code ec;
-    while (!stopping) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(options.max_body_bytes);
-      http::read(socket, buffer, parser, ec);
-      if (ec == http::error::end_of_stream || ec == asio::error::connection_reset || ec == asio::error::eof) break;
-      HttpResponse resp;
-      bool keep_alive = false;
-      unsigned version = 11;
-      if (ec) {
-        if (ec == http::error::body_limit) {
-          resp.status = 413;
-          resp.body = ErrorJson("INVALID_ARGUMENT", "request body is too large", "");
-        } else if (ec == asio::error::would_block || ec == asio::error::try_again || ec == asio::error::timed_out) {
-          break;  // idle keep-alive connection
-        } else {
-          resp.status = 400;
-          resp.body = ErrorJson("INVALID_ARGUMENT", "malformed HTTP request", "");
-        }
-      } else {
-        auto& msg = parser.get();
-        keep_alive = msg.keep_alive();
-        version = msg.version();
-        HttpRequest req;
-        req.method = std::string(msg.method_string());
-        for (const auto& f : msg) {
-          std::string name(f.name_string());
-          for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          req.headers[name] = std::string(f.value());
-        }
-        req.body = std::move(msg.body());
-        Status parsed = ParseTarget(std::string(msg.target()), &req);
-        if (!parsed.ok()) {
-          resp.status = 400;
-          resp.body = ErrorJson("INVALID_ARGUMENT", parsed.message(), parsed.field());
-        } else {
-          try {
-            resp = handler(req);
-          } catch (const std::exception& e) {
-            spdlog::error("gateway: handler failed: {}", e.what());
-            resp.status = 500;
-            resp.body = ErrorJson("INTERNAL", "internal error", "");
-          }
-        }
-      }
-      http::response<http::string_body> out{static_cast<http::status>(resp.status), version};
-      out.set(http::field::server, "ibasho");
-      out.set(http::field::content_type, resp.content_type);
-      for (const auto& [k, v] : resp.headers) out.set(k, v);
-      out.keep_alive(keep_alive);
-      out.body() = std::move(resp.body);
-      out.prepare_payload();
-      http::write(socket, out, ec);
-      if (ec || !keep_alive) break;
-    }
-    socket.shutdown(tcp::socket::shutdown_send, ec);
+  Status Listen(int* port);
+  void Run();
+  void Stop();
+  Stats stats() const {
+    return Stats{connections_.load(), in_flight_.load(), rejected_connections_.load(), rejected_requests_.load()};
   }
 
-  void AcceptLoop() {
-    while (!stopping) {
-      beast::error_code ec;
-      tcp::socket socket(io);
-      acceptor->accept(socket, ec);
-      if (ec) {
-        if (stopping) break;
-        continue;
-      }
-      if (connections.load() >= options.max_connections) {
-        socket.close(ec);  // shed load rather than exhaust threads
-        continue;
-      }
-      ++connections;
-      std::thread([this, s = std::move(socket)]() mutable {
-        Serve(std::move(s));
-        --connections;
-      }).detach();
+  // Runs fn on the worker pool unless max_queued_requests already wait; false then.
+  bool Dispatch(std::function<void()> fn) {
+    if (queued_.load() >= options_.max_queued_requests) {
+      ++rejected_requests_;
+      return false;
+    }
+    ++queued_;
+    asio::post(workers_, [this, fn = std::move(fn)] {
+      --queued_;
+      fn();
+    });
+    return true;
+  }
+
+  const HttpServerOptions& options() const { return options_; }
+  bool stopping() const { return stopping_.load(); }
+
+  HttpResponse Handle(const HttpRequest& request) {
+    try {
+      return handler_(request);
+    } catch (const std::exception& e) {
+      spdlog::error("gateway: handler failed: {}", e.what());
+      return ErrorResponse(500, "INTERNAL", "internal error");
     }
   }
+  std::optional<HttpResponse> CheckHead(const HttpRequest& request) {
+    if (!head_check_) return std::nullopt;
+    try {
+      return head_check_(request);
+    } catch (const std::exception& e) {
+      spdlog::error("gateway: head check failed: {}", e.what());
+      return ErrorResponse(500, "INTERNAL", "internal error");
+    }
+  }
+
+  void RequestStarted() { ++in_flight_; }
+  void RequestFinished() {
+    if (--in_flight_ == 0) {
+      std::lock_guard<std::mutex> lock(drain_mu_);
+      drained_.notify_all();
+    }
+  }
+  void ConnectionOpened(const std::shared_ptr<Connection>& c);
+  void ConnectionClosed() { --connections_; }
+
+ private:
+  void Accept();
+
+  HttpServerOptions options_;
+  HttpHandler handler_;
+  HttpHeadCheck head_check_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> connections_{0};
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<int> queued_{0};
+  std::atomic<int64_t> rejected_connections_{0};
+  std::atomic<int64_t> rejected_requests_{0};
+  std::mutex drain_mu_;
+  std::condition_variable drained_;
+  std::mutex live_mu_;
+  std::list<std::weak_ptr<Connection>> live_;  // guarded by live_mu_; pruned as connections close
+  asio::thread_pool workers_;
+  // Declared last: destroyed first, with any handler still queued on it (they hold connections,
+  // which touch the counters above when they go).
+  asio::io_context io_;
+  // Keeps the I/O threads running while a request is on the worker pool and no I/O is pending
+  // (after the acceptor closes at Stop, that is all there may be).
+  asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
+  std::unique_ptr<tcp::acceptor> acceptor_;
+  std::vector<std::thread> io_threads_;
 };
 
-HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) : impl_(std::make_unique<Impl>()) {
-  impl_->options = std::move(options);
-  impl_->handler = std::move(handler);
+// One client connection; every step runs on the connection's strand.
+class HttpServer::Impl::Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Impl* server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    beast::error_code ec;
+    auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = remote.address().to_string();
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+  }
+  // Also reached when Beast threw out of an operation (the I/O loop survives it): the request
+  // then ends here.
+  ~Connection() {
+    Finished();
+    server_->ConnectionClosed();
+  }
+
+  void Start() { ReadHead(); }
+
+  // Answers 503 at once (the connection cap) and closes.
+  void Reject() {
+    HttpResponse r = ErrorResponse(503, "UNAVAILABLE", "the server is busy; try again shortly");
+    r.headers.emplace_back("Retry-After", std::to_string(server_->options().retry_after_seconds));
+    Send(std::move(r), /*keep_alive=*/false);
+  }
+
+  // Closes the connection when it is waiting for a request (server stopping).
+  void CloseIfIdle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->state_ == State::kReadingHead) self->stream_.socket().close();
+    });
+  }
+
+ private:
+  enum class State { kReadingHead, kChecking, kReadingBody, kHandling, kWriting, kClosing };
+
+  void ReadHead() {
+    state_ = State::kReadingHead;
+    if (server_->stopping()) return Close();
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(server_->options().max_header_bytes));
+    parser_->body_limit(server_->options().max_body_bytes);
+    stream_.expires_after(server_->options().header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHead(ec); });
+  }
+
+  void OnHead(beast::error_code ec) {
+    if (ec) {
+      if (ec == http::error::header_limit)
+        return Send(ErrorResponse(431, "INVALID_ARGUMENT", "request header fields are too large"), false);
+      if (ec == http::error::body_limit)
+        return Send(ErrorResponse(413, "INVALID_ARGUMENT", "request body is too large"), false);
+      if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+          ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+          ec == asio::error::bad_descriptor || buffer_.size() == 0)
+        return Close();
+      return Send(ErrorResponse(400, "INVALID_ARGUMENT", "malformed HTTP request"), false);
+    }
+    server_->RequestStarted();
+    counted_ = true;
+    auto& head = parser_->get();
+    keep_alive_ = head.keep_alive();
+    version_ = head.version();
+    request_ = HttpRequest();
+    request_.method = std::string(head.method_string());
+    request_.target = std::string(head.target());
+    request_.peer = peer_;
+    for (const auto& f : head) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      request_.headers[name] = std::string(f.value());
+    }
+    request_.has_body = parser_->chunked() || (parser_->content_length() && *parser_->content_length() > 0);
+    Status parsed = ParseTarget(request_.target, &request_);
+    if (!parsed.ok()) {
+      HttpResponse r;
+      r.status = 400;
+      r.body = ErrorJson("INVALID_ARGUMENT", parsed.message(), parsed.field());
+      return Send(std::move(r), keep_alive_ && !request_.has_body);
+    }
+    state_ = State::kChecking;
+    stream_.expires_never();
+    bool queued = server_->Dispatch([self = shared_from_this()] {
+      std::optional<HttpResponse> early = self->server_->CheckHead(self->request_);
+      asio::post(self->stream_.get_executor(),
+                 [self, early = std::move(early)]() mutable { self->OnChecked(std::move(early)); });
+    });
+    if (!queued) SendBusy();
+  }
+
+  void OnChecked(std::optional<HttpResponse> early) {
+    // Answered from the head: the body (if any) is never read, so the connection cannot be reused.
+    if (early) return Send(std::move(*early), keep_alive_ && !request_.has_body);
+    if (!request_.has_body) return Handle();
+    state_ = State::kReadingBody;
+    stream_.expires_after(server_->options().body_timeout);
+    auto read_body = [self = shared_from_this()] {
+      http::async_read(self->stream_, self->buffer_, *self->parser_,
+                       [self](beast::error_code ec, size_t) { self->OnBody(ec); });
+    };
+    if (request_.Header("expect") == "100-continue") {
+      static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+      asio::async_write(stream_, asio::buffer(kContinue, sizeof kContinue - 1),
+                        [self = shared_from_this(), read_body](beast::error_code ec, size_t) {
+                          if (ec) return self->Close();
+                          read_body();
+                        });
+      return;
+    }
+    read_body();
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec) {
+      if (ec == http::error::body_limit)
+        return Send(ErrorResponse(413, "INVALID_ARGUMENT", "request body is too large"), false);
+      if (ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset ||
+          ec == http::error::partial_message || ec == asio::error::operation_aborted)
+        return Close();
+      return Send(ErrorResponse(400, "INVALID_ARGUMENT", "malformed HTTP request body"), false);
+    }
+    request_.body = std::move(parser_->get().body());
+    stream_.expires_never();
+    Handle();
+  }
+
+  void Handle() {
+    state_ = State::kHandling;
+    bool queued = server_->Dispatch([self = shared_from_this()] {
+      HttpResponse response = self->server_->Handle(self->request_);
+      asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+        self->Send(std::move(response), self->keep_alive_);
+      });
+    });
+    if (!queued) SendBusy();
+  }
+
+  void SendBusy() {
+    HttpResponse r = ErrorResponse(503, "UNAVAILABLE", "the server is busy; try again shortly");
+    r.headers.emplace_back("Retry-After", std::to_string(server_->options().retry_after_seconds));
+    Send(std::move(r), false);
+  }
+
+  void Send(HttpResponse r, bool keep_alive) {
+    state_ = State::kWriting;
+    keep_alive = keep_alive && !server_->stopping();
+    auto out = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_);
+    out->set(http::field::server, "ibasho");
+    out->set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) out->set(k, v);
+    out->keep_alive(keep_alive);
+    if (request_.method == "HEAD") {
+      out->content_length(r.body.size());
+    } else {
+      out->body() = std::move(r.body);
+      out->prepare_payload();
+    }
+    stream_.expires_after(server_->options().write_timeout);
+    http::async_write(stream_, *out, [self = shared_from_this(), out, keep_alive](beast::error_code ec, size_t) {
+      self->Finished();
+      if (ec || !keep_alive) return self->Linger();
+      self->ReadHead();
+    });
+  }
+
+  void Finished() {
+    if (counted_) {
+      counted_ = false;
+      server_->RequestFinished();
+    }
+  }
+
+  // Half-closes, then reads and drops what the client still sends (an unread body) for a moment,
+  // so closing does not reset the connection before the client has read the response.
+  void Linger() {
+    state_ = State::kClosing;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(std::chrono::seconds(1));
+    auto sink = std::make_shared<std::array<char, 4096>>();
+    DrainInto(sink, 1 << 20);
+  }
+
+  void DrainInto(std::shared_ptr<std::array<char, 4096>> sink, size_t budget) {
+    stream_.async_read_some(asio::buffer(*sink),
+                            [self = shared_from_this(), sink, budget](beast::error_code ec, size_t n) {
+                              if (ec || n >= budget) return self->Close();
+                              self->DrainInto(sink, budget - n);
+                            });
+  }
+
+  void Close() {
+    Finished();
+    state_ = State::kClosing;
+    beast::error_code ec;
+    stream_.socket().close(ec);
+  }
+
+  Impl* server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpRequest request_;
+  std::string peer_;
+  bool keep_alive_ = false;
+  bool counted_ = false;  // a request is in flight on this connection
+  unsigned version_ = 11;
+  State state_ = State::kReadingHead;
+};
+
+Status HttpServer::Impl::Listen(int* port) {
+  try {
+    tcp::endpoint ep(asio::ip::make_address(options_.address), static_cast<uint16_t>(options_.port));
+    acceptor_ = std::make_unique<tcp::acceptor>(io_);
+    acceptor_->open(ep.protocol());
+    acceptor_->set_option(asio::socket_base::reuse_address(true));
+    acceptor_->bind(ep);
+    acceptor_->listen(asio::socket_base::max_listen_connections);
+    *port = acceptor_->local_endpoint().port();
+    return Status::Ok();
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kUnavailable,
+                  "cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " + e.what());
+  }
 }
+
+void HttpServer::Impl::ConnectionOpened(const std::shared_ptr<Connection>& c) {
+  ++connections_;
+  std::lock_guard<std::mutex> lock(live_mu_);
+  for (auto it = live_.begin(); it != live_.end();) it = it->expired() ? live_.erase(it) : std::next(it);
+  live_.push_back(c);
+}
+
+void HttpServer::Impl::Accept() {
+  acceptor_->async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+    if (stopping_) return;
+    if (!ec) {
+      bool over = connections_.load() >= options_.max_connections;
+      auto c = std::make_shared<Connection>(this, std::move(socket));
+      ConnectionOpened(c);
+      if (over) {
+        ++rejected_connections_;
+        c->Reject();
+      } else {
+        c->Start();
+      }
+    } else if (ec == asio::error::no_descriptors) {
+      // Out of file descriptors: back off a little instead of spinning.
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    Accept();
+  });
+}
+
+void HttpServer::Impl::Run() {
+  Accept();
+  int n = std::max(1, options_.io_threads);
+  for (int i = 0; i < n; ++i) {
+    io_threads_.emplace_back([this] {
+      for (;;) {
+        try {
+          io_.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("gateway: I/O loop: {}", e.what());  // one connection's failure, not the server's
+        }
+      }
+    });
+  }
+}
+
+void HttpServer::Impl::Stop() {
+  if (stopping_.exchange(true)) return;
+  asio::post(io_, [this] {
+    beast::error_code ec;
+    if (acceptor_) acceptor_->close(ec);
+  });
+  {
+    std::lock_guard<std::mutex> lock(live_mu_);
+    for (auto& weak : live_)
+      if (auto c = weak.lock()) c->CloseIfIdle();
+  }
+  {
+    std::unique_lock<std::mutex> lock(drain_mu_);
+    drained_.wait_for(lock, options_.drain_timeout, [this] { return in_flight_.load() == 0; });
+  }
+  if (in_flight_.load() > 0) spdlog::warn("gateway: {} requests still running at shutdown", in_flight_.load());
+  work_.reset();
+  io_.stop();
+  for (auto& t : io_threads_)
+    if (t.joinable()) t.join();
+  workers_.join();
+}
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler, HttpHeadCheck head_check)
+    : impl_(std::make_shared<Impl>(std::move(options), std::move(handler), std::move(head_check))) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
 Status HttpServer::Start() {
-  try {
-    tcp::endpoint ep(asio::ip::make_address(impl_->options.address), static_cast<uint16_t>(impl_->options.port));
-    impl_->acceptor = std::make_unique<tcp::acceptor>(impl_->io);
-    impl_->acceptor->open(ep.protocol());
-    impl_->acceptor->set_option(asio::socket_base::reuse_address(true));
-    impl_->acceptor->bind(ep);
-    impl_->acceptor->listen(asio::socket_base::max_listen_connections);
-    port_ = impl_->acceptor->local_endpoint().port();
-  } catch (const std::exception& e) {
-    return Status(StatusCode::kUnavailable, "cannot listen on " + impl_->options.address + ":" +
-                                                std::to_string(impl_->options.port) + ": " + e.what());
-  }
-  impl_->accept_thread = std::thread([this] { impl_->AcceptLoop(); });
+  Status s = impl_->Listen(&port_);
+  if (!s.ok()) return s;
+  impl_->Run();
   return Status::Ok();
 }
 
-void HttpServer::Stop() {
-  if (!impl_->acceptor || impl_->stopping.exchange(true)) return;
-  beast::error_code ec;
-  impl_->acceptor->cancel(ec);
-  ::shutdown(impl_->acceptor->native_handle(), SHUT_RDWR);
-  impl_->acceptor->close(ec);
-  if (impl_->accept_thread.joinable()) impl_->accept_thread.join();
-}
+void HttpServer::Stop() { impl_->Stop(); }
+
+HttpServer::Stats HttpServer::stats() const { return impl_->stats(); }
 
 }  // namespace ibasho::gateway

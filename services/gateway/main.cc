@@ -3,6 +3,7 @@
 
 #include "common/flags.h"
 #include "services/common/channel.h"
+#include "services/common/registry_secret.h"
 #include "services/common/server_main.h"
 #include "services/gateway/gateway.h"
 #include "services/gateway/http_server.h"
@@ -14,14 +15,30 @@ int main(int argc, char** argv) {
   gateway::HttpServerOptions http;
   http.address = flags.Get("address", "IBASHO_GATEWAY_ADDRESS", "127.0.0.1");
   http.port = flags.GetInt("port", "IBASHO_GATEWAY_PORT", 8080);
+  http.max_connections = flags.GetInt("max_connections", "IBASHO_MAX_CONNECTIONS", http.max_connections);
+  http.worker_threads = flags.GetInt("worker_threads", "IBASHO_WORKER_THREADS", http.worker_threads);
+  http.header_timeout = std::chrono::milliseconds(
+      flags.GetInt("header_timeout_ms", "IBASHO_HEADER_TIMEOUT_MS", static_cast<int>(http.header_timeout.count())));
+  http.body_timeout = std::chrono::milliseconds(
+      flags.GetInt("body_timeout_ms", "IBASHO_BODY_TIMEOUT_MS", static_cast<int>(http.body_timeout.count())));
+  http.drain_timeout = std::chrono::milliseconds(
+      flags.GetInt("drain_timeout_ms", "IBASHO_DRAIN_TIMEOUT_MS", static_cast<int>(http.drain_timeout.count())));
   std::string registry = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051");
   std::string search = flags.Get("search", "IBASHO_SEARCH_ADDR", "127.0.0.1:50052");
   gateway::GatewayOptions options;
   options.admin_token = flags.Get("admin_token", "IBASHO_ADMIN_TOKEN", "");
   if (options.admin_token.empty()) spdlog::warn("gateway: no admin token configured; writes are disabled");
 
-  gateway::Gateway gw(options, services::MakeChannel(registry), services::MakeChannel(search));
-  gateway::HttpServer server(http, [&gw](const gateway::HttpRequest& r) { return gw.Handle(r); });
+  auto secret = services::ReadRegistrySecret(
+      flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE", services::kDefaultRegistrySecretFile));
+  if (!secret.ok()) {
+    spdlog::error("gateway: {}", secret.status().ToString());
+    return 1;
+  }
+  gateway::Gateway gw(options, services::MakeRegistryChannel(registry, *secret), services::MakeChannel(search));
+  gateway::HttpServer server(
+      http, [&gw](const gateway::HttpRequest& r) { return gw.Handle(r); },
+      [&gw](const gateway::HttpRequest& r) { return gw.CheckHead(r); });
   Status started = server.Start();
   if (!started.ok()) {
     spdlog::error("gateway: {}", started.ToString());
@@ -29,7 +46,8 @@ int main(int argc, char** argv) {
   }
   spdlog::info("gateway listening on http://{}:{}", http.address, server.port());
   services::WaitForTerminationSignal();
-  spdlog::info("gateway shutting down");
+  spdlog::info("gateway shutting down: finishing requests in flight");
   server.Stop();
+  spdlog::info("gateway stopped");
   return 0;
 }

@@ -33,10 +33,12 @@ HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& 
   registry::v1::UpsertGroupResponse resp;
   grpc::Status s = registry_->UpsertGroup(ctx.get(), ur, &resp);
   if (!s.ok()) return FromGrpc(s);
+  registry::v1::Group shown = resp.group();
+  FilterForViewer(&shown, who);
   json body = {{"result", EnumWord(resp.result())},
                {"dry_run", ur.dry_run()},
-               {"diff", model::DiffToJson(resp.diff())},
-               {"group", json::parse(ToJson(resp.group()))}};
+               {"diff", model::DiffToJson(FilterDiffForViewer(resp.diff(), resp.group(), who))},
+               {"group", json::parse(ToJson(shown))}};
   HttpResponse r = Json(resp.result() == registry::v1::UPSERT_RESULT_CREATED && !ur.dry_run() ? 201 : 200, body.dump());
   if (!ur.dry_run()) r.headers.emplace_back("ETag", Etag(resp.group().version()));
   return r;
@@ -117,7 +119,7 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
         r["id"] = item.response().group().id();
         r["version"] = item.response().group().version();
         if (dry_run || item.response().result() == registry::v1::UPSERT_RESULT_UPDATED)
-          r["diff"] = model::DiffToJson(item.response().diff());
+          r["diff"] = model::DiffToJson(FilterDiffForViewer(item.response().diff(), item.response().group(), who));
       },
       &tally);
   if (!s.ok() && tally.created + tally.updated + tally.unchanged == 0) return FromGrpc(s);

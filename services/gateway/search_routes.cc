@@ -56,7 +56,7 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   sr.set_open_on(req.Param("open_on"));
   sr.set_today(req.Param("today"));
   sr.set_literal(IsTrue(req.Param("literal")));
-  auto ctx = Context();
+  auto ctx = SearchContext();
   search::v1::SearchResponse resp;
   grpc::Status s = search_->Search(ctx.get(), sr, &resp);
   if (!s.ok()) return FromGrpc(s);
@@ -70,7 +70,7 @@ HttpResponse Gateway::Suggest(const HttpRequest& req) {
   int limit = 0;
   if (Status st = IntParam(req, "limit", 1, limits::kMaxSuggestions, &limit); !st.ok()) return BadRequest(st);
   sr.set_limit(limit);
-  auto ctx = Context();
+  auto ctx = SearchContext();
   search::v1::SuggestResponse resp;
   grpc::Status s = search_->Suggest(ctx.get(), sr, &resp);
   if (!s.ok()) return FromGrpc(s);
@@ -85,9 +85,14 @@ HttpResponse Gateway::Categories() {
   return Json(200, ToJson(resp));
 }
 
-HttpResponse Gateway::Changes(const HttpRequest& req) {
+HttpResponse Gateway::Changes(const HttpRequest& req, const Principal& who) {
+  if (!IsValidUtf8(req.Param("after"))) return BadRequest(InvalidArgument("after is not valid UTF-8", "after"));
   registry::v1::ListChangesRequest lr;
   lr.set_after(req.Param("after"));
+  // Callers who may not see unpublished listings get their changes as deletes: a follower drops
+  // what it may have had, and learns nothing of drafts.
+  const bool mask_unpublished = !who.is_admin();
+  lr.set_include_groups(mask_unpublished);
   int page_size = 0;
   if (Status st = IntParam(req, "page_size", 1, limits::kMaxChangesPageSize, &page_size); !st.ok())
     return BadRequest(st);
@@ -96,7 +101,18 @@ HttpResponse Gateway::Changes(const HttpRequest& req) {
   registry::v1::ListChangesResponse resp;
   grpc::Status s = registry_->ListChanges(ctx.get(), lr, &resp);
   if (!s.ok()) return FromGrpc(s);
-  return Json(200, ToJson(resp, true));
+  if (mask_unpublished) {
+    for (int i = 0; i < resp.changes_size() && i < resp.events_size(); ++i) {
+      const registry::v1::Group& g = resp.events(i).group();
+      registry::v1::Change* c = resp.mutable_changes(i);
+      if (c->op() == registry::v1::CHANGE_OP_UPSERT && g.status() != registry::v1::LISTING_STATUS_PUBLISHED &&
+          !who.EditsGroup(g.id()))
+        c->set_op(registry::v1::CHANGE_OP_DELETE);
+    }
+  }
+  json out = json::parse(ToJson(resp, true));
+  out.erase("events");
+  return Json(200, out.dump());
 }
 
 }  // namespace ibasho::gateway

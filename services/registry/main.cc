@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/flags.h"
+#include "services/common/registry_secret.h"
 #include "services/common/server_main.h"
 #include "services/registry/registry_service.h"
 #include "storage/registry_store.h"
@@ -37,7 +38,14 @@ int main(int argc, char** argv) {
         spdlog::info("registry: compacted {} change rows older than {} days", *dropped, retention_days);
     } while (!stop_cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; }));
   });
-  ibasho::services::RegistryServiceImpl service(store->get());
+  std::string secret_file =
+      flags.Get("secret_file", "IBASHO_REGISTRY_SECRET_FILE", ibasho::services::kDefaultRegistrySecretFile);
+  auto secret = ibasho::services::LoadOrCreateRegistrySecret(secret_file);
+  if (!secret.ok()) {
+    spdlog::error("registry: {}", secret.status().ToString());
+    return 1;
+  }
+  ibasho::services::RegistryServiceImpl service(store->get(), *secret);
   int rc = ibasho::services::RunGrpcServer("registry", listen, {&service}, [&] { service.Shutdown(); });
   {
     std::lock_guard<std::mutex> lock(stop_mu);

@@ -3,12 +3,24 @@
 #include <charconv>
 
 #include "common/clock.h"
+#include "common/crypto.h"
 #include "common/limits.h"
 #include "common/numbers.h"
 #include "common/taxonomy.h"
 #include "services/common/grpc_status.h"
+#include "services/common/registry_secret.h"
 
 namespace ibasho::services {
+
+grpc::Status RegistryServiceImpl::Admit(const grpc::ServerContext* ctx) const {
+  if (secret_.empty()) return grpc::Status::OK;
+  auto it = ctx->client_metadata().find(kRegistrySecretHeader);
+  std::string_view given =
+      it == ctx->client_metadata().end() ? std::string_view() : std::string_view(it->second.data(), it->second.size());
+  if (!ConstantTimeEquals(given, secret_))
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "registry calls need the shared secret");
+  return grpc::Status::OK;
+}
 namespace {
 
 using rv1::Group;
@@ -46,22 +58,29 @@ rv1::Token ToProto(const storage::TokenInfo& t) {
 
 }  // namespace
 
-grpc::Status RegistryServiceImpl::CreateGroup(grpc::ServerContext*, const rv1::CreateGroupRequest* req, Group* resp) {
+grpc::Status RegistryServiceImpl::CreateGroup(grpc::ServerContext* ctx, const rv1::CreateGroupRequest* req,
+                                              Group* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   return Reply(store_->Create(req->group(), ActorOf(req->actor())), resp);
 }
 
-grpc::Status RegistryServiceImpl::GetGroup(grpc::ServerContext*, const rv1::GetGroupRequest* req, Group* resp) {
+grpc::Status RegistryServiceImpl::GetGroup(grpc::ServerContext* ctx, const rv1::GetGroupRequest* req, Group* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   return Reply(store_->Get(req->id()), resp);
 }
 
-grpc::Status RegistryServiceImpl::UpdateGroup(grpc::ServerContext*, const rv1::UpdateGroupRequest* req, Group* resp) {
+grpc::Status RegistryServiceImpl::UpdateGroup(grpc::ServerContext* ctx, const rv1::UpdateGroupRequest* req,
+                                              Group* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   if (req->group().id().empty()) return ToGrpcStatus(InvalidArgument("group.id is required", "id"));
   if (req->review())
     return Reply(store_->SubmitRevision(req->group(), req->expected_version(), ActorOf(req->actor())), resp);
   return Reply(store_->Update(req->group(), req->expected_version(), ActorOf(req->actor())), resp);
 }
 
-grpc::Status RegistryServiceImpl::DeleteGroup(grpc::ServerContext*, const rv1::DeleteGroupRequest* req, Group* resp) {
+grpc::Status RegistryServiceImpl::DeleteGroup(grpc::ServerContext* ctx, const rv1::DeleteGroupRequest* req,
+                                              Group* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   std::string id = req->id();
   if (id.empty()) {
     auto g = store_->GetByExternalId(req->source(), req->external_id());
@@ -71,8 +90,9 @@ grpc::Status RegistryServiceImpl::DeleteGroup(grpc::ServerContext*, const rv1::D
   return Reply(store_->Archive(id, req->expected_version(), ActorOf(req->actor())), resp);
 }
 
-grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext*, const rv1::ListGroupsRequest* req,
+grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext* ctx, const rv1::ListGroupsRequest* req,
                                              rv1::ListGroupsResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   if (req->page_size() < 0 || req->page_size() > limits::kMaxGroupsPageSize)
     return ToGrpcStatus(
         InvalidArgument("page_size must be 1.." + std::to_string(limits::kMaxGroupsPageSize), "page_size"));
@@ -84,8 +104,9 @@ grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext*, const rv1::Li
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::UpsertGroup(grpc::ServerContext*, const rv1::UpsertGroupRequest* req,
+grpc::Status RegistryServiceImpl::UpsertGroup(grpc::ServerContext* ctx, const rv1::UpsertGroupRequest* req,
                                               rv1::UpsertGroupResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   std::vector<rv1::FieldChange> diff;
   auto r = store_->Upsert(req->source(), req->external_id(), req->group(), req->expected_version(),
                           ActorOf(req->actor()), req->dry_run(), &diff);
@@ -101,6 +122,7 @@ grpc::Status RegistryServiceImpl::UpsertGroup(grpc::ServerContext*, const rv1::U
 
 grpc::Status RegistryServiceImpl::UpsertGroups(grpc::ServerContext* ctx, const rv1::UpsertGroupsRequest* req,
                                                rv1::UpsertGroupsResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   for (const auto& item : req->items()) {
     auto* out = resp->add_items();
     grpc::Status s = UpsertGroup(ctx, &item, out->mutable_response());
@@ -114,8 +136,9 @@ grpc::Status RegistryServiceImpl::UpsertGroups(grpc::ServerContext* ctx, const r
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::ListChanges(grpc::ServerContext*, const rv1::ListChangesRequest* req,
+grpc::Status RegistryServiceImpl::ListChanges(grpc::ServerContext* ctx, const rv1::ListChangesRequest* req,
                                               rv1::ListChangesResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   int64_t after = 0;
   if (!ParseCursor(req->after(), &after))
     return ToGrpcStatus(InvalidArgument("after is not a cursor this service issued", "after"));
@@ -123,15 +146,19 @@ grpc::Status RegistryServiceImpl::ListChanges(grpc::ServerContext*, const rv1::L
     return ToGrpcStatus(
         InvalidArgument("page_size must be 1.." + std::to_string(limits::kMaxChangesPageSize), "page_size"));
   auto events = store_->ChangesAfter(after, req->page_size() > 0 ? req->page_size() : limits::kDefaultChangesPageSize,
-                                     /*with_groups=*/false);
+                                     req->include_groups());
   if (!events.ok()) return ToGrpcStatus(events.status());
-  for (auto& ev : *events) *resp->add_changes() = std::move(*ev.mutable_change());
+  for (auto& ev : *events) {
+    *resp->add_changes() = ev.change();
+    if (req->include_groups()) *resp->add_events() = std::move(ev);
+  }
   resp->set_next_cursor(resp->changes_size() > 0 ? resp->changes().rbegin()->cursor() : std::to_string(after));
   return grpc::Status::OK;
 }
 
 grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const rv1::WatchChangesRequest* req,
                                                grpc::ServerWriter<rv1::ChangeBatch>* writer) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   int64_t cursor = 0;
   if (!ParseCursor(req->after(), &cursor))
     return ToGrpcStatus(InvalidArgument("after is not a cursor this service issued", "after"));
@@ -154,8 +181,9 @@ grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const r
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::ListCategories(grpc::ServerContext*, const rv1::ListCategoriesRequest*,
+grpc::Status RegistryServiceImpl::ListCategories(grpc::ServerContext* ctx, const rv1::ListCategoriesRequest*,
                                                  rv1::ListCategoriesResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   for (const auto& c : Categories()) {
     auto* out = resp->add_categories();
     out->set_code(c.code);
@@ -164,44 +192,53 @@ grpc::Status RegistryServiceImpl::ListCategories(grpc::ServerContext*, const rv1
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::GetPendingRevision(grpc::ServerContext*, const rv1::GetGroupRequest* req,
+grpc::Status RegistryServiceImpl::GetPendingRevision(grpc::ServerContext* ctx, const rv1::GetGroupRequest* req,
                                                      Group* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   return Reply(store_->PendingRevision(req->id()), resp);
 }
 
-grpc::Status RegistryServiceImpl::PublishRevision(grpc::ServerContext*, const rv1::ReviewRequest* req, Group* resp) {
+grpc::Status RegistryServiceImpl::PublishRevision(grpc::ServerContext* ctx, const rv1::ReviewRequest* req,
+                                                  Group* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   return Reply(store_->PublishRevision(req->id(), ActorOf(req->actor())), resp);
 }
 
-grpc::Status RegistryServiceImpl::RejectRevision(grpc::ServerContext*, const rv1::ReviewRequest* req, Group* resp) {
+grpc::Status RegistryServiceImpl::RejectRevision(grpc::ServerContext* ctx, const rv1::ReviewRequest* req, Group* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   Status s = store_->RejectRevision(req->id(), req->reason(), ActorOf(req->actor()));
   if (!s.ok()) return ToGrpcStatus(s);
   return Reply(store_->Get(req->id()), resp);
 }
 
-grpc::Status RegistryServiceImpl::GetHistory(grpc::ServerContext*, const rv1::GetGroupRequest* req,
+grpc::Status RegistryServiceImpl::GetHistory(grpc::ServerContext* ctx, const rv1::GetGroupRequest* req,
                                              rv1::HistoryResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   auto entries = store_->History(req->id());
   if (!entries.ok()) return ToGrpcStatus(entries.status());
   for (auto& e : *entries) *resp->add_entries() = std::move(e);
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::ListStale(grpc::ServerContext*, const rv1::ListStaleRequest* req,
+grpc::Status RegistryServiceImpl::ListStale(grpc::ServerContext* ctx, const rv1::ListStaleRequest* req,
                                             rv1::ListGroupsResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   auto groups = store_->Stale(req->before_date(), req->limit());
   if (!groups.ok()) return ToGrpcStatus(groups.status());
   for (auto& g : *groups) *resp->add_groups() = std::move(g);
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::VerifyGroup(grpc::ServerContext*, const rv1::VerifyGroupRequest* req, Group* resp) {
+grpc::Status RegistryServiceImpl::VerifyGroup(grpc::ServerContext* ctx, const rv1::VerifyGroupRequest* req,
+                                              Group* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   return Reply(store_->Verify(req->id(), req->date().empty() ? TokyoToday() : req->date(), ActorOf(req->actor())),
                resp);
 }
 
-grpc::Status RegistryServiceImpl::CompactChanges(grpc::ServerContext*, const rv1::CompactChangesRequest* req,
+grpc::Status RegistryServiceImpl::CompactChanges(grpc::ServerContext* ctx, const rv1::CompactChangesRequest* req,
                                                  rv1::CompactChangesResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   auto dropped = store_->CompactChanges(req->cutoff());
   if (!dropped.ok()) return ToGrpcStatus(dropped.status());
   resp->set_dropped(*dropped);
@@ -209,8 +246,9 @@ grpc::Status RegistryServiceImpl::CompactChanges(grpc::ServerContext*, const rv1
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::CreateToken(grpc::ServerContext*, const rv1::CreateTokenRequest* req,
+grpc::Status RegistryServiceImpl::CreateToken(grpc::ServerContext* ctx, const rv1::CreateTokenRequest* req,
                                               rv1::CreateTokenResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   storage::TokenInfo info;
   info.name = req->token().name();
   info.role = req->token().role();
@@ -223,24 +261,27 @@ grpc::Status RegistryServiceImpl::CreateToken(grpc::ServerContext*, const rv1::C
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::RevokeToken(grpc::ServerContext*, const rv1::RevokeTokenRequest* req,
+grpc::Status RegistryServiceImpl::RevokeToken(grpc::ServerContext* ctx, const rv1::RevokeTokenRequest* req,
                                               rv1::Token* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   Status s = store_->RevokeToken(req->id());
   if (!s.ok()) return ToGrpcStatus(s);
   resp->set_id(req->id());
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::ListTokens(grpc::ServerContext*, const rv1::ListTokensRequest*,
+grpc::Status RegistryServiceImpl::ListTokens(grpc::ServerContext* ctx, const rv1::ListTokensRequest*,
                                              rv1::ListTokensResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   auto tokens = store_->ListTokens();
   if (!tokens.ok()) return ToGrpcStatus(tokens.status());
   for (const auto& t : *tokens) *resp->add_tokens() = ToProto(t);
   return grpc::Status::OK;
 }
 
-grpc::Status RegistryServiceImpl::Authenticate(grpc::ServerContext*, const rv1::AuthenticateRequest* req,
+grpc::Status RegistryServiceImpl::Authenticate(grpc::ServerContext* ctx, const rv1::AuthenticateRequest* req,
                                                rv1::Token* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
   auto t = store_->Authenticate(req->secret());
   if (!t.ok()) return ToGrpcStatus(t.status());
   *resp = ToProto(*t);

@@ -1,5 +1,7 @@
-// gRPC front of the RegistryStore. Trusts its caller (the gateway authenticates and authorises
-// people, and passes who they are as Actor); binds to loopback by default.
+// gRPC front of the RegistryStore. Callers are the project's own processes (the gateway, search,
+// ibashoctl), which prove it with the shared secret (services/common/registry_secret.h) in each
+// call's metadata; the gateway authenticates and authorises people and passes who they are as
+// Actor. Every method answers UNAUTHENTICATED without the secret, before touching the store.
 #ifndef IBASHO_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 #define IBASHO_SERVICES_REGISTRY_REGISTRY_SERVICE_H_
 
@@ -15,7 +17,8 @@ namespace rv1 = registry::v1;
 class RegistryServiceImpl final : public rv1::Registry::Service {
  public:
   // store must outlive the service.
-  explicit RegistryServiceImpl(storage::RegistryStore* store) : store_(store) {}
+  // secret: required of every call; empty accepts anyone (tests of the service alone).
+  RegistryServiceImpl(storage::RegistryStore* store, std::string secret) : store_(store), secret_(std::move(secret)) {}
   // Ends open WatchChanges streams (they return within their poll interval).
   void Shutdown() { shutting_down_ = true; }
 
@@ -45,7 +48,10 @@ class RegistryServiceImpl final : public rv1::Registry::Service {
   grpc::Status Authenticate(grpc::ServerContext*, const rv1::AuthenticateRequest*, rv1::Token*) override;
 
  private:
+  grpc::Status Admit(const grpc::ServerContext* ctx) const;
+
   storage::RegistryStore* store_;
+  const std::string secret_;
   std::atomic<bool> shutting_down_{false};
 };
 

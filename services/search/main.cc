@@ -6,11 +6,12 @@
 #include <thread>
 
 #include "common/flags.h"
-#include "search/index/index_writer.h"
 #include "search/analysis/query_dictionary.h"
-#include "search/engine/searcher.h"
 #include "search/analysis/tokenizer.h"
+#include "search/engine/searcher.h"
+#include "search/index/index_writer.h"
 #include "services/common/channel.h"
+#include "services/common/registry_secret.h"
 #include "services/common/server_main.h"
 #include "services/search/feed_follower.h"
 #include "services/search/search_service.h"
@@ -59,7 +60,13 @@ int main(int argc, char** argv) {
   spdlog::info("search: index {} ({} documents, applied cursor {}), {} dictionary entries", index,
                (*writer)->DocCount(), (*writer)->AppliedCursor(), (*dictionary)->size());
 
-  services::FeedFollower follower(services::MakeChannel(registry), writer->get());
+  auto secret = services::ReadRegistrySecret(
+      flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE", services::kDefaultRegistrySecretFile));
+  if (!secret.ok()) {
+    spdlog::error("search: {}", secret.status().ToString());
+    return 1;
+  }
+  services::FeedFollower follower(services::MakeRegistryChannel(registry, *secret), writer->get());
   follower.Start();
   int max_concurrent = flags.GetInt("max_concurrent_searches", "IBASHO_MAX_CONCURRENT_SEARCHES",
                                     static_cast<int>(2 * std::max(1u, std::thread::hardware_concurrency())));

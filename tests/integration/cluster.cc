@@ -24,21 +24,24 @@ bool HasTitle(const HttpResult& r, const std::string& title) {
   return false;
 }
 
-Cluster::Cluster() {
+Cluster::Cluster(std::vector<std::string> gateway_flags) {
   registry_addr_ = "127.0.0.1:" + std::to_string(FreePort());
   search_addr_ = "127.0.0.1:" + std::to_string(FreePort());
   http_port_ = FreePort();
   std::string bin = IBASHO_BINARY_DIR "/services/";
-  registry_ =
-      std::make_unique<Subprocess>(std::vector<std::string>{bin + "ibasho-registry", "--db=" + dir_.File("registry.db"),
-                                                            "--listen=" + registry_addr_},
-                                   dir_.File("registry.log"));
+  registry_ = std::make_unique<Subprocess>(
+      std::vector<std::string>{bin + "ibasho-registry", "--db=" + dir_.File("registry.db"),
+                               "--listen=" + registry_addr_, "--secret_file=" + dir_.File("registry.secret")},
+      dir_.File("registry.log"));
   StartSearch();
-  gateway_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{bin + "gateway/ibasho-gateway", "--port=" + std::to_string(http_port_),
-                               "--registry=" + registry_addr_, "--search=" + search_addr_,
-                               "--admin_token=" + std::string(kAdminToken)},
-      dir_.File("gateway.log"));
+  std::vector<std::string> gateway_args = {bin + "gateway/ibasho-gateway",
+                                           "--port=" + std::to_string(http_port_),
+                                           "--registry=" + registry_addr_,
+                                           "--search=" + search_addr_,
+                                           "--admin_token=" + std::string(kAdminToken),
+                                           "--registry_secret_file=" + dir_.File("registry.secret")};
+  gateway_args.insert(gateway_args.end(), gateway_flags.begin(), gateway_flags.end());
+  gateway_ = std::make_unique<Subprocess>(gateway_args, dir_.File("gateway.log"));
   EXPECT_TRUE(WaitUntil([&] { return Call("GET", "/readyz").status == 200; }, std::chrono::seconds(10)))
       << Log("registry") << Log("search") << Log("gateway");
 }
@@ -46,11 +49,14 @@ Cluster::Cluster() {
 void Cluster::StartSearch() {
   search_ = std::make_unique<Subprocess>(
       std::vector<std::string>{IBASHO_BINARY_DIR "/services/ibasho-search", "--index=" + dir_.File("index"),
-                               "--listen=" + search_addr_, "--registry=" + registry_addr_},
+                               "--listen=" + search_addr_, "--registry=" + registry_addr_,
+                               "--registry_secret_file=" + dir_.File("registry.secret")},
       dir_.File("search.log"));
 }
 
 void Cluster::StopSearch(int signal) { search_->Stop(signal); }
+
+int Cluster::StopGateway(int signal) { return gateway_->Stop(signal); }
 
 HttpResult Cluster::Call(const std::string& method, const std::string& target, const std::string& body,
                          std::map<std::string, std::string> headers) {
@@ -76,7 +82,8 @@ HttpResult Cluster::Search(const std::string& q, const std::string& extra) {
 
 std::string Cluster::Ctl(const std::string& args, int* exit_code) {
   std::string out_file = dir_.File("ctl.out");
-  std::string cmd = IBASHO_BINARY_DIR "/clients/ibashoctl " + args + " --registry=" + registry_addr_ + " > " + out_file;
+  std::string cmd = IBASHO_BINARY_DIR "/clients/ibashoctl " + args + " --registry=" + registry_addr_ +
+                    " --registry_secret_file=" + dir_.File("registry.secret") + " > " + out_file;
   int rc = std::system(cmd.c_str());
   if (exit_code) *exit_code = WEXITSTATUS(rc);
   return ReadFile(out_file);

@@ -32,9 +32,13 @@ class Cluster {
   static constexpr const char* kAdminToken = "test-admin-token";
 
   // Starts all three and waits until /readyz answers 200 (fails the test otherwise).
-  Cluster();
+  // gateway_flags are added to the gateway's command line.
+  explicit Cluster(std::vector<std::string> gateway_flags = {});
   void StartSearch();
   void StopSearch(int signal);
+  // Sends signal to the gateway and returns its exit status (waits for it).
+  int StopGateway(int signal);
+  int http_port() const { return http_port_; }
 
   HttpResult Call(const std::string& method, const std::string& target, const std::string& body = "",
                   std::map<std::string, std::string> headers = {});

@@ -238,6 +238,39 @@ TEST_F(RolesTest, PrivateContactsNeverReachAnonymousResponses) {
   EXPECT_NE(c.As(editor_, "GET", "/v1/groups/" + a_).raw.find("03-3333-0003"), std::string::npos);
 }
 
+TEST_F(RolesTest, PartnersAndAnonymousCallersNeverSeeStaffContactsOrDrafts) {
+  // The partner's listing carries staff-only contacts (for the ward); its own responses, dry runs
+  // and diffs must not echo them back, and must not show network ones either.
+  std::string body = WithExternalId(GroupJson("連携の会", "連携の居場所").dump(), "p1").dump();
+  for (const char* target : {"/v1/sources/ward/groups/p1?dry_run=true", "/v1/sources/ward/groups/p1"}) {
+    auto r = c.As(partner_, "PUT", target, body);
+    EXPECT_LT(r.status, 300) << r.raw;
+    EXPECT_EQ(r.raw.find("03-3333-0003"), std::string::npos) << target << ": " << r.raw;
+    EXPECT_EQ(r.raw.find("03-2222-0002"), std::string::npos) << target << ": " << r.raw;
+    EXPECT_NE(r.raw.find("03-1111-0001"), std::string::npos) << target << ": " << r.raw;
+  }
+  json changed = json::parse(body);
+  changed["contacts"][2]["phone"] = "03-9999-0009";
+  auto put = c.As(partner_, "PUT", "/v1/sources/ward/groups/p1?dry_run=true", changed.dump());
+  EXPECT_EQ(put.raw.find("03-9999-0009"), std::string::npos) << put.raw;
+  EXPECT_EQ(put.raw.find("03-3333-0003"), std::string::npos) << put.raw;
+  std::string batch = json({{"groups", json::array({changed})}}).dump();
+  auto dry = c.As(partner_, "POST", "/v1/sources/ward/groups:batch?dry_run=true", batch);
+  EXPECT_EQ(dry.status, 200) << dry.raw;
+  EXPECT_EQ(dry.raw.find("03-9999-0009"), std::string::npos) << dry.raw;
+  EXPECT_EQ(dry.raw.find("03-3333-0003"), std::string::npos) << dry.raw;
+  // The change feed shows an anonymous caller no draft: its changes read as deletes.
+  auto feed = c.Call("GET", "/v1/changes?after=0&page_size=1000");
+  ASSERT_EQ(feed.status, 200) << feed.raw;
+  for (const auto& ch : feed.body["changes"])
+    if (ch["group_id"] == draft_) EXPECT_EQ(ch["op"], "delete") << ch;
+  auto admin_feed = c.Admin("GET", "/v1/changes?after=0&page_size=1000");
+  bool draft_upsert = false;
+  for (const auto& ch : admin_feed.body["changes"]) draft_upsert |= ch["group_id"] == draft_ && ch["op"] == "upsert";
+  EXPECT_TRUE(draft_upsert) << admin_feed.raw;
+  EXPECT_FALSE(feed.body.contains("events"));
+}
+
 TEST_F(RolesTest, PartnerSyncIsIdempotentPreviewableAndDeletesReachSearch) {
   std::string g = GroupJson("区の会", "連携の居場所").dump();
   auto preview = c.As(partner_, "PUT", "/v1/sources/ward/groups/p1?dry_run=true", g);

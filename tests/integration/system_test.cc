@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sys/wait.h>
+
+#include <fstream>
 #include <set>
 
 #include "tests/integration/cluster.h"
@@ -160,6 +163,24 @@ TEST_F(SystemTest, SampleDataLoadsIdempotentlyAndAnswersTheFlyersWorries) {
   auto suggest = c.Call("GET", "/v1/suggest?q=" + PercentEncode("ふと"));
   EXPECT_EQ(suggest.status, 200);
   EXPECT_NE(suggest.raw.find("不登校"), std::string::npos);
+}
+
+TEST_F(SystemTest, TheRegistryAnswersOnlyCallersWithItsSecret) {
+  // Any local process could reach the registry's port: without the secret it can neither mint a
+  // token nor read a group's staff contacts.
+  std::string wrong = c.dir().File("wrong.secret");
+  {
+    std::ofstream out(wrong);
+    out << "0123456789abcdef0123456789abcdef\n";
+  }
+  std::string out_file = c.dir().File("intruder.out");
+  std::string cmd = IBASHO_BINARY_DIR "/clients/ibashoctl token create --role=admin --name=intruder --registry=" +
+                    c.registry_address() + " --registry_secret_file=" + wrong + " > " + out_file + " 2>&1";
+  int rc = std::system(cmd.c_str());
+  EXPECT_NE(WEXITSTATUS(rc), 0);
+  EXPECT_NE(testing::ReadFile(out_file).find("shared secret"), std::string::npos) << testing::ReadFile(out_file);
+  // With the secret (as the cluster's own processes have it) the same works.
+  EXPECT_FALSE(c.CreateToken("--role=admin --name=staff").empty());
 }
 
 }  // namespace

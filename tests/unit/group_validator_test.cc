@@ -32,6 +32,18 @@ struct Case {
   const char* field;  // "" when valid
 };
 
+TEST(GroupValidator, LongIdsAndTextsAreRefused) {
+  Group g = Parse(R"({"name":"会","source":"s"})");
+  g.set_external_id(std::string(7000, 'x'));
+  EXPECT_EQ(ValidateGroup(g).field(), "external_id");
+  g.set_external_id("x");
+  g.set_description(std::string(30000, 'a'));
+  EXPECT_EQ(ValidateGroup(g).field(), "description");
+  g.set_description("");
+  g.mutable_links()->set_line(std::string(5000, 'a'));
+  EXPECT_EQ(ValidateGroup(g).field(), "links.line");
+}
+
 TEST(GroupValidator, Table) {
   const Case cases[] = {
       {R"({"name":"会"})", ""},
@@ -66,6 +78,19 @@ TEST(GroupValidator, Table) {
        "activities[0].schedules[0].dates[0]"},
       {R"({"name":"会","activities":[{"title":"a","schedules":[{}]}]})", "activities[0].schedules[0].byday"},
       {R"({"name":"会","contacts":[{"phone":"03","visibility":"secret"}]})", "contacts[0].visibility"},
+      {R"({"name":"   "})", "name"},
+      {R"({"name":"\u3000\u3000"})", "name"},
+      {R"({"name":"会\u0000"})", "name"},
+      {R"({"name":"会\u0007"})", "name"},
+      {R"({"name":"会","description":"一行目\n二行目\tタブ"})", ""},
+      {R"({"name":"会","website":"javascript:void 0"})", "website"},
+      {R"({"name":"会","website":" JavaScript:void 0"})", "website"},
+      {R"({"name":"会","website":"https://example.org/"})", ""},
+      {R"({"name":"会","links":{"instagram":"@komaneri"}})", ""},
+      {R"({"name":"会","links":{"x":"vbscript:msgbox"}})", "links.x"},
+      {R"({"name":"会","contacts":[{"url":"data:text/html,<script>","visibility":"public"}]})", "contacts[0].url"},
+      {R"({"name":"会","activities":[{"title":"a","categories":["ibasho","ibasho"]}]})", "activities[0].categories[1]"},
+      {R"({"name":"会","activities":[{"title":" "}]})", "activities[0].title"},
   };
   for (const auto& c : cases) {
     Status s = ParseAndValidate(c.json);

@@ -23,6 +23,8 @@ TEST(JsonMapping, BadBodiesNameTheField) {
       {R"({"name": "x", "nickname": "y"})", "nickname"},
       {R"({"name": "x", "version": 1.5})", "version"},
       {R"({"name": "x", "status": "deleted"})", "status"},
+      {R"({"name": "x", "activities": [{"title": "t", "fee": {"free": "true"}}]})", "activities[0].fee.free"},
+      {R"({"name": "x", "activities": [{"title": "t", "location": {"online": 1}}]})", "activities[0].location.online"},
       {R"({"name": "x", "status": 1})", "status"},
       {R"({"name": "x", "status": "LISTING_STATUS_PUBLISHED"})", "status"},
       {R"({"name": "x", "contacts": [{"visibility": "public"}, {"visibility": "secret"}]})", "contacts[1].visibility"},

@@ -1,10 +1,11 @@
-// Secrets and identifiers from OpenSSL's CSPRNG. Ids are public (URLs, the change feed), so they
-// must not reveal generator state; secrets must not be guessable. Thread-safe.
-#ifndef IBASHO_COMMON_RANDOM_H_
-#define IBASHO_COMMON_RANDOM_H_
+// Secrets and identifiers from OpenSSL's CSPRNG, hashes, and comparisons of secrets. Ids are public (URLs, the change
+// feed), so they must not reveal generator state; secrets must not be guessable. Thread-safe.
+#ifndef IBASHO_COMMON_CRYPTO_H_
+#define IBASHO_COMMON_CRYPTO_H_
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace ibasho {
 
@@ -15,9 +16,12 @@ std::string RandomHex(size_t bytes);
 // prefix + 12 hex digits (48 bits), e.g. "g_3f9a1c07b2de".
 inline std::string RandomId(const char* prefix) { return prefix + RandomHex(6); }
 
+// Compares in time that depends on the lengths only, not on where the bytes differ.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
 // SHA-256 of data as 64 lower-case hex digits.
 std::string Sha256Hex(const std::string& data);
 
 }  // namespace ibasho
 
-#endif  // IBASHO_COMMON_RANDOM_H_
+#endif  // IBASHO_COMMON_CRYPTO_H_

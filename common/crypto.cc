@@ -1,5 +1,6 @@
-#include "common/random.h"
+#include "common/crypto.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -26,6 +27,11 @@ std::string RandomHex(size_t bytes) {
   std::vector<unsigned char> buf(bytes);
   if (bytes > 0 && RAND_bytes(buf.data(), static_cast<int>(bytes)) != 1) std::abort();
   return Hex(buf.data(), bytes);
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string Sha256Hex(const std::string& data) {
