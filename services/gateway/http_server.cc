@@ -202,8 +202,9 @@ class HttpServer::Impl::Connection : public std::enable_shared_from_this<Connect
       r.body = ErrorJson("INVALID_ARGUMENT", parsed.message(), parsed.field());
       return Send(std::move(r), keep_alive_ && !request_.has_body);
     }
-    state_ = State::kChecking;
     stream_.expires_never();
+    if (!request_.has_body) return Handle();  // the check and the handler in one worker job
+    state_ = State::kChecking;
     bool queued = server_->Dispatch([self = shared_from_this()] {
       std::optional<HttpResponse> early = self->server_->CheckHead(self->request_);
       asio::post(self->stream_.get_executor(),
@@ -251,7 +252,9 @@ class HttpServer::Impl::Connection : public std::enable_shared_from_this<Connect
   void Handle() {
     state_ = State::kHandling;
     bool queued = server_->Dispatch([self = shared_from_this()] {
-      HttpResponse response = self->server_->Handle(self->request_);
+      std::optional<HttpResponse> early;
+      if (!self->request_.has_body) early = self->server_->CheckHead(self->request_);
+      HttpResponse response = early ? std::move(*early) : self->server_->Handle(self->request_);
       asio::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
         self->Send(std::move(response), self->keep_alive_);
       });

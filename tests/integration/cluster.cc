@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <fstream>
 #include <thread>
 
 namespace ibasho::testing {
@@ -29,10 +30,7 @@ Cluster::Cluster(std::vector<std::string> gateway_flags) {
   search_addr_ = "127.0.0.1:" + std::to_string(FreePort());
   http_port_ = FreePort();
   std::string bin = IBASHO_BINARY_DIR "/services/";
-  registry_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{bin + "ibasho-registry", "--db=" + dir_.File("registry.db"),
-                               "--listen=" + registry_addr_, "--secret_file=" + dir_.File("registry.secret")},
-      dir_.File("registry.log"));
+  StartRegistry();
   StartSearch();
   std::vector<std::string> gateway_args = {bin + "gateway/ibasho-gateway",
                                            "--port=" + std::to_string(http_port_),
@@ -56,7 +54,27 @@ void Cluster::StartSearch() {
 
 void Cluster::StopSearch(int signal) { search_->Stop(signal); }
 
+void Cluster::StartRegistry() {
+  registry_ = std::make_unique<Subprocess>(
+      std::vector<std::string>{IBASHO_BINARY_DIR "/services/ibasho-registry", "--db=" + dir_.File("registry.db"),
+                               "--listen=" + registry_addr_, "--secret_file=" + dir_.File("registry.secret")},
+      dir_.File("registry.log"));
+}
+
+void Cluster::StopRegistry(int signal) { registry_->Stop(signal); }
+
 int Cluster::StopGateway(int signal) { return gateway_->Stop(signal); }
+
+long Cluster::RssKib(const std::string& name) const {
+  const Subprocess* p = name == "registry" ? registry_.get() : name == "search" ? search_.get() : gateway_.get();
+  if (!p || p->pid() <= 0) return -1;
+  std::ifstream in("/proc/" + std::to_string(p->pid()) + "/status");
+  std::string key;
+  long kib = -1;
+  while (in >> key)
+    if (key == "VmRSS:" && in >> kib) break;
+  return kib;
+}
 
 HttpResult Cluster::Call(const std::string& method, const std::string& target, const std::string& body,
                          std::map<std::string, std::string> headers) {

@@ -36,9 +36,13 @@ class Cluster {
   explicit Cluster(std::vector<std::string> gateway_flags = {});
   void StartSearch();
   void StopSearch(int signal);
+  void StartRegistry();
+  void StopRegistry(int signal);
   // Sends signal to the gateway and returns its exit status (waits for it).
   int StopGateway(int signal);
   int http_port() const { return http_port_; }
+  // Resident memory of a service ("registry", "search", "gateway") in KiB, -1 when it is gone.
+  long RssKib(const std::string& name) const;
 
   HttpResult Call(const std::string& method, const std::string& target, const std::string& body = "",
                   std::map<std::string, std::string> headers = {});
