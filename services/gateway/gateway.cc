@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "common/crypto.h"
 #include "common/numbers.h"
 #include "common/utf8.h"
 #include "services/gateway/api_response.h"
@@ -17,7 +20,9 @@ Gateway::Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry
       search_channel_(search),
       registry_(registry::v1::Registry::NewStub(registry)),
       search_(search::v1::Search::NewStub(search)),
-      auth_(options_.admin_token, registry_.get(), [this] { return Context(); }) {}
+      auth_(options_.admin_token, registry_.get(), [this] { return Context(); }),
+      per_ip_(RateLimiterOptions{options_.rate_limit_per_ip}),
+      per_token_(RateLimiterOptions{options_.rate_limit_per_token}) {}
 
 std::unique_ptr<grpc::ClientContext> Gateway::Context() const { return ContextFor(*registry_channel_); }
 
@@ -196,7 +201,43 @@ std::optional<HttpResponse> Gateway::CheckText(const HttpRequest& req) {
   return std::nullopt;
 }
 
+std::string Gateway::ClientAddress(const HttpRequest& req) const {
+  const auto& proxies = options_.trusted_proxies;
+  auto trusted = [&](const std::string& a) { return std::find(proxies.begin(), proxies.end(), a) != proxies.end(); };
+  if (!trusted(req.peer)) return req.peer;
+  // "client, proxy1, proxy2": from the right, skip our own proxies; the first other is the client.
+  std::string chain = req.Header("x-forwarded-for");
+  std::string client = req.peer;
+  size_t end = chain.size();
+  while (end > 0) {
+    size_t comma = chain.rfind(',', end - 1);
+    size_t start = comma == std::string::npos ? 0 : comma + 1;
+    std::string hop = chain.substr(start, end - start);
+    hop.erase(0, hop.find_first_not_of(" \t"));
+    hop.erase(hop.find_last_not_of(" \t") + 1);
+    if (!hop.empty()) {
+      client = hop;
+      if (!trusted(hop)) break;
+    }
+    if (comma == std::string::npos) break;
+    end = comma;
+  }
+  return client;
+}
+
+std::optional<HttpResponse> Gateway::CheckRate(const HttpRequest& req) {
+  if (req.path == "/healthz" || req.path == "/readyz") return std::nullopt;  // probes of the platform
+  int wait = per_ip_.Take(ClientAddress(req));
+  std::string auth = req.Header("authorization");
+  if (wait == 0 && !auth.empty() && per_token_.enabled()) wait = per_token_.Take(Sha256Hex(auth));
+  if (wait == 0) return std::nullopt;
+  HttpResponse r = Error(429, "RESOURCE_EXHAUSTED", "too many requests; try again in " + std::to_string(wait) + " s");
+  r.headers.emplace_back("Retry-After", std::to_string(wait));
+  return r;
+}
+
 std::optional<HttpResponse> Gateway::CheckHead(const HttpRequest& req) {
+  if (auto limited = CheckRate(req)) return limited;
   if (auto bad = CheckText(req)) return bad;
   Matched m = Match(req);
   if (!m.route) return NoRoute(req, m);

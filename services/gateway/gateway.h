@@ -6,9 +6,11 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "ibasho/search/v1/search.grpc.pb.h"
 #include "services/gateway/auth.h"
 #include "services/gateway/http_server.h"
+#include "services/gateway/rate_limiter.h"
 
 namespace ibasho::gateway {
 
@@ -26,6 +29,12 @@ struct GatewayOptions {
   std::chrono::milliseconds rpc_deadline{5000};
   // How long a call waits for a backend that is not connected (see Gateway::ContextFor).
   std::chrono::milliseconds connect_wait{500};
+  // Requests per second (bursts of twice that) per client address and per token; 0: no limit.
+  double rate_limit_per_ip = 0;
+  double rate_limit_per_token = 0;
+  // Addresses of reverse proxies whose X-Forwarded-For names the client; from anyone else the
+  // header is ignored (it is the caller's to forge).
+  std::vector<std::string> trusted_proxies;
   int max_batch_items = limits::kMaxBatchItems;
 };
 
@@ -56,6 +65,9 @@ class Gateway {
   static HttpResponse NoRoute(const HttpRequest& request, const Matched& matched);
   static HttpResponse Unauthenticated(const Status& status);
   static std::optional<HttpResponse> CheckText(const HttpRequest& request);
+  // The client's address: the peer, or for a trusted proxy the last untrusted X-Forwarded-For hop.
+  std::string ClientAddress(const HttpRequest& request) const;
+  std::optional<HttpResponse> CheckRate(const HttpRequest& request);
   StatusOr<Principal> Caller(const HttpRequest& request);
   // A context for a call to the registry (Context) or search (SearchContext), with the deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;
@@ -83,8 +95,14 @@ class Gateway {
                                  const Principal& who);
   HttpResponse Batch(const HttpRequest& request, const std::string& source, const Principal& who);
   HttpResponse Import(const HttpRequest& request, const std::string& source, const Principal& who);
-  // Calls fn with every group, page by page.
-  grpc::Status ForEachGroup(const std::function<void(registry::v1::Group&)>& fn);
+  // Calls fn with every group, page by page; *feed_cursor (when given) gets the change feed's
+  // position when the first page was read.
+  grpc::Status ForEachGroup(const std::function<void(registry::v1::Group&)>& fn, std::string* feed_cursor = nullptr);
+  // True when the registry has no change after cursor.
+  bool FeedUnchangedSince(const std::string& cursor);
+  // Takes the one export build slot (waits for it); a 503 when too many already wait.
+  std::optional<HttpResponse> ExportSlot(std::unique_lock<std::mutex>* build);
+  std::string BuildHsds(const Principal& who, std::string* feed_cursor, grpc::Status* status);
   HttpResponse ExportCsv();
   HttpResponse ExportHsds(const Principal& who);
 
@@ -94,6 +112,13 @@ class Gateway {
   std::unique_ptr<registry::v1::Registry::Stub> registry_;
   std::unique_ptr<search::v1::Search::Stub> search_;
   Authenticator auth_;
+  RateLimiter per_ip_;
+  RateLimiter per_token_;
+  std::mutex export_build_mu_;  // one export built at a time
+  std::atomic<int> export_waiters_{0};
+  std::mutex hsds_cache_mu_;
+  std::shared_ptr<const std::string> hsds_cache_;  // the public HSDS document; guarded by hsds_cache_mu_
+  std::string hsds_cache_cursor_;                  // the feed cursor it was read at
 };
 
 // Removes what the viewer may not see: anonymous and partners see public contacts; editors also

@@ -43,6 +43,8 @@ struct HttpRequest {
 struct HttpResponse {
   int status = 200;
   std::string body;
+  // Instead of body: a large body shared with other responses (a cached export), not copied.
+  std::shared_ptr<const std::string> shared_body;
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
 };

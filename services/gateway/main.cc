@@ -27,6 +27,15 @@ int main(int argc, char** argv) {
   std::string search = flags.Get("search", "IBASHO_SEARCH_ADDR", "127.0.0.1:50052");
   gateway::GatewayOptions options;
   options.admin_token = flags.Get("admin_token", "IBASHO_ADMIN_TOKEN", "");
+  options.rate_limit_per_ip = flags.GetInt("rate_limit_per_ip", "IBASHO_RATE_LIMIT_PER_IP", 0);
+  options.rate_limit_per_token = flags.GetInt("rate_limit_per_token", "IBASHO_RATE_LIMIT_PER_TOKEN", 0);
+  std::string proxies = flags.Get("trusted_proxies", "IBASHO_TRUSTED_PROXIES", "");
+  for (size_t start = 0; start < proxies.size();) {
+    size_t comma = proxies.find(',', start);
+    if (comma == std::string::npos) comma = proxies.size();
+    if (comma > start) options.trusted_proxies.push_back(proxies.substr(start, comma - start));
+    start = comma + 1;
+  }
   if (options.admin_token.empty()) spdlog::warn("gateway: no admin token configured; writes are disabled");
 
   auto secret = services::ReadRegistrySecret(

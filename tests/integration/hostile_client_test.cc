@@ -155,5 +155,62 @@ TEST_F(HostileClientTest, SigtermLetsRequestsInFlightFinish) {
   EXPECT_NE(c.Log("gateway").find("gateway stopped"), std::string::npos) << c.Log("gateway");
 }
 
+TEST_F(HostileClientTest, ExportsAreBuiltOncePerChangeAndShared) {
+  nlohmann::json batch = {{"groups", nlohmann::json::array()}};
+  for (int i = 0; i < 300; ++i)
+    batch["groups"].push_back({{"external_id", "x" + std::to_string(i)},
+                               {"name", "輸出の会" + std::to_string(i)},
+                               {"activities", {{{"title", "輸出" + std::to_string(i)}, {"categories", {"ibasho"}}}}}});
+  ASSERT_EQ(c.Admin("POST", "/v1/sources/s/groups:batch", batch.dump()).status, 200);
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0}, busy{0}, other{0};
+  std::string body;
+  std::mutex mu;
+  for (int i = 0; i < 12; ++i)
+    clients.emplace_back([&] {
+      auto r = HttpFetch(c.http_port(), "GET", "/v1/export/hsds.json");
+      if (r.status == 200) {
+        ++ok;
+        std::lock_guard<std::mutex> lock(mu);
+        if (body.empty()) body = r.body;
+        EXPECT_EQ(r.body, body);  // one document for everyone
+      } else if (r.status == 503) {
+        ++busy;
+        EXPECT_FALSE(r.headers["retry-after"].empty());
+      } else {
+        ++other;
+      }
+    });
+  for (auto& t : clients) t.join();
+  EXPECT_GT(ok.load(), 0);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(nlohmann::json::parse(body)["organizations"].size(), 300u);
+  // A change is in the next export.
+  ASSERT_EQ(c.Admin("PUT", "/v1/sources/s/groups/x0", R"({"name":"改名した会","activities":[{"title":"t"}]})").status,
+            200);
+  auto after = c.Call("GET", "/v1/export/hsds.json");
+  EXPECT_NE(after.raw.find("改名した会"), std::string::npos);
+}
+
+TEST(RateLimitTest, OneAddressGets429WithRetryAfterAndCannotForgeItsWayOut) {
+  Cluster c({"--rate_limit_per_ip=5", "--trusted_proxies=10.9.9.9"});
+  int limited = 0;
+  std::string retry_after;
+  for (int i = 0; i < 30; ++i) {
+    // A forged X-Forwarded-For from an untrusted peer changes nothing.
+    auto r =
+        HttpFetch(c.http_port(), "GET", "/v1/categories", "", {{"X-Forwarded-For", "192.0.2." + std::to_string(i)}});
+    if (r.status == 429) {
+      ++limited;
+      retry_after = r.headers["retry-after"];
+    } else {
+      EXPECT_EQ(r.status, 200) << r.body;
+    }
+  }
+  EXPECT_GE(limited, 15);
+  EXPECT_FALSE(retry_after.empty());
+  EXPECT_TRUE(WaitUntil([&] { return c.Call("GET", "/v1/categories").status == 200; }, 3s));
+}
+
 }  // namespace
 }  // namespace ibasho
