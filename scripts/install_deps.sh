@@ -6,7 +6,8 @@ set -euo pipefail
 # Beyond the brief's list: ninja-build and ccache (build speed), mecab-utils (mecab-dict-index for
 # the user dictionary), nlohmann-json3-dev (RFC 7396 merge patch, reports), libssl-dev (SHA-256 of
 # tokens; gRPC links OpenSSL anyway), and the benchmark peers groonga-bin,
-# groonga-tokenizer-mecab and nginx-light.
+# groonga-tokenizer-mecab and nginx-light; clang and libclang-rt-14-dev for the libFuzzer targets
+# (scripts/fuzz.sh).
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -14,6 +15,7 @@ PACKAGES=(
   libmecab-dev mecab mecab-ipadic-utf8 mecab-utils libicu-dev libboost-dev
   nlohmann-json3-dev libssl-dev
   groonga-bin groonga-tokenizer-mecab nginx-light
+  clang libclang-rt-14-dev
 )
 
 missing=()
