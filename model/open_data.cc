@@ -26,8 +26,6 @@ std::string BaseName(const std::string& path) {
   return dot == std::string::npos ? name : name.substr(0, dot);
 }
 
-bool IsTsuika(const std::string& path) { return BaseName(path).find("_tsuika") != std::string::npos; }
-
 // Weekday indexes named in text, in order of appearance, with ranges (月～金) expanded. 土曜日 is
 // Saturday only (its 日 is not Sunday), and 月/日 in 毎月, 3日, 毎日, 祝日 are not weekdays.
 std::vector<int> WeekdaysIn(const std::string& text) {

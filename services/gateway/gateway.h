@@ -82,6 +82,8 @@ class Gateway {
   HttpResponse CreateGroup(const HttpRequest& request, const Principal& who);
   HttpResponse GetGroup(const std::string& id, const Principal& who);
   HttpResponse PatchGroup(const HttpRequest& request, const std::string& id, const Principal& who);
+  // Archives the group dr names (by id, or by source and external id), honouring If-Match.
+  HttpResponse Archive(const HttpRequest& request, registry::v1::DeleteGroupRequest dr, const Principal& who);
   HttpResponse DeleteGroup(const HttpRequest& request, const std::string& id, const Principal& who);
   HttpResponse ListGroups(const HttpRequest& request, const Principal& who);
   HttpResponse History(const std::string& id, const Principal& who);

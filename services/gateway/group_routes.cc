@@ -137,10 +137,14 @@ HttpResponse Gateway::PatchGroup(const HttpRequest& req, const std::string& id, 
 
 HttpResponse Gateway::DeleteGroup(const HttpRequest& req, const std::string& id, const Principal& who) {
   if (!who.is_admin()) return Denied(who, "archive groups");
-  int if_match = ParseIfMatch(req.Header("if-match"));
-  if (if_match < 0) return BadRequest(InvalidArgument("If-Match must be an ETag such as \"3\"", "If-Match"));
   registry::v1::DeleteGroupRequest dr;
   dr.set_id(id);
+  return Archive(req, std::move(dr), who);
+}
+
+HttpResponse Gateway::Archive(const HttpRequest& req, registry::v1::DeleteGroupRequest dr, const Principal& who) {
+  int if_match = ParseIfMatch(req.Header("if-match"));
+  if (if_match < 0) return BadRequest(InvalidArgument("If-Match must be an ETag such as \"3\"", "If-Match"));
   dr.set_expected_version(if_match);
   *dr.mutable_actor() = who.actor();
   auto ctx = Context();

@@ -47,18 +47,10 @@ HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& 
 HttpResponse Gateway::DeleteSourceGroup(const HttpRequest& req, const std::string& source,
                                         const std::string& external_id, const Principal& who) {
   if (!who.WritesSource(source)) return Denied(who, "write source " + source);
-  int if_match = ParseIfMatch(req.Header("if-match"));
-  if (if_match < 0) return BadRequest(InvalidArgument("If-Match must be an ETag such as \"3\"", "If-Match"));
   registry::v1::DeleteGroupRequest dr;
   dr.set_source(source);
   dr.set_external_id(external_id);
-  dr.set_expected_version(if_match);
-  *dr.mutable_actor() = who.actor();
-  auto ctx = Context();
-  Group g;
-  grpc::Status s = registry_->DeleteGroup(ctx.get(), dr, &g);
-  if (!s.ok()) return FromGrpc(s);
-  return GroupResponse(200, g);
+  return Archive(req, std::move(dr), who);
 }
 
 HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, const Principal& who) {
