@@ -92,7 +92,10 @@ TEST(SoakTest, MixedLoadLeavesNo5xxNoLostWriteAndFlatMemory) {
   for (const char* s : {"registry", "search", "gateway"})
     std::printf("soak: %s RSS %ld KiB at a third, %ld KiB at the end\n", s, rss_third[s], rss_end[s]);
   EXPECT_EQ(server_errors, 0) << summary;
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  // (Under sanitizers freed memory is held in quarantine, so memory grows by design.)
   for (const char* s : {"registry", "search", "gateway"}) EXPECT_LT(rss_end[s] - rss_third[s], 16 * 1024) << s;
+#endif
   // Every acknowledged write is in search.
   ASSERT_TRUE(WaitUntil([&] { return c.Search("ソーク").body["total"] == static_cast<int>(written.size()); }, 10s))
       << c.Search("ソーク").raw.substr(0, 200) << " vs " << written.size();
