@@ -4,6 +4,8 @@
 # scratch directory; a crash leaves its input in build-fuzz/crashes/ and fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hits across clones in other folders (CI builds a fresh clone).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 seconds=${IBASHO_FUZZ_SECONDS:-20}
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)

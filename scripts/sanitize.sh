@@ -3,6 +3,8 @@
 # concurrency tests under ThreadSanitizer (build-tsan/). Any report fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hits across clones in other folders (CI builds a fresh clone).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 jobs=$(nproc)
