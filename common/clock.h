@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace ibasho {
 
@@ -42,6 +43,10 @@ class ManualClock final : public Clock {
 
 // Formats a time point as RFC 3339 UTC with milliseconds.
 std::string FormatRfc3339(std::chrono::system_clock::time_point t);
+
+// Parses "YYYY-MM-DDTHH:MM:SS[.fff](Z|+HH:MM|-HH:MM)" (RFC 3339), or a date alone
+// "YYYY-MM-DD", read as midnight in Asia/Tokyo. False when text is neither.
+bool ParseRfc3339(std::string_view text, std::chrono::system_clock::time_point* out);
 
 // Shorthands for SystemClock()'s.
 inline std::string NowRfc3339() { return SystemClock()->NowRfc3339(); }

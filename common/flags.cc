@@ -37,4 +37,20 @@ int Flags::GetInt(const std::string& name, const char* env, int fallback) const 
   }
 }
 
+std::vector<std::string> Flags::GetList(const std::string& name, const char* env) const {
+  std::vector<std::string> out;
+  std::string v = Get(name, env, "");
+  size_t start = 0;
+  while (start < v.size()) {
+    size_t comma = v.find(',', start);
+    if (comma == std::string::npos) comma = v.size();
+    std::string item = v.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) out.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return out;
+}
+
 }  // namespace ibasho

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace ibasho {
 
@@ -14,6 +15,8 @@ class Flags {
   // The --name flag, else the environment variable env (when non-empty), else fallback.
   std::string Get(const std::string& name, const char* env, const std::string& fallback) const;
   int GetInt(const std::string& name, const char* env, int fallback) const;
+  // A comma-separated list ("a, b,c"), items trimmed, empty items dropped; empty by default.
+  std::vector<std::string> GetList(const std::string& name, const char* env) const;
 
  private:
   std::map<std::string, std::string> values_;

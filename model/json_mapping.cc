@@ -231,9 +231,4 @@ std::string ToJson(const google::protobuf::Message& message, bool print_defaults
   return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::string ErrorJson(const std::string& code, const std::string& message, const std::string& field) {
-  nlohmann::json j = {{"error", {{"code", code}, {"message", message}, {"field", field}}}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 }  // namespace ibasho

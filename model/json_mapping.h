@@ -1,5 +1,4 @@
-// JSON ↔ protobuf for the REST API and for stored documents, and the error body every failure
-// returns: {"error":{"code":"INVALID_ARGUMENT","message":"…","field":"…"}}.
+// JSON ↔ protobuf for the REST API and for stored documents.
 //
 // API JSON is protobuf's JSON mapping with snake_case names, except that enum values are written
 // in lower case without their type's prefix (ListingStatus LISTING_STATUS_PENDING_REVIEW is
@@ -55,9 +54,6 @@ bool EnumFromWord(std::string_view word, E* out) {
   *out = static_cast<E>(v->number());
   return true;
 }
-
-// The error body for a code name such as "INVALID_ARGUMENT".
-std::string ErrorJson(const std::string& code, const std::string& message, const std::string& field);
 
 }  // namespace ibasho
 

@@ -349,16 +349,20 @@ StatusOr<Group> RegistryStore::Archive(const std::string& id, int expected_versi
   });
 }
 
-StatusOr<GroupPage> RegistryStore::List(int page_size, const std::string& page_token) {
+StatusOr<GroupPage> RegistryStore::List(int page_size, const std::string& page_token, const GroupFilter& filter) {
   if (page_size <= 0) page_size = limits::kDefaultGroupsPageSize;
   if (page_size > limits::kMaxGroupsPageSize) page_size = limits::kMaxGroupsPageSize;
   return impl_->Guarded("list", [&]() -> StatusOr<GroupPage> {
     // A token is the last id of the previous page; groups are archived, never removed, so it exists.
     if (!page_token.empty() && (page_token.size() > limits::kMaxIdBytes || !impl_->Load(page_token).ok()))
       return InvalidArgument("page_token is not one this service issued", "page_token");
-    SQLite::Statement q(*impl_->db, "SELECT doc FROM groups WHERE id > ? ORDER BY id LIMIT ?");
+    SQLite::Statement q(*impl_->db,
+                        "SELECT doc FROM groups WHERE id > ?1 AND (?2 = '' OR source = ?2) AND "
+                        "(?3 = '' OR updated_at >= ?3) ORDER BY id LIMIT ?4");
     q.bind(1, page_token);
-    q.bind(2, page_size + 1);
+    q.bind(2, filter.source);
+    q.bind(3, filter.modified_after);
+    q.bind(4, page_size + 1);
     GroupPage page;
     page.feed_cursor = impl_->latest_seq.load();
     while (q.executeStep()) {

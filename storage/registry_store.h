@@ -39,6 +39,12 @@ struct GroupPage {
   int64_t feed_cursor = 0;      // the change feed position the page was read at
 };
 
+// Narrows a listing; empty fields do not filter.
+struct GroupFilter {
+  std::string source;          // only groups of this partner source
+  std::string modified_after;  // RFC 3339 UTC as stored ("2026-12-01T00:00:00.000Z"): updated_at >= it
+};
+
 // Who is writing, for the audit log.
 struct Actor {
   std::string id;  // token id, or "admin" for the bootstrap token, or "system"
@@ -75,7 +81,8 @@ class RegistryStore {
   StatusOr<registry::v1::Group> Update(registry::v1::Group group, int expected_version, const Actor& actor = {});
   // Sets status archived (op delete in the feed). Archiving an archived group changes nothing.
   StatusOr<registry::v1::Group> Archive(const std::string& id, int expected_version, const Actor& actor = {});
-  StatusOr<GroupPage> List(int page_size, const std::string& page_token);
+  // Groups in id order. page_token is the previous page's next_page_token.
+  StatusOr<GroupPage> List(int page_size, const std::string& page_token, const GroupFilter& filter = {});
 
   enum class UpsertResult { kCreated, kUpdated, kUnchanged };
   // Creates or replaces the group that (source, external_id) names. The same payload twice is

@@ -1,6 +1,7 @@
 #include "services/gateway/api_response.h"
 
 #include "model/json_mapping.h"
+#include "services/gateway/api_error.h"
 #include "services/common/grpc_status.h"
 
 namespace ibasho::gateway {
@@ -13,7 +14,7 @@ HttpResponse Json(int status, std::string body) {
 }
 
 HttpResponse Error(int status, const std::string& code, const std::string& message, const std::string& field) {
-  return Json(status, ErrorJson(code, message, field));
+  return Json(status, ApiErrorJson(status, code, message, field));
 }
 
 HttpResponse BadRequest(const Status& s) { return Error(400, "INVALID_ARGUMENT", s.message(), s.field()); }

@@ -7,6 +7,7 @@
 #include "common/crypto.h"
 #include "common/numbers.h"
 #include "common/utf8.h"
+#include "services/gateway/api_error.h"
 #include "services/gateway/api_response.h"
 #include "services/gateway/request_params.h"
 
@@ -178,7 +179,7 @@ Gateway::Matched Gateway::Match(const HttpRequest& req) {
 
 HttpResponse Gateway::NoRoute(const HttpRequest& req, const Matched& m) {
   if (m.allow.empty()) return Error(404, "NOT_FOUND", "no route for " + req.method + " " + req.path);
-  HttpResponse r = Error(405, "METHOD_NOT_ALLOWED", req.method + " is not allowed here; use " + m.allow);
+  HttpResponse r = Error(405, "UNIMPLEMENTED", req.method + " is not allowed here; use " + m.allow);
   r.headers.emplace_back("Allow", m.allow);
   return r;
 }
@@ -237,8 +238,15 @@ std::optional<HttpResponse> Gateway::CheckRate(const HttpRequest& req) {
 }
 
 std::optional<HttpResponse> Gateway::CheckHead(const HttpRequest& req) {
+  std::optional<HttpResponse> early = CheckHeadOnly(req);
+  if (early) return Finish(req, std::move(*early));
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> Gateway::CheckHeadOnly(const HttpRequest& req) {
   if (auto limited = CheckRate(req)) return limited;
   if (auto bad = CheckText(req)) return bad;
+  if (req.method == "OPTIONS" && !req.has_body) return std::nullopt;
   Matched m = Match(req);
   if (!m.route) return NoRoute(req, m);
   if (!req.has_body) return std::nullopt;
@@ -256,8 +264,11 @@ std::optional<HttpResponse> Gateway::CheckHead(const HttpRequest& req) {
   return std::nullopt;
 }
 
-HttpResponse Gateway::Handle(const HttpRequest& req) {
+HttpResponse Gateway::Handle(const HttpRequest& req) { return Finish(req, Route(req)); }
+
+HttpResponse Gateway::Route(const HttpRequest& req) {
   if (auto bad = CheckText(req)) return *bad;
+  if (req.method == "OPTIONS") return Preflight(req);
   Matched m = Match(req);
   if (!m.route) return NoRoute(req, m);
   if (req.body.size() > m.route->max_body_bytes)
@@ -268,6 +279,51 @@ HttpResponse Gateway::Handle(const HttpRequest& req) {
   auto who = Caller(req);
   if (!who.ok()) return Unauthenticated(who.status());
   return m.route->handler(*this, req, m.args, *who);
+}
+
+HttpResponse Gateway::Preflight(const HttpRequest& req) {
+  HttpRequest probe = req;
+  probe.method = "OPTIONS";
+  Matched m = Match(probe);
+  if (m.allow.empty()) return NoRoute(req, m);
+  HttpResponse r = Json(204, "");
+  r.headers.emplace_back("Allow", m.allow + ", OPTIONS");
+  if (!AllowedOrigin(req.Header("origin")).empty() && !req.Header("access-control-request-method").empty()) {
+    r.headers.emplace_back("Access-Control-Allow-Methods", m.allow);
+    r.headers.emplace_back("Access-Control-Allow-Headers",
+                           "Authorization, Content-Type, If-Match, Accept-Language, X-Request-Id");
+    r.headers.emplace_back("Access-Control-Max-Age", "600");
+  }
+  return r;
+}
+
+std::string Gateway::AllowedOrigin(const std::string& origin) const {
+  if (origin.empty()) return "";
+  for (const std::string& allowed : options_.cors_origins) {
+    if (allowed == "*") return "*";
+    if (allowed == origin) return origin;
+  }
+  return "";
+}
+
+HttpResponse Gateway::Finish(const HttpRequest& req, HttpResponse r) {
+  auto has = [&r](std::string_view name) {
+    return std::any_of(r.headers.begin(), r.headers.end(), [&](const auto& h) { return h.first == name; });
+  };
+  if (!options_.cors_origins.empty()) {
+    r.headers.emplace_back("Vary", "Origin");
+    if (std::string origin = AllowedOrigin(req.Header("origin")); !origin.empty()) {
+      r.headers.emplace_back("Access-Control-Allow-Origin", origin);
+      r.headers.emplace_back("Access-Control-Expose-Headers", "ETag, Location, Retry-After, X-Request-Id");
+    }
+  }
+  // What a caller with a token sees may hold contacts others may not: no cache keeps it.
+  if (!has("Cache-Control"))
+    r.headers.emplace_back("Cache-Control", req.Header("authorization").empty() || r.status >= 400 ? "no-cache"
+                                                                                                    : "private, no-store");
+  if (r.status >= 400 && !r.shared_body && PrefersJapanese(req.Header("accept-language")))
+    r.body = LocalizeErrorJson(r.body);
+  return r;
 }
 
 HttpResponse Gateway::Ready() {

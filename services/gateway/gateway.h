@@ -5,6 +5,7 @@
 #define IBASHO_SERVICES_GATEWAY_GATEWAY_H_
 
 #include <grpcpp/grpcpp.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,7 +37,19 @@ struct GatewayOptions {
   // Addresses of reverse proxies whose X-Forwarded-For names the client; from anyone else the
   // header is ignored (it is the caller's to forge).
   std::vector<std::string> trusted_proxies;
+  // Origins whose pages may call the API from a browser (CORS); "*" allows any; empty: none.
+  std::vector<std::string> cors_origins;
   int max_batch_items = limits::kMaxBatchItems;
+};
+
+// What a partner sync did, by external id (see Gateway::ReplaceSource).
+struct SyncReport {
+  std::vector<std::string> created, updated, unchanged, archived;
+  std::set<std::string> kept;   // every external id the file holds
+  bool replaced = false;        // replace ran (archived is meaningful)
+  std::string replace_skipped;  // why replace archived nothing, when it did not run
+  void Add(const registry::v1::UpsertGroupResponse& result);
+  void WriteTo(nlohmann::json* report) const;
 };
 
 class Gateway {
@@ -61,6 +75,14 @@ class Gateway {
     std::string allow;  // methods of routes with this path, when the method matched none
   };
   static const std::vector<RouteEntry>& Routes();
+  HttpResponse Route(const HttpRequest& request);
+  std::optional<HttpResponse> CheckHeadOnly(const HttpRequest& request);
+  // An OPTIONS request: the methods of the path, and a CORS preflight answer for allowed origins.
+  HttpResponse Preflight(const HttpRequest& request);
+  // The Access-Control-Allow-Origin value for a request's Origin; empty when it is not allowed.
+  std::string AllowedOrigin(const std::string& origin) const;
+  // What every response gets on its way out: CORS headers, Cache-Control, Japanese error messages.
+  HttpResponse Finish(const HttpRequest& request, HttpResponse response);
   static Matched Match(const HttpRequest& request);
   static HttpResponse NoRoute(const HttpRequest& request, const Matched& matched);
   static HttpResponse Unauthenticated(const Status& status);
@@ -97,6 +119,10 @@ class Gateway {
                                  const Principal& who);
   HttpResponse Batch(const HttpRequest& request, const std::string& source, const Principal& who);
   HttpResponse Import(const HttpRequest& request, const std::string& source, const Principal& who);
+  // replace=true: archives the source's listings whose external ids the sync did not hold (only
+  // listing them with dry_run). Does nothing when rows were rejected or the file was empty.
+  grpc::Status ReplaceSource(const std::string& source, int rejected, bool dry_run, const Principal& who,
+                             SyncReport* sync);
   // Calls fn with every group, page by page; *feed_cursor (when given) gets the change feed's
   // position when the first page was read.
   grpc::Status ForEachGroup(const std::function<void(registry::v1::Group&)>& fn, std::string* feed_cursor = nullptr);

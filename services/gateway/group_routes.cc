@@ -161,13 +161,18 @@ HttpResponse Gateway::ListGroups(const HttpRequest& req, const Principal& who) {
     return BadRequest(st);
   lr.set_page_size(page_size);
   lr.set_page_token(req.Param("page_token"));
+  lr.set_source(req.Param("source"));
+  lr.set_modified_after(req.Param("modified_after"));
   auto ctx = Context();
   registry::v1::ListGroupsResponse resp;
   grpc::Status s = registry_->ListGroups(ctx.get(), lr, &resp);
   if (!s.ok()) return FromGrpc(s);
   auto* groups = resp.mutable_groups();
   for (int i = groups->size() - 1; i >= 0; --i) {
-    if (groups->Get(i).status() != registry::v1::LISTING_STATUS_PUBLISHED && !who.EditsGroup(groups->Get(i).id())) {
+    const Group& g = groups->Get(i);
+    // A partner sees every listing of its own source, archived ones too: what it must sync.
+    if (g.status() != registry::v1::LISTING_STATUS_PUBLISHED && !who.EditsGroup(g.id()) &&
+        !(who.role == Role::kPartner && who.WritesSource(g.source()))) {
       groups->DeleteSubrange(i, 1);
     } else {
       FilterForViewer(groups->Mutable(i), who);

@@ -15,7 +15,7 @@
 #include <thread>
 #include <type_traits>
 
-#include "model/json_mapping.h"
+#include "services/gateway/api_error.h"
 
 namespace ibasho::gateway {
 namespace {
@@ -28,7 +28,7 @@ using tcp = asio::ip::tcp;
 HttpResponse ErrorResponse(int status, const char* code, const std::string& message) {
   HttpResponse r;
   r.status = status;
-  r.body = ErrorJson(code, message, "");
+  r.body = ApiErrorJson(status, code, message);
   return r;
 }
 
@@ -200,7 +200,7 @@ class HttpServer::Impl::Connection : public std::enable_shared_from_this<Connect
     if (!parsed.ok()) {
       HttpResponse r;
       r.status = 400;
-      r.body = ErrorJson("INVALID_ARGUMENT", parsed.message(), parsed.field());
+      r.body = ApiErrorJson(400, "INVALID_ARGUMENT", parsed.message(), parsed.field());
       return Send(std::move(r), keep_alive_ && !request_.has_body);
     }
     stream_.expires_never();

@@ -33,13 +33,8 @@ int main(int argc, char** argv) {
   options.admin_token = flags.Get("admin_token", "IBASHO_ADMIN_TOKEN", "");
   options.rate_limit_per_ip = flags.GetInt("rate_limit_per_ip", "IBASHO_RATE_LIMIT_PER_IP", 0);
   options.rate_limit_per_token = flags.GetInt("rate_limit_per_token", "IBASHO_RATE_LIMIT_PER_TOKEN", 0);
-  std::string proxies = flags.Get("trusted_proxies", "IBASHO_TRUSTED_PROXIES", "");
-  for (size_t start = 0; start < proxies.size();) {
-    size_t comma = proxies.find(',', start);
-    if (comma == std::string::npos) comma = proxies.size();
-    if (comma > start) options.trusted_proxies.push_back(proxies.substr(start, comma - start));
-    start = comma + 1;
-  }
+  options.trusted_proxies = flags.GetList("trusted_proxies", "IBASHO_TRUSTED_PROXIES");
+  options.cors_origins = flags.GetList("cors_origins", "IBASHO_CORS_ORIGINS");
   if (options.admin_token.empty()) spdlog::warn("gateway: no admin token configured; writes are disabled");
 
   auto secret = services::ReadRegistrySecret(

@@ -1,5 +1,6 @@
 // Partner writes by (source, external_id): single upserts, batches and file imports.
 #include <nlohmann/json.hpp>
+#include "common/limits.h"
 #include "common/utf8.h"
 #include "model/group_diff.h"
 #include "model/hsds.h"
@@ -15,6 +16,68 @@ namespace ibasho::gateway {
 
 using nlohmann::json;
 using registry::v1::Group;
+
+void SyncReport::Add(const registry::v1::UpsertGroupResponse& r) {
+  const std::string& id = r.group().external_id();
+  switch (r.result()) {
+    case registry::v1::UPSERT_RESULT_CREATED:
+      created.push_back(id);
+      break;
+    case registry::v1::UPSERT_RESULT_UPDATED:
+      updated.push_back(id);
+      break;
+    default:
+      unchanged.push_back(id);
+  }
+  kept.insert(id);
+}
+
+void SyncReport::WriteTo(json* report) const {
+  (*report)["external_ids"] = {
+      {"created", created}, {"updated", updated}, {"unchanged", unchanged}, {"archived", archived}};
+  if (replaced) (*report)["archived"] = archived.size();
+  if (!replace_skipped.empty()) (*report)["replace_skipped"] = replace_skipped;
+}
+
+grpc::Status Gateway::ReplaceSource(const std::string& source, int rejected, bool dry_run, const Principal& who,
+                                    SyncReport* sync) {
+  // A rejected row's listing would look missing and be archived; an empty file would archive all.
+  if (rejected > 0) {
+    sync->replace_skipped = std::to_string(rejected) + " rows were rejected, so nothing was archived; fix them and send again";
+    return grpc::Status::OK;
+  }
+  if (sync->kept.empty()) {
+    sync->replace_skipped = "the file has no rows, so nothing was archived; archive listings one by one instead";
+    return grpc::Status::OK;
+  }
+  sync->replaced = true;
+  std::vector<std::string> missing;
+  registry::v1::ListGroupsRequest lr;
+  lr.set_source(source);
+  lr.set_page_size(limits::kMaxGroupsPageSize);
+  do {
+    auto ctx = Context();
+    registry::v1::ListGroupsResponse page;
+    if (grpc::Status s = registry_->ListGroups(ctx.get(), lr, &page); !s.ok()) return s;
+    for (const auto& g : page.groups())
+      if (g.status() != registry::v1::LISTING_STATUS_ARCHIVED && !sync->kept.count(g.external_id()))
+        missing.push_back(g.external_id());
+    lr.set_page_token(page.next_page_token());
+  } while (!lr.page_token().empty());
+  for (const auto& external_id : missing) {
+    if (!dry_run) {
+      registry::v1::DeleteGroupRequest dr;
+      dr.set_source(source);
+      dr.set_external_id(external_id);
+      *dr.mutable_actor() = who.actor();
+      auto ctx = Context();
+      registry::v1::Group archived;
+      if (grpc::Status s = registry_->DeleteGroup(ctx.get(), dr, &archived); !s.ok()) return s;
+    }
+    sync->archived.push_back(external_id);
+  }
+  return grpc::Status::OK;
+}
 
 HttpResponse Gateway::PutSourceGroup(const HttpRequest& req, const std::string& source, const std::string& external_id,
                                      const Principal& who) {
@@ -65,6 +128,8 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
   if (body.contains("dry_run") && !body["dry_run"].is_boolean())
     return BadRequest(InvalidArgument("dry_run must be true or false", "dry_run"));
   bool dry_run = IsTrue(req.Param("dry_run")) || body.value("dry_run", false);
+  const bool replace = IsTrue(req.Param("replace"));
+  SyncReport sync;
   json results = json::array();
   std::map<std::string, int> counts;
   std::vector<registry::v1::UpsertGroupRequest> requests;
@@ -108,6 +173,7 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
           return;
         }
         r["result"] = EnumWord(item.response().result());
+        sync.Add(item.response());
         r["id"] = item.response().group().id();
         r["version"] = item.response().group().version();
         if (dry_run || item.response().result() == registry::v1::UPSERT_RESULT_UPDATED)
@@ -125,12 +191,19 @@ HttpResponse Gateway::Batch(const HttpRequest& req, const std::string& source, c
               {"updated", counts["updated"]},
               {"unchanged", counts["unchanged"]},
               {"rejected", counts["rejected"]}};
+  if (replace) {
+    if (grpc::Status archived = ReplaceSource(source, counts["rejected"], dry_run, who, &sync); !archived.ok())
+      return FromGrpc(archived);
+  }
+  sync.WriteTo(&out);
   return Json(200, out.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, const Principal& who) {
   if (!who.WritesSource(source)) return Denied(who, "write source " + source);
   bool dry_run = IsTrue(req.Param("dry_run"));
+  const bool replace = IsTrue(req.Param("replace"));
+  SyncReport sync;
   std::string content_type = req.Header("content-type");
   std::vector<Group> groups;
   std::vector<int> lines;
@@ -194,6 +267,8 @@ HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, 
       [&](size_t i, const registry::v1::UpsertGroupsResponse::Item& item) {
         if (!item.error_code().empty())
           rejected.push_back({{"line", lines[i]}, {"reason", item.error_message()}, {"field", item.error_field()}});
+        else
+          sync.Add(item.response());
       },
       &tally);
   if (!s.ok() && tally.created + tally.updated + tally.unchanged == 0) return FromGrpc(s);
@@ -203,6 +278,12 @@ HttpResponse Gateway::Import(const HttpRequest& req, const std::string& source, 
   report["updated"] = counts["updated"];
   report["unchanged"] = counts["unchanged"];
   report["rejected"] = rejected;
+  if (replace) {
+    if (grpc::Status archived = ReplaceSource(source, static_cast<int>(rejected.size()), dry_run, who, &sync);
+        !archived.ok())
+      return FromGrpc(archived);
+  }
+  sync.WriteTo(&report);
   return Json(200, report.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 

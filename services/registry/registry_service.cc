@@ -96,7 +96,16 @@ grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext* ctx, const rv1
   if (req->page_size() < 0 || req->page_size() > limits::kMaxGroupsPageSize)
     return ToGrpcStatus(
         InvalidArgument("page_size must be 1.." + std::to_string(limits::kMaxGroupsPageSize), "page_size"));
-  auto page = store_->List(req->page_size(), req->page_token());
+  storage::GroupFilter filter;
+  filter.source = req->source();
+  if (!req->modified_after().empty()) {
+    std::chrono::system_clock::time_point after;
+    if (!ParseRfc3339(req->modified_after(), &after))
+      return ToGrpcStatus(InvalidArgument("modified_after must be RFC 3339 (2026-12-01T09:00:00+09:00) or a date",
+                                          "modified_after"));
+    filter.modified_after = FormatRfc3339(after);
+  }
+  auto page = store_->List(req->page_size(), req->page_token(), filter);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (auto& g : page->groups) *resp->add_groups() = std::move(g);
   resp->set_next_page_token(page->next_page_token);

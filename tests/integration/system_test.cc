@@ -126,9 +126,13 @@ TEST_F(SystemTest, BadInputGetsAJsonErrorAndTheServiceKeepsRunning) {
     auto r = c.Admin(k.method, k.target, k.body);
     EXPECT_EQ(r.status, k.status) << k.method << " " << k.target << " " << k.body;
     ASSERT_TRUE(r.body.is_object() && r.body.contains("error")) << k.target << ": " << r.raw;
-    EXPECT_FALSE(r.body["error"]["message"].get<std::string>().empty());
+    const auto& e = r.body["error"];
+    EXPECT_FALSE(e["message"].get<std::string>().empty());
+    EXPECT_EQ(e["code"], k.status);
+    EXPECT_EQ(e["details"][0]["@type"], "type.googleapis.com/google.rpc.ErrorInfo") << r.raw;
     if (!k.field.empty()) {
-      EXPECT_EQ(r.body["error"]["field"].get<std::string>(), k.field) << k.target << " " << k.body;
+      ASSERT_EQ(e["details"].size(), 2u) << r.raw;
+      EXPECT_EQ(e["details"][1]["fieldViolations"][0]["field"].get<std::string>(), k.field) << k.target << " " << k.body;
     }
   }
   EXPECT_EQ(c.Call("GET", "/healthz").status, 200);

@@ -47,5 +47,34 @@ TEST(Clock, TokyoTodayIsNineHoursAheadOfUtc) {
   EXPECT_EQ(clock.Rfc3339DaysAgo(3), "2026-11-30T15:00:00.000Z");
 }
 
+TEST(Rfc3339, ParsesTimesDatesAndOffsetsIntoUtc) {
+  struct Case {
+    const char* text;
+    const char* utc;  // empty: rejected
+  };
+  const Case cases[] = {
+      {"2026-12-01T10:00:00Z", "2026-12-01T10:00:00.000Z"},
+      {"2026-12-01T10:00:00.25Z", "2026-12-01T10:00:00.250Z"},
+      {"2026-12-01T19:00:00+09:00", "2026-12-01T10:00:00.000Z"},
+      {"2026-12-01T01:00:00-02:30", "2026-12-01T03:30:00.000Z"},
+      {"2026-12-01", "2026-11-30T15:00:00.000Z"},  // a date is midnight in Tokyo
+      {"2026-12-01T10:00:00", ""},
+      {"2026-12-01T10:00Z", ""},
+      {"2026-02-30T10:00:00Z", ""},
+      {"2026-12-01T24:00:00Z", ""},
+      {"2026-12-01T10:00:00.Z", ""},
+      {"yesterday", ""},
+      {"", ""},
+  };
+  for (const auto& c : cases) {
+    std::chrono::system_clock::time_point t;
+    bool ok = ParseRfc3339(c.text, &t);
+    EXPECT_EQ(ok, *c.utc != '\0') << c.text;
+    if (ok) {
+      EXPECT_EQ(FormatRfc3339(t), c.utc) << c.text;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ibasho

@@ -57,13 +57,6 @@ TEST(JsonMapping, RoundTripsSnakeCase) {
   EXPECT_FALSE(j.contains("nameKana"));
 }
 
-TEST(JsonMapping, ErrorBodyShape) {
-  auto j = nlohmann::json::parse(ErrorJson("INVALID_ARGUMENT", "bad \"quote\"", "q"));
-  EXPECT_EQ(j["error"]["code"], "INVALID_ARGUMENT");
-  EXPECT_EQ(j["error"]["message"], "bad \"quote\"");
-  EXPECT_EQ(j["error"]["field"], "q");
-}
-
 TEST(JsonMapping, ClosedVocabulariesAreLowerCaseWords) {
   Group g;
   ASSERT_TRUE(ParseJson(R"({"name":"会","status":"pending_review","contacts":[{"visibility":"network"}]})", &g).ok());
