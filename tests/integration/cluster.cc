@@ -85,6 +85,7 @@ HttpResult Cluster::Call(const std::string& method, const std::string& target, c
   out.etag = reply.headers["etag"];
   out.content_type = reply.headers["content-type"];
   out.body = nlohmann::json::parse(out.raw, nullptr, false);
+  out.headers = std::move(reply.headers);
   return out;
 }
 

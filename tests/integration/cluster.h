@@ -25,6 +25,7 @@ struct HttpResult {
   std::string raw;
   std::string etag;
   std::string content_type;
+  std::map<std::string, std::string> headers;  // lower-case names
 };
 
 class Cluster {
