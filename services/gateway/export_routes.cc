@@ -85,7 +85,7 @@ std::string Gateway::BuildHsds(const Principal& who, std::string* feed_cursor, g
         FilterForViewer(&g, who);
         if (!first) out += ',';
         first = false;
-        out += model::GroupToHsds(g).dump(-1, ' ', false, json::error_handler_t::replace);
+        out += model::OrganizationToHsds(g).dump(-1, ' ', false, json::error_handler_t::replace);
       },
       feed_cursor);
   out += "]}";

@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto group = ibasho::model::GroupFromHsds(org);
     if (!group.ok()) continue;
     ibasho::model::ApplyDefaults(&*group);
-    if (ibasho::model::ValidateGroup(*group).ok()) (void)ibasho::model::GroupToHsds(*group);
+    if (ibasho::model::ValidateGroup(*group).ok()) (void)ibasho::model::OrganizationToHsds(*group);
   }
   return 0;
 }

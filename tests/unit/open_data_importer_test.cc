@@ -255,40 +255,5 @@ TEST(OpenDataFiles, ReimportingEverythingChangesNothing) {
   EXPECT_EQ(store->LatestSeq(), seq);  // not one change row
 }
 
-TEST(Hsds, GroupRoundTripsThroughAnOrganization) {
-  registry::v1::Group g;
-  ASSERT_TRUE(
-      ParseJson(
-          R"({"id":"g_1","name":"石神井・小さなうち","name_kana":"シャクジイチイサナウチ","website":"https://example.org",
-    "activities":[{"id":"a_1","title":"居場所","description":"説明","categories":["futoukou","ibasho"],"ages":{"min":6,"max":15},
-      "fee":{"free":false,"amount":500,"text":"1日500円"},
-      "location":{"name":"小さなうち","address":"東京都練馬区石神井町3-12-5","municipality":"練馬区","lat":35.74,"lon":139.6},
-      "schedules":[{"byday":["tue","thu"],"opens":"10:00","closes":"16:00"},{"byday":["sat"],"nth":[2,4],"opens":"10:00"},
-                   {"dates":["2026-12-13"],"opens":"10:00","closes":"15:00"}],"status":"published"}],
-    "contacts":[{"name":"受付","phone":"03-1111-0001","visibility":"public"}]})",
-          &g)
-          .ok());
-  auto org = GroupToHsds(g);
-  EXPECT_EQ(org["services"][0]["schedules"][0]["byday"], "TU,TH");
-  EXPECT_EQ(org["services"][0]["schedules"][1]["byday"], "2SA,4SA");
-  EXPECT_EQ(org["services"][0]["schedules"][1]["freq"], "MONTHLY");
-  EXPECT_EQ(org["services"][0]["service_at_locations"][0]["location"]["latitude"], 35.74);
-  auto back = GroupFromHsds(org);
-  ASSERT_TRUE(back.ok()) << back.status().ToString();
-  const auto& a = back->activities(0);
-  EXPECT_EQ(back->name(), g.name());
-  EXPECT_EQ(back->external_id(), "g_1");
-  EXPECT_EQ(std::vector<std::string>(a.categories().begin(), a.categories().end()),
-            (std::vector<std::string>{"futoukou", "ibasho"}));
-  EXPECT_EQ(a.schedules(1).nth(1), 4);
-  EXPECT_EQ(a.schedules(2).dates(0), "2026-12-13");
-  EXPECT_EQ(a.location().address(), "東京都練馬区石神井町3-12-5");
-  EXPECT_EQ(a.fee().amount(), 500);
-  EXPECT_EQ(back->contacts(0).phone(), "03-1111-0001");
-  nlohmann::json bad = org;
-  bad["services"][0]["schedules"][0]["byday"] = "XX";
-  EXPECT_EQ(GroupFromHsds(bad).status().field(), "services[0].schedules[0].byday");
-}
-
 }  // namespace
 }  // namespace ibasho::model

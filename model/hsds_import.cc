@@ -21,41 +21,6 @@ std::string Str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-json ScheduleToHsds(const Schedule& s) {
-  json out = json::object();
-  if (s.dates_size() > 0) {
-    // Dated sessions: one schedule per date is how HSDS says "on this day".
-    out["valid_from"] = s.dates(0);
-    out["valid_to"] = s.dates(s.dates_size() - 1);
-  } else {
-    std::string byday;
-    for (const auto& d : s.byday()) {
-      int wd = WeekdayIndex(d);
-      if (wd < 0) continue;  // validated groups have none
-      if (s.nth_size() == 0) {
-        byday += (byday.empty() ? "" : ",") + std::string(Weekdays()[wd].ical);
-      } else {
-        for (int n : s.nth()) byday += (byday.empty() ? "" : ",") + std::to_string(n) + Weekdays()[wd].ical;
-      }
-    }
-    out["freq"] = s.nth_size() > 0 ? "MONTHLY" : "WEEKLY";
-    out["byday"] = byday;
-    if (!s.valid_from().empty()) out["valid_from"] = s.valid_from();
-    if (!s.valid_to().empty()) out["valid_to"] = s.valid_to();
-  }
-  if (!s.opens().empty()) out["opens_at"] = s.opens();
-  if (!s.closes().empty()) out["closes_at"] = s.closes();
-  if (!s.note().empty()) out["description"] = s.note();
-  return out;
-}
-
-json ContactToHsds(const registry::v1::Contact& c) {
-  json out = {{"name", c.name()}, {"title", c.role()}, {"email", c.email()}, {"visibility", EnumWord(c.visibility())}};
-  if (!c.phone().empty()) out["phones"] = json::array({{{"number", c.phone()}}});
-  if (!c.url().empty()) out["url"] = c.url();
-  return out;
-}
-
 Status ParseSchedule(const json& j, const std::string& path, Activity* a) {
   Schedule s;
   s.set_opens(Str(j, "opens_at"));
@@ -100,61 +65,27 @@ Status ParseSchedule(const json& j, const std::string& path, Activity* a) {
   return Status::Ok();
 }
 
-}  // namespace
-
-json GroupToHsds(const Group& g) {
-  json org = {{"id", g.id()},
-              {"name", g.name()},
-              {"alternate_name", g.name_kana()},
-              {"description", g.description()},
-              {"website", g.website()},
-              {"services", json::array()},
-              {"contacts", json::array()}};
-  org["organization_identifiers"] = json::array();
-  if (!g.external_id().empty())
-    org["organization_identifiers"].push_back({{"identifier_scheme", g.source()}, {"identifier", g.external_id()}});
-  org["ibasho"] = {{"sector", g.sector()},
-                   {"status", EnumWord(g.status())},
-                   {"verified_at", g.verified_at()},
-                   {"version", g.version()},
-                   {"updated_at", g.updated_at()}};
-  for (const auto& c : g.contacts()) org["contacts"].push_back(ContactToHsds(c));
-  for (const auto& a : g.activities()) {
-    json svc = {{"id", a.id()},
-                {"name", a.title()},
-                {"description", a.description()},
-                {"status", a.status() == registry::v1::LISTING_STATUS_PUBLISHED ? "active" : "inactive"},
-                {"fees_description", a.fee().text()},
-                {"schedules", json::array()},
-                {"attributes", json::array()}};
-    if (a.has_ages()) {
-      svc["minimum_age"] = a.ages().min();
-      if (a.ages().max() > 0) svc["maximum_age"] = a.ages().max();
-    }
-    if (a.has_fee()) svc["ibasho_fee"] = {{"free", a.fee().free()}, {"amount", a.fee().amount()}};
-    for (const auto& c : a.categories())
-      svc["attributes"].push_back(
-          {{"taxonomy_term",
-            {{"code", c}, {"name", CategoryLabel(c) ? CategoryLabel(c) : c}, {"vocabulary", "ibasho"}}}});
-    for (const auto& s : a.schedules()) svc["schedules"].push_back(ScheduleToHsds(s));
-    svc["ibasho_schedule_text"] = a.schedule_text();
-    const auto& l = a.location();
-    json location = {{"name", l.name()},
-                     {"location_type", l.online() ? "virtual" : "physical"},
-                     {"addresses", json::array({{{"address_1", l.address()},
-                                                 {"city", l.municipality()},
-                                                 {"postal_code", l.postal_code()},
-                                                 {"country", "JP"}}})},
-                     {"transportation", l.nearest_station()}};
-    if (l.lat() != 0 || l.lon() != 0) {
-      location["latitude"] = l.lat();
-      location["longitude"] = l.lon();
-    }
-    svc["service_at_locations"] = json::array({{{"location", location}}});
-    org["services"].push_back(std::move(svc));
+// The first cost option is the fee: its amount (0 is free) and description.
+Status ParseFee(const json& svc, const std::string& path, Activity* a) {
+  const json options = svc.value("cost_options", json::array());
+  if (!options.is_array()) return InvalidArgument("cost_options must be an array", path + ".cost_options");
+  if (options.empty() && Str(svc, "fees_description").empty()) return Status::Ok();
+  auto* fee = a->mutable_fee();
+  fee->set_text(Str(svc, "fees_description"));
+  if (options.empty() || !options[0].is_object()) return Status::Ok();
+  const json& option = options[0];
+  if (fee->text().empty()) fee->set_text(Str(option, "amount_description"));
+  if (option.contains("amount")) {
+    if (!option["amount"].is_number()) return InvalidArgument("amount must be a number", path + ".cost_options[0].amount");
+    double amount = option["amount"].get<double>();
+    if (amount < 0 || amount > 1e7) return InvalidArgument("amount is out of range", path + ".cost_options[0].amount");
+    fee->set_amount(static_cast<int>(amount));
+    fee->set_free(amount == 0);
   }
-  return org;
+  return Status::Ok();
 }
+
+}  // namespace
 
 StatusOr<Group> GroupFromHsds(const json& org) {
   if (!org.is_object()) return InvalidArgument("an organization must be a JSON object");
@@ -193,7 +124,7 @@ StatusOr<Group> GroupFromHsds(const json& org) {
     a->set_description(Str(svc, "description"));
     a->set_status(Str(svc, "status") == "active" || Str(svc, "status").empty() ? registry::v1::LISTING_STATUS_PUBLISHED
                                                                                : registry::v1::LISTING_STATUS_DRAFT);
-    a->set_schedule_text(Str(svc, "ibasho_schedule_text"));
+    a->set_schedule_text(Str(svc, "schedule_text"));
     if (svc.contains("minimum_age") || svc.contains("maximum_age")) {
       if ((svc.contains("minimum_age") && !svc["minimum_age"].is_number()) ||
           (svc.contains("maximum_age") && !svc["maximum_age"].is_number()))
@@ -201,17 +132,12 @@ StatusOr<Group> GroupFromHsds(const json& org) {
       a->mutable_ages()->set_min(svc.value("minimum_age", 0));
       a->mutable_ages()->set_max(svc.value("maximum_age", 0));
     }
-    if (!Str(svc, "fees_description").empty() || svc.contains("ibasho_fee")) {
-      a->mutable_fee()->set_text(Str(svc, "fees_description"));
-      if (svc.contains("ibasho_fee")) {
-        a->mutable_fee()->set_free(svc["ibasho_fee"].value("free", false));
-        a->mutable_fee()->set_amount(svc["ibasho_fee"].value("amount", 0));
-      }
-    }
+    Status fee = ParseFee(svc, path, a);
+    if (!fee.ok()) return fee;
     for (const auto& attr : svc.value("attributes", json::array())) {
-      if (!attr.contains("taxonomy_term")) continue;
+      if (!attr.is_object() || !attr.contains("taxonomy_term") || !attr["taxonomy_term"].is_object()) continue;
       const auto& term = attr["taxonomy_term"];
-      if (Str(term, "vocabulary") == "ibasho" || CategoryLabel(Str(term, "code"))) a->add_categories(Str(term, "code"));
+      if (CategoryLabel(Str(term, "code"))) a->add_categories(Str(term, "code"));
     }
     int k = 0;
     for (const auto& s : svc.value("schedules", json::array())) {
