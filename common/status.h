@@ -50,6 +50,7 @@ inline Status InvalidArgument(std::string message, std::string field = "") {
   return Status(StatusCode::kInvalidArgument, std::move(message), std::move(field));
 }
 inline Status NotFound(std::string message) { return Status(StatusCode::kNotFound, std::move(message)); }
+inline Status Unavailable(std::string message) { return Status(StatusCode::kUnavailable, std::move(message)); }
 inline Status Internal(std::string message) { return Status(StatusCode::kInternal, std::move(message)); }
 
 // Holds either a value or a non-OK Status.

@@ -349,20 +349,44 @@ StatusOr<Group> RegistryStore::Archive(const std::string& id, int expected_versi
   });
 }
 
-StatusOr<GroupPage> RegistryStore::List(int page_size, const std::string& page_token, const GroupFilter& filter) {
+StatusOr<GroupPage> RegistryStore::List(int page_size, const std::string& page_token, const GroupFilter& filter,
+                                        int offset, int64_t* total) {
   if (page_size <= 0) page_size = limits::kDefaultGroupsPageSize;
   if (page_size > limits::kMaxGroupsPageSize) page_size = limits::kMaxGroupsPageSize;
   return impl_->Guarded("list", [&]() -> StatusOr<GroupPage> {
     // A token is the last id of the previous page; groups are archived, never removed, so it exists.
     if (!page_token.empty() && (page_token.size() > limits::kMaxIdBytes || !impl_->Load(page_token).ok()))
       return InvalidArgument("page_token is not one this service issued", "page_token");
-    SQLite::Statement q(*impl_->db,
-                        "SELECT doc FROM groups WHERE id > ?1 AND (?2 = '' OR source = ?2) AND "
-                        "(?3 = '' OR updated_at >= ?3) ORDER BY id LIMIT ?4");
-    q.bind(1, page_token);
-    q.bind(2, filter.source);
-    q.bind(3, filter.modified_after);
+    // ?5: published only; ?6: a LIKE pattern for the name ('' matches all).
+    constexpr char kWhere[] =
+        " FROM groups WHERE id > ?1 AND (?2 = '' OR source = ?2) AND (?3 = '' OR updated_at >= ?3) AND "
+        "(?5 = 0 OR status = 'published') AND (?6 = '' OR name LIKE ?6 ESCAPE '\\')";
+    std::string like;
+    if (!filter.name_contains.empty()) {
+      like = "%";
+      for (char c : filter.name_contains) {
+        if (c == '%' || c == '_' || c == '\\') like += '\\';
+        like += c;
+      }
+      like += "%";
+    }
+    auto bind = [&](SQLite::Statement& st) {
+      st.bind(1, page_token);
+      st.bind(2, filter.source);
+      st.bind(3, filter.modified_after);
+      st.bind(5, filter.published_only ? 1 : 0);
+      st.bind(6, like);
+    };
+    if (total) {
+      SQLite::Statement count(*impl_->db, std::string("SELECT COUNT(*)") + kWhere);
+      bind(count);
+      count.executeStep();
+      *total = count.getColumn(0).getInt64();
+    }
+    SQLite::Statement q(*impl_->db, std::string("SELECT doc") + kWhere + " ORDER BY id LIMIT ?4 OFFSET ?7");
+    bind(q);
     q.bind(4, page_size + 1);
+    q.bind(7, offset);
     GroupPage page;
     page.feed_cursor = impl_->latest_seq.load();
     while (q.executeStep()) {

@@ -141,6 +141,51 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
        [](Gateway& g, const HttpRequest&, const A&, const Principal& w) {
          return w.is_admin() ? g.ExportCsv() : Denied(w, "export the staff CSV");
        }},
+      {"GET", {"hsds"}, 0, [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.HsdsRoot(); }},
+      {"GET",
+       {"hsds", "profile"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.HsdsProfile(); }},
+      {"GET",
+       {"hsds", "services"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal& w) { return g.HsdsServices(r, w, false); }},
+      {"GET",
+       {"hsds", "services", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal& w) { return g.HsdsService(a[0], w, false); }},
+      {"GET",
+       {"hsds", "service_at_locations"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal& w) { return g.HsdsServices(r, w, true); }},
+      {"GET",
+       {"hsds", "service_at_locations", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal& w) { return g.HsdsService(a[0], w, true); }},
+      {"GET",
+       {"hsds", "organizations"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.HsdsOrganizations(r); }},
+      {"GET",
+       {"hsds", "organizations", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal& w) { return g.HsdsOrganization(a[0], w); }},
+      {"GET",
+       {"hsds", "taxonomies"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.HsdsTaxonomies(r); }},
+      {"GET",
+       {"hsds", "taxonomies", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal&) { return g.HsdsTaxonomy(a[0]); }},
+      {"GET",
+       {"hsds", "taxonomy_terms"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.HsdsTaxonomyTerms(r); }},
+      {"GET",
+       {"hsds", "taxonomy_terms", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A& a, const Principal&) { return g.HsdsTaxonomyTerm(a[0]); }},
       {"GET",
        {"v1", "export", "hsds.json"},
        0,
@@ -275,7 +320,8 @@ HttpResponse Gateway::Route(const HttpRequest& req) {
     return Error(413, "INVALID_ARGUMENT",
                  "request body is too large (at most " + std::to_string(m.route->max_body_bytes) + " bytes here)");
   Principal anonymous;
-  if (m.route->pattern.size() == 1) return m.route->handler(*this, req, m.args, anonymous);  // health checks
+  const std::string_view first = m.route->pattern[0];
+  if (first == "healthz" || first == "readyz") return m.route->handler(*this, req, m.args, anonymous);
   auto who = Caller(req);
   if (!who.ok()) return Unauthenticated(who.status());
   return m.route->handler(*this, req, m.args, *who);

@@ -37,6 +37,8 @@ struct GatewayOptions {
   // Addresses of reverse proxies whose X-Forwarded-For names the client; from anyone else the
   // header is ignored (it is the caller's to forge).
   std::vector<std::string> trusted_proxies;
+  // Where the public reaches the gateway (links in HSDS and elsewhere), without a trailing slash.
+  std::string public_url = "http://127.0.0.1:8080";
   // Origins whose pages may call the API from a browser (CORS); "*" allows any; empty: none.
   std::vector<std::string> cors_origins;
   int max_batch_items = limits::kMaxBatchItems;
@@ -132,6 +134,20 @@ class Gateway {
   std::optional<HttpResponse> ExportSlot(std::unique_lock<std::mutex>* build);
   std::string BuildHsds(const Principal& who, std::string* feed_cursor, grpc::Status* status);
   HttpResponse ExportCsv();
+  // HSDA (hsds_routes.cc).
+  HttpResponse HsdsRoot();
+  HttpResponse HsdsProfile();
+  HttpResponse HsdsServices(const HttpRequest& request, const Principal& who, bool at_locations);
+  HttpResponse HsdsService(const std::string& id, const Principal& who, bool at_location);
+  HttpResponse HsdsOrganizations(const HttpRequest& request);
+  HttpResponse HsdsOrganization(const std::string& id, const Principal& who);
+  HttpResponse HsdsTaxonomies(const HttpRequest& request);
+  HttpResponse HsdsTaxonomy(const std::string& id);
+  HttpResponse HsdsTaxonomyTerms(const HttpRequest& request);
+  HttpResponse HsdsTaxonomyTerm(const std::string& id);
+  // The group, when who may see it (published, or theirs), contacts filtered; NotFound otherwise,
+  // Unavailable when the registry cannot be reached.
+  StatusOr<registry::v1::Group> VisibleGroup(const std::string& group_id, const Principal& who);
   HttpResponse ExportHsds(const Principal& who);
 
   GatewayOptions options_;

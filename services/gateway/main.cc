@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
   options.rate_limit_per_token = flags.GetInt("rate_limit_per_token", "IBASHO_RATE_LIMIT_PER_TOKEN", 0);
   options.trusted_proxies = flags.GetList("trusted_proxies", "IBASHO_TRUSTED_PROXIES");
   options.cors_origins = flags.GetList("cors_origins", "IBASHO_CORS_ORIGINS");
+  options.public_url = flags.Get("public_url", "IBASHO_PUBLIC_URL", "");
+  if (options.public_url.empty()) options.public_url = "http://" + http.address + ":" + std::to_string(http.port);
+  while (!options.public_url.empty() && options.public_url.back() == '/') options.public_url.pop_back();
   if (options.admin_token.empty()) spdlog::warn("gateway: no admin token configured; writes are disabled");
 
   auto secret = services::ReadRegistrySecret(

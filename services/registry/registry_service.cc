@@ -105,11 +105,17 @@ grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext* ctx, const rv1
                                           "modified_after"));
     filter.modified_after = FormatRfc3339(after);
   }
-  auto page = store_->List(req->page_size(), req->page_token(), filter);
+  filter.published_only = req->published_only();
+  filter.name_contains = req->name_contains();
+  if (req->offset() < 0) return ToGrpcStatus(InvalidArgument("offset must not be negative", "offset"));
+  int64_t total = 0;
+  auto page = store_->List(req->page_size(), req->page_token(), filter, req->offset(),
+                           req->with_total() ? &total : nullptr);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (auto& g : page->groups) *resp->add_groups() = std::move(g);
   resp->set_next_page_token(page->next_page_token);
   resp->set_feed_cursor(std::to_string(page->feed_cursor));
+  resp->set_total_size(total);
   return grpc::Status::OK;
 }
 
