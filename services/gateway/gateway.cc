@@ -9,6 +9,7 @@
 #include "common/utf8.h"
 #include "services/gateway/api_error.h"
 #include "services/gateway/api_response.h"
+#include "services/gateway/openapi.h"
 #include "services/gateway/request_params.h"
 
 namespace ibasho::gateway {
@@ -141,6 +142,14 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
        [](Gateway& g, const HttpRequest&, const A&, const Principal& w) {
          return w.is_admin() ? g.ExportCsv() : Denied(w, "export the staff CSV");
        }},
+      {"GET",
+       {"v1", "openapi.json"},
+       0,
+       [](Gateway&, const HttpRequest&, const A&, const Principal&) {
+         HttpResponse r = Json(200, kOpenApiJson);
+         r.headers.emplace_back("Cache-Control", "public, max-age=3600");
+         return r;
+       }},
       {"GET", {"hsds"}, 0, [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.HsdsRoot(); }},
       {"GET",
        {"hsds", "profile"},
@@ -192,6 +201,16 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
        [](Gateway& g, const HttpRequest&, const A&, const Principal& w) { return g.ExportHsds(w); }},
   };
   return kRoutes;
+}
+
+std::vector<std::string> Gateway::RouteSignatures() {
+  std::vector<std::string> out;
+  for (const RouteEntry& r : Routes()) {
+    std::string path;
+    for (const char* segment : r.pattern) path += std::string("/") + segment;
+    out.push_back(std::string(r.method) + " " + path);
+  }
+  return out;
 }
 
 Gateway::Matched Gateway::Match(const HttpRequest& req) {

@@ -63,6 +63,9 @@ class Gateway {
   // none is taken, a declared length over the route's limit (413), and a missing or bad token on
   // any route that reads a body (401/403). nullopt: read the body. Thread-safe.
   std::optional<HttpResponse> CheckHead(const HttpRequest& request);
+  // Every route as "METHOD /path/{}/segments" ("{}" is a path parameter), for the check that
+  // docs/openapi.yaml describes exactly these.
+  static std::vector<std::string> RouteSignatures();
 
  private:
   struct RouteEntry {
