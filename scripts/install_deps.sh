@@ -8,7 +8,8 @@ set -euo pipefail
 # tokens; gRPC links OpenSSL anyway), and the benchmark peers groonga-bin,
 # groonga-tokenizer-mecab and nginx-light; clang and libclang-rt-14-dev for the libFuzzer targets
 # (scripts/fuzz.sh); python3-jsonschema to validate the HSDS output against the HSDS 3.0 schemas;
-# python3-yaml to compile docs/openapi.yaml into the gateway (served as /v1/openapi.json).
+# python3-yaml to compile docs/openapi.yaml into the gateway (served as /v1/openapi.json);
+# libcurl4-openssl-dev for ibasho-sync, the partner tool that talks HTTPS to a gateway.
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -17,7 +18,7 @@ PACKAGES=(
   nlohmann-json3-dev libssl-dev
   groonga-bin groonga-tokenizer-mecab nginx-light
   clang libclang-rt-14-dev
-  python3-jsonschema python3-yaml
+  python3-jsonschema python3-yaml libcurl4-openssl-dev
 )
 
 missing=()
