@@ -10,6 +10,11 @@
 
 namespace ibasho::model {
 
+// The BOM and the header row.
+std::string CsvHeader();
+// The rows of one group: one per activity (one for a group without any).
+std::string GroupCsvRows(const registry::v1::Group& group);
+// The header and every group's rows.
 std::string GroupsToCsv(const std::vector<registry::v1::Group>& groups);
 
 }  // namespace ibasho::model

@@ -128,14 +128,10 @@ class Gateway {
   // listing them with dry_run). Does nothing when rows were rejected or the file was empty.
   grpc::Status ReplaceSource(const std::string& source, int rejected, bool dry_run, const Principal& who,
                              SyncReport* sync);
-  // Calls fn with every group, page by page; *feed_cursor (when given) gets the change feed's
-  // position when the first page was read.
-  grpc::Status ForEachGroup(const std::function<void(registry::v1::Group&)>& fn, std::string* feed_cursor = nullptr);
-  // True when the registry has no change after cursor.
-  bool FeedUnchangedSince(const std::string& cursor);
-  // Takes the one export build slot (waits for it); a 503 when too many already wait.
-  std::optional<HttpResponse> ExportSlot(std::unique_lock<std::mutex>* build);
-  std::string BuildHsds(const Principal& who, std::string* feed_cursor, grpc::Status* status);
+  // Streams every group, a registry page at a time: prefix, render's output for each, suffix.
+  // A 503 when kMaxConcurrentExports (export_routes.cc) already stream.
+  HttpResponse StreamGroups(std::string prefix, std::string suffix,
+                            std::function<void(registry::v1::Group& group, std::string* out)> render);
   HttpResponse ExportCsv();
   // HSDA (hsds_routes.cc).
   HttpResponse HsdsRoot();
@@ -161,11 +157,7 @@ class Gateway {
   Authenticator auth_;
   RateLimiter per_ip_;
   RateLimiter per_token_;
-  std::mutex export_build_mu_;  // one export built at a time
-  std::atomic<int> export_waiters_{0};
-  std::mutex hsds_cache_mu_;
-  std::shared_ptr<const std::string> hsds_cache_;  // the public HSDS document; guarded by hsds_cache_mu_
-  std::string hsds_cache_cursor_;                  // the feed cursor it was read at
+  std::atomic<int> active_exports_{0};  // exports streaming now
 };
 
 // Removes what the viewer may not see: anonymous and partners see public contacts; editors also

@@ -272,6 +272,7 @@ class HttpServer::Impl::Connection : public std::enable_shared_from_this<Connect
   void Send(HttpResponse r, bool keep_alive) {
     state_ = State::kWriting;
     keep_alive = keep_alive && !server_->stopping();
+    if (r.stream && request_.method != "HEAD") return SendStream(std::move(r), keep_alive);
     if (r.shared_body)
       return Write(MakeResponse<http::span_body<const char>>(r, keep_alive), r.shared_body, keep_alive);
     return Write(MakeResponse<http::string_body>(r, keep_alive), nullptr, keep_alive);
@@ -309,6 +310,59 @@ class HttpServer::Impl::Connection : public std::enable_shared_from_this<Connect
       if (ec || !keep_alive) return self->Linger();
       self->ReadHead();
     });
+  }
+
+  // The head, then one chunk per call of r.stream, each produced on the worker pool.
+  void SendStream(HttpResponse r, bool keep_alive) {
+    auto head = std::make_shared<http::response<http::empty_body>>(static_cast<http::status>(r.status), version_);
+    head->set(http::field::server, "ibasho");
+    head->set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) head->set(k, v);
+    head->keep_alive(keep_alive);
+    head->chunked(true);
+    auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+    auto producer = std::make_shared<std::function<StreamStep(std::string*)>>(std::move(r.stream));
+    stream_.expires_after(server_->options().write_timeout);
+    http::async_write_header(stream_, *serializer,
+                             [self = shared_from_this(), head, serializer, producer, keep_alive](beast::error_code ec,
+                                                                                                  size_t) {
+                               if (ec) return self->Close();
+                               self->ProduceChunk(producer, keep_alive);
+                             });
+  }
+
+  void ProduceChunk(std::shared_ptr<std::function<StreamStep(std::string*)>> producer, bool keep_alive) {
+    bool queued = server_->Dispatch([self = shared_from_this(), producer, keep_alive] {
+      auto chunk = std::make_shared<std::string>();
+      StreamStep step = StreamStep::kFailed;
+      try {
+        step = (*producer)(chunk.get());
+      } catch (const std::exception& e) {
+        spdlog::error("gateway: streamed body failed: {}", e.what());
+      }
+      asio::post(self->stream_.get_executor(), [self, producer, chunk, step, keep_alive] {
+        self->WriteChunk(producer, chunk, step, keep_alive);
+      });
+    });
+    if (!queued) Close();
+  }
+
+  void WriteChunk(std::shared_ptr<std::function<StreamStep(std::string*)>> producer,
+                  std::shared_ptr<std::string> chunk, StreamStep step, bool keep_alive) {
+    if (step == StreamStep::kFailed) return Close();
+    auto next = [self = shared_from_this(), producer, chunk, step, keep_alive](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      if (step == StreamStep::kMore) return self->ProduceChunk(producer, keep_alive);
+      self->stream_.expires_after(self->server_->options().write_timeout);
+      asio::async_write(self->stream_, http::make_chunk_last(), [self, keep_alive](beast::error_code ec, size_t) {
+        self->Finished();
+        if (ec || !keep_alive) return self->Linger();
+        self->ReadHead();
+      });
+    };
+    stream_.expires_after(server_->options().write_timeout + std::chrono::seconds(chunk->size() >> 16));
+    if (chunk->empty()) return next({}, 0);
+    asio::async_write(stream_, http::make_chunk(asio::buffer(*chunk)), std::move(next));
   }
 
   void Finished() {

@@ -40,9 +40,20 @@ struct HttpRequest {
   std::string Header(const std::string& lower_name) const;
 };
 
+// One step of a streamed body (HttpResponse::stream).
+enum class StreamStep {
+  kMore,    // the chunk is ready; call again
+  kDone,    // the chunk is the last piece
+  kFailed,  // stop: the connection is closed without ending the body, so the client sees it cut
+};
+
 struct HttpResponse {
   int status = 200;
   std::string body;
+  // Instead of body: called on the worker pool, one call at a time, to append the next piece to
+  // *chunk; sent with chunked transfer encoding, so a large export is never held whole. Not called
+  // for HEAD. Must not throw (a throw counts as kFailed).
+  std::function<StreamStep(std::string* chunk)> stream;
   // Instead of body: a large body shared with other responses (a cached export), not copied.
   std::shared_ptr<const std::string> shared_body;
   std::string content_type = "application/json; charset=utf-8";
