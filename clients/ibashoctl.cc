@@ -29,6 +29,7 @@
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 #include "model/json_mapping.h"
 #include "model/open_data.h"
+#include "services/common/grpc_status.h"
 #include "services/common/batch_upsert.h"
 #include "services/common/registry_secret.h"
 
@@ -243,7 +244,8 @@ int Token(Registry::Stub& registry, const std::vector<std::string>& args, int ar
     return Usage();
   }
   if (!s.ok()) {
-    std::cerr << s.error_message() << (s.error_details().empty() ? "" : " (field " + s.error_details() + ")") << "\n";
+    std::string field = ibasho::services::FieldOf(s);
+    std::cerr << s.error_message() << (field.empty() ? "" : " (field " + field + ")") << "\n";
     return 1;
   }
   std::cout << out.dump() << "\n";

@@ -1,5 +1,8 @@
 #include "services/common/grpc_status.h"
 
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+
 namespace ibasho::services {
 
 grpc::Status ToGrpcStatus(const Status& status) {
@@ -38,7 +41,32 @@ grpc::Status ToGrpcStatus(const Status& status) {
       code = grpc::StatusCode::INTERNAL;
       break;
   }
-  return grpc::Status(code, status.message(), status.field());
+  google::rpc::Status rich;
+  rich.set_code(static_cast<int>(code));
+  rich.set_message(status.message());
+  google::rpc::ErrorInfo info;
+  info.set_reason(code == grpc::StatusCode::INVALID_ARGUMENT && !status.field().empty() ? "INVALID_FIELD"
+                                                                                        : GrpcCodeName(code));
+  info.set_domain("ibasho");
+  rich.add_details()->PackFrom(info);
+  if (!status.field().empty()) {
+    google::rpc::BadRequest bad;
+    auto* violation = bad.add_field_violations();
+    violation->set_field(status.field());
+    violation->set_description(status.message());
+    rich.add_details()->PackFrom(bad);
+  }
+  return grpc::Status(code, status.message(), rich.SerializeAsString());
+}
+
+std::string FieldOf(const grpc::Status& status) {
+  google::rpc::Status rich;
+  if (status.error_details().empty() || !rich.ParseFromString(status.error_details())) return "";
+  for (const auto& detail : rich.details()) {
+    google::rpc::BadRequest bad;
+    if (detail.UnpackTo(&bad) && bad.field_violations_size() > 0) return bad.field_violations(0).field();
+  }
+  return "";
 }
 
 const char* GrpcCodeName(grpc::StatusCode code) {
@@ -54,7 +82,15 @@ const char* GrpcCodeName(grpc::StatusCode code) {
     case grpc::StatusCode::FAILED_PRECONDITION:
       return "FAILED_PRECONDITION";
     case grpc::StatusCode::OUT_OF_RANGE:
-      return "GONE";
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
     case grpc::StatusCode::PERMISSION_DENIED:
       return "PERMISSION_DENIED";
     case grpc::StatusCode::UNAUTHENTICATED:

@@ -1,5 +1,6 @@
-// The one place where internal Status meets gRPC status. The offending field path travels in
-// grpc::Status::error_details so the gateway can report it.
+// The one place where internal Status meets gRPC status. Every error carries a serialized
+// google.rpc.Status in grpc::Status::error_details (the standard rich-error trailer) with an
+// ErrorInfo (reason, domain "ibasho") and, when a field is at fault, a BadRequest naming it.
 #ifndef IBASHO_SERVICES_COMMON_GRPC_STATUS_H_
 #define IBASHO_SERVICES_COMMON_GRPC_STATUS_H_
 
@@ -11,7 +12,10 @@ namespace ibasho::services {
 
 grpc::Status ToGrpcStatus(const Status& status);
 
-// "INVALID_ARGUMENT", "NOT_FOUND", … ("GONE" for OUT_OF_RANGE, as the REST API reports it).
+// The field a gRPC error names (its BadRequest detail); empty when none.
+std::string FieldOf(const grpc::Status& status);
+
+// The canonical name: "INVALID_ARGUMENT", "NOT_FOUND", "OUT_OF_RANGE", …
 const char* GrpcCodeName(grpc::StatusCode code);
 
 }  // namespace ibasho::services

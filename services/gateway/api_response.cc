@@ -35,7 +35,12 @@ int HttpStatusFor(grpc::StatusCode code) {
     case grpc::StatusCode::NOT_FOUND:
       return 404;
     case grpc::StatusCode::ALREADY_EXISTS:
+    case grpc::StatusCode::ABORTED:
       return 409;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return 429;
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return 501;
     case grpc::StatusCode::FAILED_PRECONDITION:
       return 412;
     case grpc::StatusCode::OUT_OF_RANGE:
@@ -57,7 +62,7 @@ HttpResponse FromGrpc(const grpc::Status& s) {
   std::string message = s.error_message();
   if (s.error_code() == grpc::StatusCode::UNAVAILABLE)
     message = "a backend service is unavailable (" + message + "); try again shortly";
-  return Error(HttpStatusFor(s.error_code()), services::GrpcCodeName(s.error_code()), message, s.error_details());
+  return Error(HttpStatusFor(s.error_code()), services::GrpcCodeName(s.error_code()), message, services::FieldOf(s));
 }
 
 HttpResponse FromStatus(const Status& s) {

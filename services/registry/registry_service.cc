@@ -145,7 +145,7 @@ grpc::Status RegistryServiceImpl::UpsertGroups(grpc::ServerContext* ctx, const r
       out->clear_response();
       out->set_error_code(GrpcCodeName(s.error_code()));
       out->set_error_message(s.error_message());
-      out->set_error_field(s.error_details());
+      out->set_error_field(FieldOf(s));
     }
   }
   return grpc::Status::OK;

@@ -61,6 +61,7 @@ class Cluster {
   std::string CreateToken(const std::string& args);
 
   const std::string& registry_address() const { return registry_addr_; }
+  const std::string& search_address() const { return search_addr_; }
   std::string Log(const std::string& name) const { return ReadFile(dir_.File(name + ".log")); }
   const TempDir& dir() const { return dir_; }
 
