@@ -93,11 +93,17 @@ nlohmann::json Issues(const std::vector<ibasho::model::RowIssue>& issues) {
   return out;
 }
 
-int Import(Registry::Stub& registry, const std::vector<std::string>& paths, const ibasho::Flags& flags) {
+// The options of every subcommand, read (and checked) before any runs.
+struct CtlOptions {
+  std::string source, municipality, role, name;
+  bool dry_run = false;
+};
+
+int Import(Registry::Stub& registry, const std::vector<std::string>& paths, const CtlOptions& flags) {
   ibasho::model::OpenDataOptions options;
-  options.source = flags.Get("source", nullptr, "");
-  options.municipality = flags.Get("municipality", nullptr, "");
-  bool dry_run = flags.Get("dry_run", nullptr, "") == "true";
+  options.source = flags.source;
+  options.municipality = flags.municipality;
+  bool dry_run = flags.dry_run;
   bool any_rejected = false;
   for (const auto& path : paths) {
     bool ok = false;
@@ -206,7 +212,7 @@ nlohmann::json TokenJson(const ibasho::registry::v1::Token& t) {
 }
 
 int Token(Registry::Stub& registry, const std::vector<std::string>& args, int argc, char** argv,
-          const ibasho::Flags& flags) {
+          const CtlOptions& flags) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   grpc::Status s;
@@ -214,13 +220,13 @@ int Token(Registry::Stub& registry, const std::vector<std::string>& args, int ar
   if (args[1] == "create") {
     ibasho::registry::v1::CreateTokenRequest req;
     ibasho::registry::v1::Role role = ibasho::registry::v1::ROLE_UNSPECIFIED;
-    if (!ibasho::EnumFromWord(flags.Get("role", nullptr, ""), &role)) {
+    if (!ibasho::EnumFromWord(flags.role, &role)) {
       std::cerr << "--role must be admin, editor or partner\n";
       return 2;
     }
     req.mutable_token()->set_role(role);
-    req.mutable_token()->set_name(flags.Get("name", nullptr, ""));
-    req.mutable_token()->set_source(flags.Get("source", nullptr, ""));
+    req.mutable_token()->set_name(flags.name);
+    req.mutable_token()->set_source(flags.source);
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
       if (a.rfind("--group=", 0) == 0) req.mutable_token()->add_groups(a.substr(8));
@@ -255,14 +261,20 @@ int Token(Registry::Stub& registry, const std::vector<std::string>& args, int ar
 }  // namespace
 
 int main(int argc, char** argv) {
-  ibasho::Flags flags(argc, argv);
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i)
-    if (std::string(argv[i]).rfind("--", 0) != 0) args.push_back(argv[i]);
+  ibasho::Flags flags(argc, argv, "ibashoctl: the operator CLI (load, import, token) over the registry's gRPC API");
+  std::string address = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051", "the registry's gRPC address");
+  std::string secret_file = flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE",
+                                      ibasho::services::kDefaultRegistrySecretFile, "the registry's shared secret");
+  CtlOptions options;
+  options.source = flags.Get("source", nullptr, "", "import: the source; token create: the partner's source");
+  options.municipality = flags.Get("municipality", nullptr, "", "import: for rows that name none");
+  options.dry_run = flags.GetBool("dry_run", "import: report, write nothing");
+  options.role = flags.Get("role", nullptr, "", "token create: admin, editor or partner");
+  options.name = flags.Get("name", nullptr, "", "token create: who holds the token");
+  flags.Get("group", nullptr, "", "token create: a group an editor may edit (repeatable)");
+  flags.Finish();
+  const std::vector<std::string>& args = flags.args();
   if (args.size() < 2) return Usage();
-  std::string address = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051");
-  std::string secret_file =
-      flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE", ibasho::services::kDefaultRegistrySecretFile);
   auto secret = ibasho::services::ReadRegistrySecret(secret_file, std::chrono::seconds(0));
   if (!secret.ok()) {
     std::cerr << secret.status().message() << " (--registry_secret_file)\n";
@@ -270,7 +282,7 @@ int main(int argc, char** argv) {
   }
   auto registry = Registry::NewStub(ibasho::services::MakeRegistryChannel(address, *secret));
   if (args[0] == "load") return Load(*registry, args[1]);
-  if (args[0] == "import") return Import(*registry, {args.begin() + 1, args.end()}, flags);
-  if (args[0] == "token") return Token(*registry, args, argc, argv, flags);
+  if (args[0] == "import") return Import(*registry, {args.begin() + 1, args.end()}, options);
+  if (args[0] == "token") return Token(*registry, args, argc, argv, options);
   return Usage();
 }

@@ -15,33 +15,47 @@ int main(int argc, char** argv) {
   // Sixteen worker threads would otherwise each grow their own malloc arena: the gateway's
   // allocations are small and short-lived, two arenas serve them with a flat footprint.
   mallopt(M_ARENA_MAX, 2);
-  Flags flags(argc, argv);
+  Flags flags(argc, argv, "ibasho-gateway: the HTTP/JSON API (search, groups, partner sync, HSDS) over the registry and search");
   gateway::HttpServerOptions http;
-  http.address = flags.Get("address", "IBASHO_GATEWAY_ADDRESS", "127.0.0.1");
-  http.port = flags.GetInt("port", "IBASHO_GATEWAY_PORT", 8080);
-  http.max_connections = flags.GetInt("max_connections", "IBASHO_MAX_CONNECTIONS", http.max_connections);
-  http.worker_threads = flags.GetInt("worker_threads", "IBASHO_WORKER_THREADS", http.worker_threads);
-  http.header_timeout = std::chrono::milliseconds(
-      flags.GetInt("header_timeout_ms", "IBASHO_HEADER_TIMEOUT_MS", static_cast<int>(http.header_timeout.count())));
-  http.body_timeout = std::chrono::milliseconds(
-      flags.GetInt("body_timeout_ms", "IBASHO_BODY_TIMEOUT_MS", static_cast<int>(http.body_timeout.count())));
-  http.drain_timeout = std::chrono::milliseconds(
-      flags.GetInt("drain_timeout_ms", "IBASHO_DRAIN_TIMEOUT_MS", static_cast<int>(http.drain_timeout.count())));
-  std::string registry = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051");
-  std::string search = flags.Get("search", "IBASHO_SEARCH_ADDR", "127.0.0.1:50052");
+  http.address = flags.Get("address", "IBASHO_GATEWAY_ADDRESS", "127.0.0.1", "address to listen on");
+  http.port = flags.GetInt("port", "IBASHO_GATEWAY_PORT", 8080, "HTTP port (0: any free port)");
+  http.max_connections = flags.GetInt("max_connections", "IBASHO_MAX_CONNECTIONS", http.max_connections,
+                                      "open connections beyond this get 503 and are closed");
+  http.worker_threads = flags.GetInt("worker_threads", "IBASHO_WORKER_THREADS", http.worker_threads,
+                                     "requests handled at once (they wait on gRPC calls)");
+  http.header_timeout = std::chrono::milliseconds(flags.GetInt("header_timeout_ms", "IBASHO_HEADER_TIMEOUT_MS",
+                                                               static_cast<int>(http.header_timeout.count()),
+                                                               "time for a request head (and keep-alive idle)"));
+  http.body_timeout = std::chrono::milliseconds(flags.GetInt("body_timeout_ms", "IBASHO_BODY_TIMEOUT_MS",
+                                                             static_cast<int>(http.body_timeout.count()),
+                                                             "time for a request body"));
+  http.drain_timeout = std::chrono::milliseconds(flags.GetInt("drain_timeout_ms", "IBASHO_DRAIN_TIMEOUT_MS",
+                                                              static_cast<int>(http.drain_timeout.count()),
+                                                              "on SIGTERM, time for requests in flight to finish"));
+  std::string registry =
+      flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051", "the registry's gRPC address");
+  std::string search = flags.Get("search", "IBASHO_SEARCH_ADDR", "127.0.0.1:50052", "the search service's gRPC address");
   gateway::GatewayOptions options;
-  options.admin_token = flags.Get("admin_token", "IBASHO_ADMIN_TOKEN", "");
-  options.rate_limit_per_ip = flags.GetInt("rate_limit_per_ip", "IBASHO_RATE_LIMIT_PER_IP", 0);
-  options.rate_limit_per_token = flags.GetInt("rate_limit_per_token", "IBASHO_RATE_LIMIT_PER_TOKEN", 0);
-  options.trusted_proxies = flags.GetList("trusted_proxies", "IBASHO_TRUSTED_PROXIES");
-  options.cors_origins = flags.GetList("cors_origins", "IBASHO_CORS_ORIGINS");
-  options.public_url = flags.Get("public_url", "IBASHO_PUBLIC_URL", "");
+  options.admin_token =
+      flags.Get("admin_token", "IBASHO_ADMIN_TOKEN", "", "a bootstrap admin Bearer token (prefer IBASHO_ADMIN_TOKEN)");
+  options.rate_limit_per_ip = flags.GetInt("rate_limit_per_ip", "IBASHO_RATE_LIMIT_PER_IP", 0,
+                                           "requests per second per client address (0: no limit)");
+  options.rate_limit_per_token = flags.GetInt("rate_limit_per_token", "IBASHO_RATE_LIMIT_PER_TOKEN", 0,
+                                              "requests per second per token (0: no limit)");
+  options.trusted_proxies = flags.GetList("trusted_proxies", "IBASHO_TRUSTED_PROXIES",
+                                          "comma-separated proxy addresses whose X-Forwarded-For is believed");
+  options.cors_origins = flags.GetList("cors_origins", "IBASHO_CORS_ORIGINS",
+                                       "comma-separated origins whose pages may call the API (* for any)");
+  options.public_url = flags.Get("public_url", "IBASHO_PUBLIC_URL", "",
+                                 "where the public reaches this gateway (default http://ADDRESS:PORT)");
+  const std::string secret_file = flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE",
+                                            services::kDefaultRegistrySecretFile, "the registry's shared secret");
+  flags.Finish();
   if (options.public_url.empty()) options.public_url = "http://" + http.address + ":" + std::to_string(http.port);
   while (!options.public_url.empty() && options.public_url.back() == '/') options.public_url.pop_back();
   if (options.admin_token.empty()) spdlog::warn("gateway: no admin token configured; writes are disabled");
 
-  auto secret = services::ReadRegistrySecret(
-      flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE", services::kDefaultRegistrySecretFile));
+  auto secret = services::ReadRegistrySecret(secret_file);
   if (!secret.ok()) {
     spdlog::error("gateway: {}", secret.status().ToString());
     return 1;

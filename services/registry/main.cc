@@ -14,10 +14,16 @@
 
 int main(int argc, char** argv) {
   ibasho::services::InitProcess();
-  ibasho::Flags flags(argc, argv);
-  std::string listen = flags.Get("listen", "IBASHO_REGISTRY_LISTEN", "127.0.0.1:50051");
+  ibasho::Flags flags(argc, argv, "ibasho-registry: the registry gRPC service (groups, review, tokens, change feed) over SQLite");
+  std::string listen = flags.Get("listen", "IBASHO_REGISTRY_LISTEN", "127.0.0.1:50051", "host:port to serve gRPC on");
   ibasho::storage::RegistryStoreOptions options;
-  options.path = flags.Get("db", "IBASHO_REGISTRY_DB", "var/registry.db");
+  options.path = flags.Get("db", "IBASHO_REGISTRY_DB", "var/registry.db", "the SQLite database file (created if missing)");
+  int retention_days = flags.GetInt("change_retention_days", "IBASHO_CHANGE_RETENTION_DAYS", 180,
+                                    "superseded changes and tombstones older than this are compacted hourly");
+  std::string secret_file =
+      flags.Get("secret_file", "IBASHO_REGISTRY_SECRET_FILE", ibasho::services::kDefaultRegistrySecretFile,
+                "the shared secret every caller must send (created with mode 0600 if missing)");
+  flags.Finish();
   auto store = ibasho::storage::RegistryStore::Open(options);
   if (!store.ok()) {
     spdlog::error("registry: {}", store.status().ToString());
@@ -26,7 +32,6 @@ int main(int argc, char** argv) {
   spdlog::info("registry: {} (schema v{}, latest change {})", options.path, (*store)->SchemaVersion(),
                (*store)->LatestSeq());
   // Feed retention: hourly, compact change rows older than the retention (tombstones included).
-  int retention_days = flags.GetInt("change_retention_days", "IBASHO_CHANGE_RETENTION_DAYS", 180);
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stopping = false;
@@ -38,8 +43,6 @@ int main(int argc, char** argv) {
         spdlog::info("registry: compacted {} change rows older than {} days", *dropped, retention_days);
     } while (!stop_cv.wait_for(lock, std::chrono::hours(1), [&] { return stopping; }));
   });
-  std::string secret_file =
-      flags.Get("secret_file", "IBASHO_REGISTRY_SECRET_FILE", ibasho::services::kDefaultRegistrySecretFile);
   auto secret = ibasho::services::LoadOrCreateRegistrySecret(secret_file);
   if (!secret.ok()) {
     spdlog::error("registry: {}", secret.status().ToString());

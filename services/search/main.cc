@@ -19,13 +19,25 @@
 int main(int argc, char** argv) {
   using namespace ibasho;
   services::InitProcess();
-  Flags flags(argc, argv);
-  std::string listen = flags.Get("listen", "IBASHO_SEARCH_LISTEN", "127.0.0.1:50052");
-  std::string registry = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051");
-  std::string index = flags.Get("index", "IBASHO_SEARCH_INDEX", "var/index");
-
+  Flags flags(argc, argv, "ibasho-search: the search gRPC service; keeps a Xapian index fed by the registry's change feed");
+  std::string listen = flags.Get("listen", "IBASHO_SEARCH_LISTEN", "127.0.0.1:50052", "host:port to serve gRPC on");
+  std::string registry = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051", "the registry's gRPC address");
+  std::string index = flags.Get("index", "IBASHO_SEARCH_INDEX", "var/index", "the Xapian index directory");
   search::TokenizerOptions tok_options;
-  tok_options.userdic = flags.Get("userdic", "IBASHO_USERDIC", IBASHO_DEFAULT_USERDIC);
+  tok_options.userdic = flags.Get("userdic", "IBASHO_USERDIC", IBASHO_DEFAULT_USERDIC,
+                                  "the compiled MeCab user dictionary (place names, group names)");
+  std::string dict_dir = flags.Get("dict", "IBASHO_DICT_DIR", IBASHO_SOURCE_DIR "/search/dict",
+                                   "the directory of synonyms, concepts and worry intents");
+  const int posting_cache_mib = flags.GetInt("posting_cache_mib", "IBASHO_POSTING_CACHE_MIB", 128,
+                                             "memory for term bitmaps and BM25 weights, in MiB");
+  const std::string secret_file =
+      flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE", services::kDefaultRegistrySecretFile,
+                "the registry's shared secret");
+  int max_concurrent = flags.GetInt("max_concurrent_searches", "IBASHO_MAX_CONCURRENT_SEARCHES",
+                                    static_cast<int>(2 * std::max(1u, std::thread::hardware_concurrency())),
+                                    "searches run at once; the rest queue in arrival order");
+  flags.Finish();
+
   if (!std::filesystem::exists(tok_options.userdic)) {
     spdlog::warn("search: user dictionary {} not found; using ipadic only", tok_options.userdic);
     tok_options.userdic.clear();
@@ -35,7 +47,6 @@ int main(int argc, char** argv) {
     spdlog::error("search: {}", tokenizer.status().ToString());
     return 1;
   }
-  std::string dict_dir = flags.Get("dict", "IBASHO_DICT_DIR", IBASHO_SOURCE_DIR "/search/dict");
   auto dictionary = search::QueryDictionary::Load(dict_dir, **tokenizer);
   if (!dictionary.ok()) {
     spdlog::error("search: {}", dictionary.status().ToString());
@@ -50,7 +61,7 @@ int main(int argc, char** argv) {
   search::SearcherOptions options;
   options.index_path = index;
   options.posting_cache.max_bytes =
-      static_cast<size_t>(std::max(1, flags.GetInt("posting_cache_mib", "IBASHO_POSTING_CACHE_MIB", 128))) << 20;
+      static_cast<size_t>(std::max(1, posting_cache_mib)) << 20;
   auto searcher = search::Searcher::Open(options, **tokenizer, **dictionary);
   if (!searcher.ok()) {
     spdlog::error("search: {}", searcher.status().ToString());
@@ -60,16 +71,13 @@ int main(int argc, char** argv) {
   spdlog::info("search: index {} ({} documents, applied cursor {}), {} dictionary entries", index,
                (*writer)->DocCount(), (*writer)->AppliedCursor(), (*dictionary)->size());
 
-  auto secret = services::ReadRegistrySecret(
-      flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE", services::kDefaultRegistrySecretFile));
+  auto secret = services::ReadRegistrySecret(secret_file);
   if (!secret.ok()) {
     spdlog::error("search: {}", secret.status().ToString());
     return 1;
   }
   services::FeedFollower follower(services::MakeRegistryChannel(registry, *secret), writer->get());
   follower.Start();
-  int max_concurrent = flags.GetInt("max_concurrent_searches", "IBASHO_MAX_CONCURRENT_SEARCHES",
-                                    static_cast<int>(2 * std::max(1u, std::thread::hardware_concurrency())));
   services::SearchServiceImpl service(searcher->get(), writer->get(), &follower, max_concurrent);
   int rc = services::RunGrpcServer("search", listen, {&service});
   follower.Stop();
