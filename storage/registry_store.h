@@ -39,6 +39,12 @@ struct GroupPage {
   int64_t feed_cursor = 0;      // the change feed position the page was read at
 };
 
+struct BackupInfo {
+  std::string path;
+  int64_t bytes = 0;
+  int64_t latest_cursor = 0;  // the change feed position the copy holds
+};
+
 // Narrows a listing; empty fields do not filter.
 struct GroupFilter {
   std::string source;          // only groups of this partner source
@@ -120,6 +126,12 @@ class RegistryStore {
   StatusOr<std::vector<registry::v1::ChangeEvent>> ChangesAfter(int64_t after, int limit, bool with_groups);
   // The newest change sequence (0 when there is none).
   int64_t LatestSeq() const;
+  StatusOr<int64_t> GroupCount();
+  // The database file and its write-ahead log, in bytes.
+  int64_t DatabaseBytes() const;
+  // Copies the database to a new file at path while writes go on (SQLite backup API, one
+  // consistent snapshot), then checks the copy. InvalidArgument when path exists.
+  StatusOr<BackupInfo> Backup(const std::string& path);
   // Blocks until a change newer than after exists or the timeout passes; true when one exists.
   bool WaitForChangeAfter(int64_t after, std::chrono::milliseconds timeout) const;
   // Feed retention: drops change rows older than cutoff (RFC 3339) that a newer row of the same

@@ -1,5 +1,7 @@
 #include "search/index/index_writer.h"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <set>
 
@@ -166,8 +168,8 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
   return doc;
 }
 
-IndexWriter::IndexWriter(Xapian::WritableDatabase db, const Tokenizer& tokenizer)
-    : db_(std::move(db)), analyzer_(tokenizer) {
+IndexWriter::IndexWriter(Xapian::WritableDatabase db, std::string path, const Tokenizer& tokenizer)
+    : db_(std::move(db)), path_(std::move(path)), analyzer_(tokenizer) {
   // A missing or unreadable cursor means "from the start": the follower replays the whole feed.
   int64_t cursor = 0;
   if (!ParseInt64(db_.get_metadata(kMetaAppliedCursor), &cursor)) cursor = 0;
@@ -177,7 +179,7 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, const Tokenizer& tokenizer
 StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, const Tokenizer& tokenizer) {
   try {
     Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
-    return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(db), tokenizer));
+    return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(db), path, tokenizer));
   } catch (const Xapian::Error& e) {
     return Status(StatusCode::kUnavailable, "cannot open index " + path + ": " + e.get_description());
   }
@@ -290,6 +292,14 @@ uint32_t IndexWriter::DocCount() const {
   } catch (const Xapian::Error&) {
     return 0;
   }
+}
+
+int64_t IndexWriter::IndexBytes() const {
+  int64_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(path_, ec))
+    if (entry.is_regular_file(ec)) total += static_cast<int64_t>(entry.file_size(ec));
+  return total;
 }
 
 }  // namespace ibasho::search

@@ -45,14 +45,17 @@ class IndexWriter {
   // Thread-safe: read by gRPC threads (IndexStatus) while the follower applies.
   int64_t AppliedCursor() const { return applied_cursor_.load(); }
   uint32_t DocCount() const;
+  // The bytes of the index's files on disk.
+  int64_t IndexBytes() const;
 
  private:
-  IndexWriter(Xapian::WritableDatabase db, const Tokenizer& tokenizer);
+  IndexWriter(Xapian::WritableDatabase db, std::string path, const Tokenizer& tokenizer);
   Status Abort(bool in_transaction, const std::string& message, StatusCode code);
   // Adds the published activities of a published group. Inside a transaction. With delta, notes
   // the documents written (as added, and as removed in case they replaced one).
   void AddGroup(const registry::v1::Group& group, IndexDelta* delta);
   Xapian::WritableDatabase db_;
+  std::string path_;
   IndexChangeListener* listener_ = nullptr;
   Xapian::rev announced_ = 0;  // the revision the listener was told about and not yet committed
   DocumentAnalyzer analyzer_;

@@ -1,5 +1,7 @@
 #include "services/common/channel.h"
 
+#include "services/common/request_context.h"
+
 namespace ibasho::services {
 
 grpc::ChannelArguments ChannelArguments() {
@@ -7,11 +9,16 @@ grpc::ChannelArguments ChannelArguments() {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 64 << 20);
+  // A dns:/// name with several addresses (replicas behind a headless Service) is spread over all.
+  args.SetServiceConfigJSON(R"({"loadBalancingConfig":[{"round_robin":{}}]})");
   return args;
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), ChannelArguments());
+  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(RequestIdInterceptorFactory());
+  return grpc::experimental::CreateCustomChannelWithInterceptors(address, grpc::InsecureChannelCredentials(),
+                                                                 ChannelArguments(), std::move(interceptors));
 }
 
 }  // namespace ibasho::services

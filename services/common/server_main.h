@@ -1,5 +1,5 @@
-// Shared start-up for the gRPC services: health checking on, reflection-free, graceful shutdown
-// on SIGINT/SIGTERM.
+// Shared start-up for the gRPC services: health checking, reflection, access logs, graceful
+// shutdown on SIGINT/SIGTERM.
 #ifndef IBASHO_SERVICES_COMMON_SERVER_MAIN_H_
 #define IBASHO_SERVICES_COMMON_SERVER_MAIN_H_
 
@@ -10,11 +10,13 @@
 
 namespace ibasho::services {
 
-// Builds a server on address with the given services, marks it serving, and blocks until SIGINT
-// or SIGTERM. before_shutdown runs first on a signal (e.g. to end streaming calls). Returns the
-// process exit code.
+// Builds a server on address with the given services (health checking, reflection and a JSON
+// access log of every call on), and blocks until SIGINT or SIGTERM. The health service says
+// NOT_SERVING until ready() (polled; null: at once) first returns true. before_shutdown runs first
+// on a signal (e.g. to end streaming calls). Returns the process exit code.
 int RunGrpcServer(const std::string& name, const std::string& address, std::vector<grpc::Service*> services,
-                  const std::function<void()>& before_shutdown = nullptr);
+                  const std::function<void()>& before_shutdown = nullptr,
+                  const std::function<bool()>& ready = nullptr);
 
 // Call first in main: blocks SIGINT and SIGTERM (threads inherit the mask; WaitForTerminationSignal
 // takes them) and makes logs reach their file line by line.

@@ -7,6 +7,8 @@
 #include "common/crypto.h"
 #include "common/numbers.h"
 #include "common/utf8.h"
+#include "common/clock.h"
+#include "services/common/request_context.h"
 #include "services/gateway/api_error.h"
 #include "services/gateway/api_response.h"
 #include "services/gateway/openapi.h"
@@ -16,21 +18,29 @@ namespace ibasho::gateway {
 
 using nlohmann::json;
 
-Gateway::Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> search)
+namespace {
+
+SearchReplicasOptions ReplicaOptions(const GatewayOptions& o) {
+  SearchReplicasOptions r;
+  r.rpc_deadline = o.rpc_deadline;
+  r.connect_wait = o.connect_wait;
+  return r;
+}
+
+}  // namespace
+
+Gateway::Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry,
+                 std::vector<SearchReplicas::Replica> search)
     : options_(std::move(options)),
       registry_channel_(registry),
-      search_channel_(search),
       registry_(registry::v1::Registry::NewStub(registry)),
-      search_(search::v1::Search::NewStub(search)),
+      search_(std::move(search), ReplicaOptions(options_)),
       auth_(options_.admin_token, registry_.get(), [this] { return Context(); }),
       per_ip_(RateLimiterOptions{options_.rate_limit_per_ip}),
       per_token_(RateLimiterOptions{options_.rate_limit_per_token}) {}
 
-std::unique_ptr<grpc::ClientContext> Gateway::Context() const { return ContextFor(*registry_channel_); }
-
-std::unique_ptr<grpc::ClientContext> Gateway::SearchContext() const { return ContextFor(*search_channel_); }
-
-std::unique_ptr<grpc::ClientContext> Gateway::ContextFor(grpc::Channel& channel) const {
+std::unique_ptr<grpc::ClientContext> Gateway::Context() const {
+  grpc::Channel& channel = *registry_channel_;
   auto ctx = std::make_unique<grpc::ClientContext>();
   // A backend that is not connected gets connect_wait to come back (a restart reconnects well
   // within it). If it does not, the call fails at once as UNAVAILABLE, a 503 the caller may
@@ -143,6 +153,10 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
          return w.is_admin() ? g.ExportCsv() : Denied(w, "export the staff CSV");
        }},
       {"GET",
+       {"metrics"},
+       0,
+       [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.Metrics(); }},
+      {"GET",
        {"v1", "openapi.json"},
        0,
        [](Gateway&, const HttpRequest&, const A&, const Principal&) {
@@ -203,13 +217,15 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
   return kRoutes;
 }
 
+std::string Gateway::Signature(const RouteEntry& r) {
+  std::string path;
+  for (const char* segment : r.pattern) path += std::string("/") + segment;
+  return std::string(r.method) + " " + path;
+}
+
 std::vector<std::string> Gateway::RouteSignatures() {
   std::vector<std::string> out;
-  for (const RouteEntry& r : Routes()) {
-    std::string path;
-    for (const char* segment : r.pattern) path += std::string("/") + segment;
-    out.push_back(std::string(r.method) + " " + path);
-  }
+  for (const RouteEntry& r : Routes()) out.push_back(Signature(r));
   return out;
 }
 
@@ -291,7 +307,8 @@ std::string Gateway::ClientAddress(const HttpRequest& req) const {
 }
 
 std::optional<HttpResponse> Gateway::CheckRate(const HttpRequest& req) {
-  if (req.path == "/healthz" || req.path == "/readyz") return std::nullopt;  // probes of the platform
+  if (req.path == "/healthz" || req.path == "/readyz" || req.path == "/metrics")
+    return std::nullopt;  // probes and scrapes of the platform
   int wait = per_ip_.Take(ClientAddress(req));
   std::string auth = req.Header("authorization");
   if (wait == 0 && !auth.empty() && per_token_.enabled()) wait = per_token_.Take(Sha256Hex(auth));
@@ -302,17 +319,22 @@ std::optional<HttpResponse> Gateway::CheckRate(const HttpRequest& req) {
 }
 
 std::optional<HttpResponse> Gateway::CheckHead(const HttpRequest& req) {
-  std::optional<HttpResponse> early = CheckHeadOnly(req);
-  if (early) return Finish(req, std::move(*early));
-  return std::nullopt;
+  const auto start = std::chrono::steady_clock::now();
+  Outcome outcome;
+  std::optional<HttpResponse> early = CheckHeadOnly(req, &outcome);
+  if (!early) return std::nullopt;
+  HttpResponse r = Finish(req, std::move(*early));
+  Record(req, outcome, services::AcceptOrMakeRequestId(req.Header("x-request-id")), start, &r);
+  return r;
 }
 
-std::optional<HttpResponse> Gateway::CheckHeadOnly(const HttpRequest& req) {
+std::optional<HttpResponse> Gateway::CheckHeadOnly(const HttpRequest& req, Outcome* outcome) {
   if (auto limited = CheckRate(req)) return limited;
   if (auto bad = CheckText(req)) return bad;
   if (req.method == "OPTIONS" && !req.has_body) return std::nullopt;
   Matched m = Match(req);
   if (!m.route) return NoRoute(req, m);
+  outcome->route = Signature(*m.route);
   if (!req.has_body) return std::nullopt;
   if (m.route->max_body_bytes == 0)
     return Error(400, "INVALID_ARGUMENT", req.method + " " + req.path + " takes no request body");
@@ -324,25 +346,52 @@ std::optional<HttpResponse> Gateway::CheckHeadOnly(const HttpRequest& req) {
   // Every route that reads a body needs a token: check it before reading what the caller sends.
   auto who = Caller(req);
   if (!who.ok()) return Unauthenticated(who.status());
+  outcome->role = who->role;
   if (who->role == Role::kAnonymous) return Denied(*who, req.method + " " + req.path);
   return std::nullopt;
 }
 
-HttpResponse Gateway::Handle(const HttpRequest& req) { return Finish(req, Route(req)); }
+HttpResponse Gateway::Handle(const HttpRequest& req) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string request_id = services::AcceptOrMakeRequestId(req.Header("x-request-id"));
+  services::RequestIdScope scope(request_id);  // carried to the registry and search
+  Outcome outcome;
+  HttpResponse r = Finish(req, Route(req, &outcome));
+  Record(req, outcome, request_id, start, &r);
+  return r;
+}
 
-HttpResponse Gateway::Route(const HttpRequest& req) {
+void Gateway::Record(const HttpRequest& req, const Outcome& outcome, const std::string& request_id,
+                     std::chrono::steady_clock::time_point start, HttpResponse* r) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r->headers.emplace_back("X-Request-Id", request_id);
+  metrics_.Observe(outcome.route, r->status, seconds);
+  // No tokens, no query strings (they may hold what a person typed), no bodies.
+  services::WriteAccessLog({{"time", NowRfc3339()},
+                            {"service", "gateway"},
+                            {"method", req.method},
+                            {"route", outcome.route},
+                            {"status", r->status},
+                            {"latency_ms", static_cast<int64_t>(seconds * 1e6) / 1000.0},
+                            {"role", RoleName(outcome.role)},
+                            {"request_id", request_id}});
+}
+
+HttpResponse Gateway::Route(const HttpRequest& req, Outcome* outcome) {
   if (auto bad = CheckText(req)) return *bad;
   if (req.method == "OPTIONS") return Preflight(req);
   Matched m = Match(req);
   if (!m.route) return NoRoute(req, m);
+  outcome->route = Signature(*m.route);
   if (req.body.size() > m.route->max_body_bytes)
     return Error(413, "INVALID_ARGUMENT",
                  "request body is too large (at most " + std::to_string(m.route->max_body_bytes) + " bytes here)");
   Principal anonymous;
   const std::string_view first = m.route->pattern[0];
-  if (first == "healthz" || first == "readyz") return m.route->handler(*this, req, m.args, anonymous);
+  if (first == "healthz" || first == "readyz" || first == "metrics") return m.route->handler(*this, req, m.args, anonymous);
   auto who = Caller(req);
   if (!who.ok()) return Unauthenticated(who.status());
+  outcome->role = who->role;
   return m.route->handler(*this, req, m.args, *who);
 }
 
@@ -389,32 +438,6 @@ HttpResponse Gateway::Finish(const HttpRequest& req, HttpResponse r) {
   if (r.status >= 400 && !r.shared_body && PrefersJapanese(req.Header("accept-language")))
     r.body = LocalizeErrorJson(r.body);
   return r;
-}
-
-HttpResponse Gateway::Ready() {
-  json out;
-  bool ready = true;
-  {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
-    registry::v1::ListCategoriesResponse resp;
-    grpc::Status s = registry_->ListCategories(&ctx, {}, &resp);
-    out["registry"] = s.ok() ? "ok" : s.error_message();
-    ready &= s.ok();
-  }
-  {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
-    search::v1::IndexStatusResponse resp;
-    grpc::Status s = search_->IndexStatus(&ctx, {}, &resp);
-    out["search"] = s.ok() ? "ok" : s.error_message();
-    if (s.ok())
-      out["index"] = {
-          {"doc_count", resp.doc_count()}, {"applied_cursor", resp.applied_cursor()}, {"following", resp.following()}};
-    ready &= s.ok();
-  }
-  out["status"] = ready ? "ready" : "not ready";
-  return Json(ready ? 200 : 503, out.dump());
 }
 
 }  // namespace ibasho::gateway

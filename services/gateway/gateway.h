@@ -22,7 +22,9 @@
 #include "ibasho/search/v1/search.grpc.pb.h"
 #include "services/gateway/auth.h"
 #include "services/gateway/http_server.h"
+#include "services/gateway/http_metrics.h"
 #include "services/gateway/rate_limiter.h"
+#include "services/gateway/search_replicas.h"
 
 namespace ibasho::gateway {
 
@@ -56,9 +58,12 @@ struct SyncReport {
 
 class Gateway {
  public:
-  Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry, std::shared_ptr<grpc::Channel> search);
-  // Answers a request. Thread-safe.
+  // search: one or more replicas (see search_replicas.h).
+  Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry, std::vector<SearchReplicas::Replica> search);
+  // Answers a request, with its X-Request-Id, an access-log line and metrics. Thread-safe.
   HttpResponse Handle(const HttpRequest& request);
+  // Where /metrics reads the HTTP server's own counters (set before serving; may stay unset).
+  void SetServerStats(std::function<HttpServer::Stats()> stats) { server_stats_ = std::move(stats); }
   // Decides from the head alone, before the body is read: unknown routes (404/405), a body where
   // none is taken, a declared length over the route's limit (413), and a missing or bad token on
   // any route that reads a body (401/403). nullopt: read the body. Thread-safe.
@@ -80,8 +85,18 @@ class Gateway {
     std::string allow;  // methods of routes with this path, when the method matched none
   };
   static const std::vector<RouteEntry>& Routes();
-  HttpResponse Route(const HttpRequest& request);
-  std::optional<HttpResponse> CheckHeadOnly(const HttpRequest& request);
+  // What a request turned out to be, for the access log and metrics.
+  struct Outcome {
+    std::string route = "unmatched";  // "GET /v1/groups/{}"
+    Role role = Role::kAnonymous;
+  };
+  HttpResponse Route(const HttpRequest& request, Outcome* outcome);
+  std::optional<HttpResponse> CheckHeadOnly(const HttpRequest& request, Outcome* outcome);
+  // Adds X-Request-Id, writes the access-log line and counts the request.
+  void Record(const HttpRequest& request, const Outcome& outcome, const std::string& request_id,
+              std::chrono::steady_clock::time_point start, HttpResponse* response);
+  static std::string Signature(const RouteEntry& route);
+  HttpResponse Metrics();
   // An OPTIONS request: the methods of the path, and a CORS preflight answer for allowed origins.
   HttpResponse Preflight(const HttpRequest& request);
   // The Access-Control-Allow-Origin value for a request's Origin; empty when it is not allowed.
@@ -96,10 +111,8 @@ class Gateway {
   std::string ClientAddress(const HttpRequest& request) const;
   std::optional<HttpResponse> CheckRate(const HttpRequest& request);
   StatusOr<Principal> Caller(const HttpRequest& request);
-  // A context for a call to the registry (Context) or search (SearchContext), with the deadline.
+  // A context for a call to the registry, with the deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;
-  std::unique_ptr<grpc::ClientContext> SearchContext() const;
-  std::unique_ptr<grpc::ClientContext> ContextFor(grpc::Channel& channel) const;
 
   HttpResponse Search(const HttpRequest& request);
   HttpResponse Suggest(const HttpRequest& request);
@@ -151,9 +164,10 @@ class Gateway {
 
   GatewayOptions options_;
   std::shared_ptr<grpc::Channel> registry_channel_;
-  std::shared_ptr<grpc::Channel> search_channel_;
   std::unique_ptr<registry::v1::Registry::Stub> registry_;
-  std::unique_ptr<search::v1::Search::Stub> search_;
+  SearchReplicas search_;
+  HttpMetrics metrics_;
+  std::function<HttpServer::Stats()> server_stats_;
   Authenticator auth_;
   RateLimiter per_ip_;
   RateLimiter per_token_;

@@ -167,9 +167,13 @@ HttpResponse Gateway::HsdsServices(const HttpRequest& req, const Principal& who,
   if (!category.empty()) sr.add_category(category);
   sr.set_page_size(page->per_page);
   if (page->offset() > 0) sr.set_page_token(std::to_string(page->offset()));
-  auto sctx = SearchContext();
   search::v1::SearchResponse found;
-  if (grpc::Status s = search_->Search(sctx.get(), sr, &found); !s.ok()) return FromGrpc(s);
+  grpc::Status searched = search_.Call(
+      [&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
+        found.Clear();
+        return stub.Search(ctx, sr, &found);
+      });
+  if (!searched.ok()) return FromGrpc(searched);
   std::map<std::string, StatusOr<Group>> groups;
   json contents = json::array();
   for (const auto& r : found.results()) {

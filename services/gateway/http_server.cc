@@ -48,7 +48,8 @@ class HttpServer::Impl {
   void Run();
   void Stop();
   Stats stats() const {
-    return Stats{connections_.load(), in_flight_.load(), rejected_connections_.load(), rejected_requests_.load()};
+    return Stats{connections_.load(), in_flight_.load(), rejected_connections_.load(), rejected_requests_.load(),
+                 queued_.load()};
   }
 
   // Runs fn on the worker pool unless max_queued_requests already wait; false then.

@@ -110,6 +110,7 @@ class HttpServer {
     int64_t requests_in_flight = 0;
     int64_t rejected_connections = 0;  // 503 for the connection cap, since start
     int64_t rejected_requests = 0;     // 503 for a full worker queue, since start
+    int64_t queued = 0;                // requests waiting for a worker now
   };
   Stats stats() const;
 

@@ -34,7 +34,10 @@ int main(int argc, char** argv) {
                                                               "on SIGTERM, time for requests in flight to finish"));
   std::string registry =
       flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051", "the registry's gRPC address");
-  std::string search = flags.Get("search", "IBASHO_SEARCH_ADDR", "127.0.0.1:50052", "the search service's gRPC address");
+  std::vector<std::string> search = flags.GetList(
+      "search", "IBASHO_SEARCH_ADDR",
+      "search replicas' gRPC addresses, comma-separated (default 127.0.0.1:50052); a dns:/// name is balanced round-robin");
+  if (search.empty()) search.push_back("127.0.0.1:50052");
   gateway::GatewayOptions options;
   options.admin_token =
       flags.Get("admin_token", "IBASHO_ADMIN_TOKEN", "", "a bootstrap admin Bearer token (prefer IBASHO_ADMIN_TOKEN)");
@@ -60,10 +63,13 @@ int main(int argc, char** argv) {
     spdlog::error("gateway: {}", secret.status().ToString());
     return 1;
   }
-  gateway::Gateway gw(options, services::MakeRegistryChannel(registry, *secret), services::MakeChannel(search));
+  std::vector<gateway::SearchReplicas::Replica> replicas;
+  for (const auto& address : search) replicas.push_back({address, services::MakeChannel(address)});
+  gateway::Gateway gw(options, services::MakeRegistryChannel(registry, *secret), std::move(replicas));
   gateway::HttpServer server(
       http, [&gw](const gateway::HttpRequest& r) { return gw.Handle(r); },
       [&gw](const gateway::HttpRequest& r) { return gw.CheckHead(r); });
+  gw.SetServerStats([&server] { return server.stats(); });
   Status started = server.Start();
   if (!started.ok()) {
     spdlog::error("gateway: {}", started.ToString());

@@ -68,9 +68,12 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   sr.set_open_on(req.Param("open_on"));
   sr.set_today(req.Param("today"));
   sr.set_literal(IsTrue(req.Param("literal")));
-  auto ctx = SearchContext();
   search::v1::SearchResponse resp;
-  grpc::Status s = search_->Search(ctx.get(), sr, &resp);
+  grpc::Status s = search_.Call(
+      [&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
+        resp.Clear();
+        return stub.Search(ctx, sr, &resp);
+      });
   if (!s.ok()) return FromGrpc(s);
   return Cacheable(Json(200, SearchResponseJson(resp)), kSearchMaxAge);
 }
@@ -81,9 +84,12 @@ HttpResponse Gateway::Suggest(const HttpRequest& req) {
   int limit = 0;
   if (Status st = IntParam(req, "limit", 1, limits::kMaxSuggestions, &limit); !st.ok()) return BadRequest(st);
   sr.set_limit(limit);
-  auto ctx = SearchContext();
   search::v1::SuggestResponse resp;
-  grpc::Status s = search_->Suggest(ctx.get(), sr, &resp);
+  grpc::Status s = search_.Call(
+      [&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
+        resp.Clear();
+        return stub.Suggest(ctx, sr, &resp);
+      });
   if (!s.ok()) return FromGrpc(s);
   return Cacheable(Json(200, ToJson(resp, true)), kSearchMaxAge);
 }

@@ -181,10 +181,17 @@ grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const r
       req->max_batch() > 0 ? std::min(req->max_batch(), limits::kMaxChangesPageSize) : limits::kDefaultWatchBatch;
   // An empty first batch tells the follower the stream is established.
   if (!writer->Write(rv1::ChangeBatch())) return grpc::Status::OK;
+  bool caught_up = false;
   while (!ctx->IsCancelled() && !shutting_down_) {
     auto events = store_->ChangesAfter(cursor, max_batch, /*with_groups=*/true);
     if (!events.ok()) return ToGrpcStatus(events.status());
     if (events->empty()) {
+      if (!caught_up) {  // the backlog is sent: say so once
+        caught_up = true;
+        rv1::ChangeBatch marker;
+        marker.set_caught_up(true);
+        if (!writer->Write(marker)) break;
+      }
       store_->WaitForChangeAfter(cursor, std::chrono::milliseconds(250));
       continue;
     }
@@ -193,6 +200,28 @@ grpc::Status RegistryServiceImpl::WatchChanges(grpc::ServerContext* ctx, const r
     ParseInt64(batch.events().rbegin()->change().cursor(), &cursor);  // the store wrote it
     if (!writer->Write(batch)) break;                                 // the follower went away
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::GetStatus(grpc::ServerContext* ctx, const rv1::GetStatusRequest*,
+                                            rv1::RegistryStatus* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
+  auto count = store_->GroupCount();
+  if (!count.ok()) return ToGrpcStatus(count.status());
+  resp->set_latest_cursor(std::to_string(store_->LatestSeq()));
+  resp->set_database_bytes(store_->DatabaseBytes());
+  resp->set_group_count(*count);
+  return grpc::Status::OK;
+}
+
+grpc::Status RegistryServiceImpl::Backup(grpc::ServerContext* ctx, const rv1::BackupRequest* req,
+                                         rv1::BackupResponse* resp) {
+  if (grpc::Status denied = Admit(ctx); !denied.ok()) return denied;
+  auto info = store_->Backup(req->path());
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  resp->set_path(info->path);
+  resp->set_bytes(info->bytes);
+  resp->set_latest_cursor(std::to_string(info->latest_cursor));
   return grpc::Status::OK;
 }
 

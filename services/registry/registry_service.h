@@ -42,6 +42,8 @@ class RegistryServiceImpl final : public rv1::Registry::Service {
   grpc::Status VerifyGroup(grpc::ServerContext*, const rv1::VerifyGroupRequest*, rv1::Group*) override;
   grpc::Status CompactChanges(grpc::ServerContext*, const rv1::CompactChangesRequest*,
                               rv1::CompactChangesResponse*) override;
+  grpc::Status GetStatus(grpc::ServerContext*, const rv1::GetStatusRequest*, rv1::RegistryStatus*) override;
+  grpc::Status Backup(grpc::ServerContext*, const rv1::BackupRequest*, rv1::BackupResponse*) override;
   grpc::Status CreateToken(grpc::ServerContext*, const rv1::CreateTokenRequest*, rv1::CreateTokenResponse*) override;
   grpc::Status RevokeToken(grpc::ServerContext*, const rv1::RevokeTokenRequest*, rv1::Token*) override;
   grpc::Status ListTokens(grpc::ServerContext*, const rv1::ListTokensRequest*, rv1::ListTokensResponse*) override;

@@ -43,6 +43,10 @@ void FeedFollower::Run() {
       if (!following_) spdlog::info("search: following the registry from cursor {}", req.after());
       following_ = true;
       backoff_ms = 100;
+      if (batch.caught_up() && !caught_up_) {
+        spdlog::info("search: caught up with the registry at cursor {}", writer_->AppliedCursor());
+        caught_up_ = true;
+      }
       if (batch.events_size() == 0) continue;
       Status s = writer_->Apply(batch);
       if (!s.ok()) {

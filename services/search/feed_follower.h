@@ -27,6 +27,9 @@ class FeedFollower {
   void Start();
   void Stop();
   bool following() const { return following_; }
+  // True once everything the feed held at the first connection has been applied; stays true
+  // (a replica that loses the registry serves what it has).
+  bool caught_up() const { return caught_up_; }
 
  private:
   void Run();
@@ -38,6 +41,7 @@ class FeedFollower {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> following_{false};
+  std::atomic<bool> caught_up_{false};
   std::mutex ctx_mu_;
   grpc::ClientContext* ctx_ = nullptr;  // the open stream's context, guarded by ctx_mu_
 };

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   services::FeedFollower follower(services::MakeRegistryChannel(registry, *secret), writer->get());
   follower.Start();
   services::SearchServiceImpl service(searcher->get(), writer->get(), &follower, max_concurrent);
-  int rc = services::RunGrpcServer("search", listen, {&service});
+  int rc = services::RunGrpcServer("search", listen, {&service}, nullptr, [&] { return follower.caught_up(); });
   follower.Stop();
   return rc;
 }
