@@ -20,6 +20,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -42,7 +43,8 @@ int Usage() {
       << "usage: ibashoctl load FILE.json [--registry=HOST:PORT]\n"
          "       ibashoctl import FILE.csv... [--source=S] [--municipality=M] [--dry_run] [--registry=HOST:PORT]\n"
          "       ibashoctl token create --role=admin|editor|partner --name=WHO [--group=ID]... [--source=S]\n"
-         "       ibashoctl token list | ibashoctl token revoke ID\n";
+         "       ibashoctl token list | ibashoctl token revoke ID\n"
+         "       ibashoctl backup FILE   (an online copy of the registry, written on the registry's host)\n";
   return 2;
 }
 
@@ -155,6 +157,24 @@ int Import(Registry::Stub& registry, const std::vector<std::string>& paths, cons
     std::cout << report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   return any_rejected ? 1 : 0;
+}
+
+// An online backup: the registry copies its database to path (on its own host) while writes go on.
+int Backup(Registry::Stub& registry, const std::string& path) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(30));
+  ibasho::registry::v1::BackupRequest req;
+  req.set_path(std::filesystem::absolute(path).string());
+  ibasho::registry::v1::BackupResponse resp;
+  grpc::Status s = registry.Backup(&ctx, req, &resp);
+  if (!s.ok()) {
+    std::cerr << "backup failed: " << s.error_message() << "\n";
+    return 1;
+  }
+  std::cout << nlohmann::json{{"path", resp.path()}, {"bytes", resp.bytes()}, {"latest_cursor", resp.latest_cursor()}}
+                   .dump()
+            << "\n";
+  return 0;
 }
 
 int Load(Registry::Stub& registry, const std::string& path) {
@@ -282,6 +302,7 @@ int main(int argc, char** argv) {
   }
   auto registry = Registry::NewStub(ibasho::services::MakeRegistryChannel(address, *secret));
   if (args[0] == "load") return Load(*registry, args[1]);
+  if (args[0] == "backup") return Backup(*registry, args[1]);
   if (args[0] == "import") return Import(*registry, {args.begin() + 1, args.end()}, options);
   if (args[0] == "token") return Token(*registry, args, argc, argv, options);
   return Usage();

@@ -68,8 +68,9 @@ class AccessLogFactory final : public gx::ServerInterceptorFactoryInterface {
   explicit AccessLogFactory(std::string service) : service_(std::move(service)) {}
   gx::Interceptor* CreateServerInterceptor(gx::ServerRpcInfo* info) override {
     std::string method = info->method();
-    // Health checks and reflection would drown the log.
-    if (method.rfind("/grpc.", 0) == 0) return nullptr;
+    // Health checks, reflection and the gateway's status probes would drown the log.
+    if (method.rfind("/grpc.", 0) == 0 || method.ends_with("/IndexStatus") || method.ends_with("/GetStatus"))
+      return nullptr;
     return new AccessLogInterceptor(&service_, std::move(method));
   }
 

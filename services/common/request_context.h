@@ -40,7 +40,8 @@ const std::string& CurrentRequestId();
 // Adds the id in scope to every call of a channel.
 std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface> RequestIdInterceptorFactory();
 
-// Logs every call a server answers: time, service, method, gRPC status code, latency, request id.
+// Logs every call a server answers: time, service, method, gRPC status code, latency, request id
+// (not health checks, reflection, IndexStatus and GetStatus: probes and scrapes).
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> AccessLogInterceptorFactory(
     std::string service);
 

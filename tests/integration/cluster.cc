@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -25,17 +26,23 @@ bool HasTitle(const HttpResult& r, const std::string& title) {
   return false;
 }
 
-Cluster::Cluster(std::vector<std::string> gateway_flags) {
+Cluster::Cluster(std::vector<std::string> gateway_flags, int search_replicas, const std::string& registry_db) {
+  if (!registry_db.empty()) std::filesystem::copy_file(registry_db, dir_.File("registry.db"));
   registry_addr_ = "127.0.0.1:" + std::to_string(FreePort());
-  search_addr_ = "127.0.0.1:" + std::to_string(FreePort());
+  std::string search_list;
+  for (int i = 0; i < search_replicas; ++i) {
+    search_addrs_.push_back("127.0.0.1:" + std::to_string(FreePort()));
+    search_list += (i ? "," : "") + search_addrs_.back();
+  }
+  searches_.resize(search_addrs_.size());
   http_port_ = FreePort();
   std::string bin = IBASHO_BINARY_DIR "/services/";
   StartRegistry();
-  StartSearch();
+  for (int i = 0; i < search_replicas; ++i) StartSearch(i);
   std::vector<std::string> gateway_args = {bin + "gateway/ibasho-gateway",
                                            "--port=" + std::to_string(http_port_),
                                            "--registry=" + registry_addr_,
-                                           "--search=" + search_addr_,
+                                           "--search=" + search_list,
                                            "--admin_token=" + std::string(kAdminToken),
                                            "--registry_secret_file=" + dir_.File("registry.secret")};
   gateway_args.insert(gateway_args.end(), gateway_flags.begin(), gateway_flags.end());
@@ -44,15 +51,16 @@ Cluster::Cluster(std::vector<std::string> gateway_flags) {
       << Log("registry") << Log("search") << Log("gateway");
 }
 
-void Cluster::StartSearch() {
-  search_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{IBASHO_BINARY_DIR "/services/ibasho-search", "--index=" + dir_.File("index"),
-                               "--listen=" + search_addr_, "--registry=" + registry_addr_,
+void Cluster::StartSearch(int replica) {
+  const std::string suffix = replica == 0 ? "" : "-" + std::to_string(replica);
+  searches_[replica] = std::make_unique<Subprocess>(
+      std::vector<std::string>{IBASHO_BINARY_DIR "/services/ibasho-search", "--index=" + dir_.File("index" + suffix),
+                               "--listen=" + search_addrs_[replica], "--registry=" + registry_addr_,
                                "--registry_secret_file=" + dir_.File("registry.secret")},
-      dir_.File("search.log"));
+      dir_.File("search" + suffix + ".log"));
 }
 
-void Cluster::StopSearch(int signal) { search_->Stop(signal); }
+void Cluster::StopSearch(int signal, int replica) { searches_[replica]->Stop(signal); }
 
 void Cluster::StartRegistry() {
   registry_ = std::make_unique<Subprocess>(
@@ -66,7 +74,7 @@ void Cluster::StopRegistry(int signal) { registry_->Stop(signal); }
 int Cluster::StopGateway(int signal) { return gateway_->Stop(signal); }
 
 long Cluster::RssKib(const std::string& name) const {
-  const Subprocess* p = name == "registry" ? registry_.get() : name == "search" ? search_.get() : gateway_.get();
+  const Subprocess* p = name == "registry" ? registry_.get() : name == "search" ? searches_[0].get() : gateway_.get();
   if (!p || p->pid() <= 0) return -1;
   std::ifstream in("/proc/" + std::to_string(p->pid()) + "/status");
   std::string key;

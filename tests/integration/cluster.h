@@ -32,11 +32,14 @@ class Cluster {
  public:
   static constexpr const char* kAdminToken = "test-admin-token";
 
-  // Starts all three and waits until /readyz answers 200 (fails the test otherwise).
-  // gateway_flags are added to the gateway's command line.
-  explicit Cluster(std::vector<std::string> gateway_flags = {});
-  void StartSearch();
-  void StopSearch(int signal);
+  // Starts all three (search_replicas search processes, each with its own index) and waits until
+  // /readyz answers 200 (fails the test otherwise). gateway_flags are added to the gateway's
+  // command line.
+  // registry_db: a database file to start the registry on (a copy is used; empty: a new one).
+  explicit Cluster(std::vector<std::string> gateway_flags = {}, int search_replicas = 1,
+                   const std::string& registry_db = "");
+  void StartSearch(int replica = 0);
+  void StopSearch(int signal, int replica = 0);
   void StartRegistry();
   void StopRegistry(int signal);
   // Sends signal to the gateway and returns its exit status (waits for it).
@@ -61,15 +64,17 @@ class Cluster {
   std::string CreateToken(const std::string& args);
 
   const std::string& registry_address() const { return registry_addr_; }
-  const std::string& search_address() const { return search_addr_; }
+  const std::string& search_address(int replica = 0) const { return search_addrs_[replica]; }
   std::string Log(const std::string& name) const { return ReadFile(dir_.File(name + ".log")); }
   const TempDir& dir() const { return dir_; }
 
  private:
   TempDir dir_;
-  std::string registry_addr_, search_addr_;
+  std::string registry_addr_;
+  std::vector<std::string> search_addrs_;
   int http_port_ = 0;
-  std::unique_ptr<Subprocess> registry_, search_, gateway_;
+  std::unique_ptr<Subprocess> registry_, gateway_;
+  std::vector<std::unique_ptr<Subprocess>> searches_;
 };
 
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::milliseconds limit);
