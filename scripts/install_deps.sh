@@ -10,16 +10,24 @@ set -euo pipefail
 # (scripts/fuzz.sh); python3-jsonschema to validate the HSDS output against the HSDS 3.0 schemas;
 # python3-yaml to compile docs/openapi.yaml into the gateway (served as /v1/openapi.json);
 # libcurl4-openssl-dev for ibasho-sync, the partner tool that talks HTTPS to a gateway.
+#
+# --production: only what a production build needs (cmake -DIBASHO_BUILD_TESTS=OFF): no GoogleTest,
+# no benchmark peers, no fuzzing or schema-validation tools.
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libxapian-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev libgtest-dev
+  libxapian-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
   libmecab-dev mecab mecab-ipadic-utf8 mecab-utils libicu-dev libboost-dev
-  nlohmann-json3-dev libssl-dev
-  groonga-bin groonga-tokenizer-mecab nginx-light
-  clang libclang-rt-14-dev
-  python3-jsonschema python3-yaml libcurl4-openssl-dev
+  nlohmann-json3-dev libssl-dev python3-yaml libcurl4-openssl-dev
 )
+if [ "${1:-}" != "--production" ]; then
+  PACKAGES+=(
+    libgtest-dev
+    groonga-bin groonga-tokenizer-mecab nginx-light
+    clang libclang-rt-14-dev
+    python3-jsonschema
+  )
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

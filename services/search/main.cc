@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/flags.h"
+#include "common/install_paths.h"
 #include "search/analysis/query_dictionary.h"
 #include "search/analysis/tokenizer.h"
 #include "search/engine/searcher.h"
@@ -24,9 +25,9 @@ int main(int argc, char** argv) {
   std::string registry = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051", "the registry's gRPC address");
   std::string index = flags.Get("index", "IBASHO_SEARCH_INDEX", "var/index", "the Xapian index directory");
   search::TokenizerOptions tok_options;
-  tok_options.userdic = flags.Get("userdic", "IBASHO_USERDIC", IBASHO_DEFAULT_USERDIC,
+  tok_options.userdic = flags.Get("userdic", "IBASHO_USERDIC", DataPath("ibasho_user.dic", IBASHO_DEFAULT_USERDIC),
                                   "the compiled MeCab user dictionary (place names, group names)");
-  std::string dict_dir = flags.Get("dict", "IBASHO_DICT_DIR", IBASHO_SOURCE_DIR "/search/dict",
+  std::string dict_dir = flags.Get("dict", "IBASHO_DICT_DIR", DataPath("dict", IBASHO_SOURCE_DIR "/search/dict"),
                                    "the directory of synonyms, concepts and worry intents");
   const int posting_cache_mib = flags.GetInt("posting_cache_mib", "IBASHO_POSTING_CACHE_MIB", 128,
                                              "memory for term bitmaps and BM25 weights, in MiB");
