@@ -30,8 +30,8 @@
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 #include "model/json_mapping.h"
 #include "model/open_data.h"
-#include "services/common/grpc_status.h"
 #include "services/common/batch_upsert.h"
+#include "services/common/grpc_status.h"
 #include "services/common/registry_secret.h"
 
 namespace {
@@ -171,9 +171,9 @@ int Backup(Registry::Stub& registry, const std::string& path) {
     std::cerr << "backup failed: " << s.error_message() << "\n";
     return 1;
   }
-  std::cout << nlohmann::json{{"path", resp.path()}, {"bytes", resp.bytes()}, {"latest_cursor", resp.latest_cursor()}}
-                   .dump()
-            << "\n";
+  std::cout
+      << nlohmann::json{{"path", resp.path()}, {"bytes", resp.bytes()}, {"latest_cursor", resp.latest_cursor()}}.dump()
+      << "\n";
   return 0;
 }
 

@@ -54,8 +54,7 @@ bool ParseRfc3339(std::string_view text, std::chrono::system_clock::time_point* 
     *out = ToSysDays(*date) - hours(9);
     return true;
   }
-  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' ||
-      text[16] != ':')
+  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
     return false;
   int h = Digits(text, 11, 2), m = Digits(text, 14, 2), sec = Digits(text, 17, 2);
   if (h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60) return false;

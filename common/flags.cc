@@ -28,8 +28,7 @@ void Flags::Declare(const std::string& name, const char* env, const std::string&
   declared_[name] = Declared{env ? env : "", fallback, help};
 }
 
-std::string Flags::Get(const std::string& name, const char* env, const std::string& fallback,
-                       const std::string& help) {
+std::string Flags::Get(const std::string& name, const char* env, const std::string& fallback, const std::string& help) {
   Declare(name, env, fallback, help);
   auto it = values_.find(name);
   if (it != values_.end()) return it->second;
@@ -70,7 +69,8 @@ std::vector<std::string> Flags::GetList(const std::string& name, const char* env
 bool Flags::GetBool(const std::string& name, const std::string& help) {
   std::string v = Get(name, nullptr, "false", help);
   if (v == "true" || v == "1") return true;
-  if (v != "false" && v != "0") bad_values_.push_back("--" + name + " takes no value (or true/false), not \"" + v + "\"");
+  if (v != "false" && v != "0")
+    bad_values_.push_back("--" + name + " takes no value (or true/false), not \"" + v + "\"");
   return false;
 }
 

@@ -103,7 +103,8 @@ json CostOptions(const Group& g, const Activity& a, const std::string& service_i
   json out = json::array();
   if (!a.has_fee()) return out;
   const auto& fee = a.fee();
-  json option = {{"id", HsdsUuid(HsdsKind::kCostOption, g.id(), a.id())}, {"service_id", service_id}, {"currency", "JPY"}};
+  json option = {
+      {"id", HsdsUuid(HsdsKind::kCostOption, g.id(), a.id())}, {"service_id", service_id}, {"currency", "JPY"}};
   if (fee.free() || fee.amount() > 0) option["amount"] = fee.free() ? 0 : fee.amount();
   if (!fee.text().empty()) option["amount_description"] = fee.text();
   option["option"] = fee.free() ? "無料" : "参加費";
@@ -225,12 +226,11 @@ json ServiceAtLocationToHsds(const Group& g, const Activity& a, bool full) {
 json OrganizationToHsds(const Group& g) {
   json org = OrganizationSummaryToHsds(g);
   const std::string id = org["id"];
-  org["organization_identifiers"] = json::array(
-      {{{"id", HsdsUuid(HsdsKind::kOrganizationIdentifier, g.id(), "", 0)},
-        {"organization_id", id},
-        {"identifier_scheme", "ibasho"},
-        {"identifier_type", "ibasho group id"},
-        {"identifier", g.id()}}});
+  org["organization_identifiers"] = json::array({{{"id", HsdsUuid(HsdsKind::kOrganizationIdentifier, g.id(), "", 0)},
+                                                  {"organization_id", id},
+                                                  {"identifier_scheme", "ibasho"},
+                                                  {"identifier_type", "ibasho group id"},
+                                                  {"identifier", g.id()}}});
   if (!g.external_id().empty())
     org["organization_identifiers"].push_back({{"id", HsdsUuid(HsdsKind::kOrganizationIdentifier, g.id(), "", 1)},
                                                {"organization_id", id},

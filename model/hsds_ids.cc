@@ -34,8 +34,8 @@ std::string HsdsUuid(HsdsKind kind, const std::string& group_id, const std::stri
 }
 
 std::optional<HsdsRef> ParseHsdsUuid(std::string_view u) {
-  if (u.size() != 36 || u[8] != '-' || u[13] != '-' || u[18] != '-' || u[23] != '-' || u[14] != '8' ||
-      u[17] != '0' || u[19] != '8')
+  if (u.size() != 36 || u[8] != '-' || u[13] != '-' || u[18] != '-' || u[23] != '-' || u[14] != '8' || u[17] != '0' ||
+      u[19] != '8')
     return std::nullopt;
   std::string hex;
   for (char c : u)

@@ -76,7 +76,8 @@ Status ParseFee(const json& svc, const std::string& path, Activity* a) {
   const json& option = options[0];
   if (fee->text().empty()) fee->set_text(Str(option, "amount_description"));
   if (option.contains("amount")) {
-    if (!option["amount"].is_number()) return InvalidArgument("amount must be a number", path + ".cost_options[0].amount");
+    if (!option["amount"].is_number())
+      return InvalidArgument("amount must be a number", path + ".cost_options[0].amount");
     double amount = option["amount"].get<double>();
     if (amount < 0 || amount > 1e7) return InvalidArgument("amount is out of range", path + ".cost_options[0].amount");
     fee->set_amount(static_cast<int>(amount));

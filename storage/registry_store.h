@@ -50,7 +50,7 @@ struct GroupFilter {
   std::string source;          // only groups of this partner source
   std::string modified_after;  // RFC 3339 UTC as stored ("2026-12-01T00:00:00.000Z"): updated_at >= it
   bool published_only = false;
-  std::string name_contains;   // a substring of the name
+  std::string name_contains;  // a substring of the name
 };
 
 // Who is writing, for the audit log.
@@ -91,8 +91,8 @@ class RegistryStore {
   StatusOr<registry::v1::Group> Archive(const std::string& id, int expected_version, const Actor& actor = {});
   // Groups in id order. page_token is the previous page's next_page_token; offset skips that
   // many matching groups first (page numbers). *total (when given) gets the number that match.
-  StatusOr<GroupPage> List(int page_size, const std::string& page_token, const GroupFilter& filter = {},
-                           int offset = 0, int64_t* total = nullptr);
+  StatusOr<GroupPage> List(int page_size, const std::string& page_token, const GroupFilter& filter = {}, int offset = 0,
+                           int64_t* total = nullptr);
 
   enum class UpsertResult { kCreated, kUpdated, kUnchanged };
   // Creates or replaces the group that (source, external_id) names. The same payload twice is

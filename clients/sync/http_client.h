@@ -14,7 +14,7 @@ struct HttpClientOptions {
 };
 
 struct HttpReply {
-  long status = 0;    // 0 when no answer came (error says why)
+  long status = 0;  // 0 when no answer came (error says why)
   std::string body;
   std::string error;  // transport failure, e.g. "Couldn't connect to server"
 };

@@ -16,9 +16,9 @@
 
 namespace {
 
-using nlohmann::json;
 using ibasho::sync::HttpClient;
 using ibasho::sync::HttpReply;
+using nlohmann::json;
 
 constexpr char kUsage[] = R"(ibasho-sync: sync a partner's listings with ibasho over its HTTP API.
 
@@ -58,7 +58,7 @@ struct Args {
 
 // --name=value or --name; dashes and underscores are the same in names. Unknown flags fail.
 bool ParseArgs(int argc, char** argv, Args* out, std::string* error) {
-  static const std::set<std::string> kKnown = {"gateway", "source", "replace", "dry_run", "format",
+  static const std::set<std::string> kKnown = {"gateway", "source", "replace", "dry_run",     "format",
                                                "out",     "after",  "follow",  "interval_ms", "help"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -141,7 +141,8 @@ int Import(HttpClient& client, const Args& a) {
   bytes << in.rdbuf();
   const bool is_json = file.size() > 5 && file.substr(file.size() - 5) == ".json";
   std::string name = file.substr(file.rfind('/') == std::string::npos ? 0 : file.rfind('/') + 1);
-  std::string target = "/v1/sources/" + ibasho::PercentEncode(source) + "/import?filename=" + ibasho::PercentEncode(name);
+  std::string target =
+      "/v1/sources/" + ibasho::PercentEncode(source) + "/import?filename=" + ibasho::PercentEncode(name);
   if (Flag(a, "replace") == "true") target += "&replace=true";
   const bool dry_run = Flag(a, "dry_run") == "true";
   if (dry_run) target += "&dry_run=true";
@@ -158,17 +159,20 @@ int Import(HttpClient& client, const Args& a) {
   }
   const json rejected = report.value("rejected", json::array());
   for (const auto& row : rejected)
-    std::cout << "rejected " << (row.contains("line") ? "line " + row["line"].dump() : "item " + row.value("item", json(0)).dump())
-              << ": " << row.value("reason", "") << (row.value("field", "").empty() ? "" : " (" + row.value("field", "") + ")")
-              << "\n";
+    std::cout << "rejected "
+              << (row.contains("line") ? "line " + row["line"].dump() : "item " + row.value("item", json(0)).dump())
+              << ": " << row.value("reason", "")
+              << (row.value("field", "").empty() ? "" : " (" + row.value("field", "") + ")") << "\n";
   const json ids = report.value("external_ids", json::object());
   for (const char* what : {"archived"})
-    for (const auto& id : ids.value(what, json::array())) std::cout << (dry_run ? "would archive " : "archived ") << id.get<std::string>() << "\n";
-  if (report.contains("replace_skipped")) std::cout << "replace: " << report["replace_skipped"].get<std::string>() << "\n";
-  std::cout << (dry_run ? "dry run: " : "") << report.value("rows_read", 0) << " rows read, " << report.value("created", 0)
-            << " created, " << report.value("updated", 0) << " updated, " << report.value("unchanged", 0)
-            << " unchanged, " << ids.value("archived", json::array()).size() << " archived, " << rejected.size()
-            << " rejected\n";
+    for (const auto& id : ids.value(what, json::array()))
+      std::cout << (dry_run ? "would archive " : "archived ") << id.get<std::string>() << "\n";
+  if (report.contains("replace_skipped"))
+    std::cout << "replace: " << report["replace_skipped"].get<std::string>() << "\n";
+  std::cout << (dry_run ? "dry run: " : "") << report.value("rows_read", 0) << " rows read, "
+            << report.value("created", 0) << " created, " << report.value("updated", 0) << " updated, "
+            << report.value("unchanged", 0) << " unchanged, " << ids.value("archived", json::array()).size()
+            << " archived, " << rejected.size() << " rejected\n";
   return rejected.empty() ? 0 : 2;
 }
 

@@ -41,7 +41,8 @@ class AccessLogInterceptor final : public gx::Interceptor {
     if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* metadata = methods->GetRecvInitialMetadata();
       auto it = metadata->find(kRequestIdMetadata);
-      if (it != metadata->end()) request_id_ = AcceptOrMakeRequestId(std::string_view(it->second.data(), it->second.size()));
+      if (it != metadata->end())
+        request_id_ = AcceptOrMakeRequestId(std::string_view(it->second.data(), it->second.size()));
     }
     if (methods->QueryInterceptionHookPoint(gx::InterceptionHookPoints::PRE_SEND_STATUS)) {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();

@@ -42,8 +42,7 @@ std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface> RequestId
 
 // Logs every call a server answers: time, service, method, gRPC status code, latency, request id
 // (not health checks, reflection, IndexStatus and GetStatus: probes and scrapes).
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> AccessLogInterceptorFactory(
-    std::string service);
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> AccessLogInterceptorFactory(std::string service);
 
 // Writes line (one JSON object) and a newline to stderr in one write.
 void WriteAccessLog(const nlohmann::json& line);

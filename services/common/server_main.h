@@ -15,8 +15,7 @@ namespace ibasho::services {
 // NOT_SERVING until ready() (polled; null: at once) first returns true. before_shutdown runs first
 // on a signal (e.g. to end streaming calls). Returns the process exit code.
 int RunGrpcServer(const std::string& name, const std::string& address, std::vector<grpc::Service*> services,
-                  const std::function<void()>& before_shutdown = nullptr,
-                  const std::function<bool()>& ready = nullptr);
+                  const std::function<void()>& before_shutdown = nullptr, const std::function<bool()>& ready = nullptr);
 
 // Call first in main: blocks SIGINT and SIGTERM (threads inherit the mask; WaitForTerminationSignal
 // takes them) and makes logs reach their file line by line.

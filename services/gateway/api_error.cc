@@ -119,7 +119,8 @@ bool PrefersJapanese(std::string_view header) {
   size_t start = 0;
   while (start < header.size()) {
     size_t comma = header.find(',', start);
-    std::string_view item = header.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item =
+        header.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     start = comma == std::string_view::npos ? header.size() : comma + 1;
     size_t semi = item.find(';');
     std::string range(item.substr(0, semi));

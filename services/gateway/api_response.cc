@@ -1,8 +1,8 @@
 #include "services/gateway/api_response.h"
 
 #include "model/json_mapping.h"
-#include "services/gateway/api_error.h"
 #include "services/common/grpc_status.h"
+#include "services/gateway/api_error.h"
 
 namespace ibasho::gateway {
 

@@ -63,7 +63,8 @@ HttpResponse Gateway::StreamGroups(std::string prefix, std::string suffix,
 }
 
 HttpResponse Gateway::ExportCsv() {
-  HttpResponse r = StreamGroups(model::CsvHeader(), "", [](Group& g, std::string* out) { *out += model::GroupCsvRows(g); });
+  HttpResponse r =
+      StreamGroups(model::CsvHeader(), "", [](Group& g, std::string* out) { *out += model::GroupCsvRows(g); });
   if (r.stream) {
     r.content_type = "text/csv; charset=utf-8";
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"ibasho-groups.csv\"");

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
+#include "common/clock.h"
 #include "common/crypto.h"
 #include "common/numbers.h"
 #include "common/utf8.h"
-#include "common/clock.h"
 #include "services/common/request_context.h"
 #include "services/gateway/api_error.h"
 #include "services/gateway/api_response.h"
@@ -152,10 +152,7 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
        [](Gateway& g, const HttpRequest&, const A&, const Principal& w) {
          return w.is_admin() ? g.ExportCsv() : Denied(w, "export the staff CSV");
        }},
-      {"GET",
-       {"metrics"},
-       0,
-       [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.Metrics(); }},
+      {"GET", {"metrics"}, 0, [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.Metrics(); }},
       {"GET",
        {"v1", "openapi.json"},
        0,
@@ -388,7 +385,8 @@ HttpResponse Gateway::Route(const HttpRequest& req, Outcome* outcome) {
                  "request body is too large (at most " + std::to_string(m.route->max_body_bytes) + " bytes here)");
   Principal anonymous;
   const std::string_view first = m.route->pattern[0];
-  if (first == "healthz" || first == "readyz" || first == "metrics") return m.route->handler(*this, req, m.args, anonymous);
+  if (first == "healthz" || first == "readyz" || first == "metrics")
+    return m.route->handler(*this, req, m.args, anonymous);
   auto who = Caller(req);
   if (!who.ok()) return Unauthenticated(who.status());
   outcome->role = who->role;
@@ -433,8 +431,8 @@ HttpResponse Gateway::Finish(const HttpRequest& req, HttpResponse r) {
   }
   // What a caller with a token sees may hold contacts others may not: no cache keeps it.
   if (!has("Cache-Control"))
-    r.headers.emplace_back("Cache-Control", req.Header("authorization").empty() || r.status >= 400 ? "no-cache"
-                                                                                                    : "private, no-store");
+    r.headers.emplace_back("Cache-Control",
+                           req.Header("authorization").empty() || r.status >= 400 ? "no-cache" : "private, no-store");
   if (r.status >= 400 && !r.shared_body && PrefersJapanese(req.Header("accept-language")))
     r.body = LocalizeErrorJson(r.body);
   return r;

@@ -21,8 +21,8 @@
 #include "ibasho/registry/v1/registry.grpc.pb.h"
 #include "ibasho/search/v1/search.grpc.pb.h"
 #include "services/gateway/auth.h"
-#include "services/gateway/http_server.h"
 #include "services/gateway/http_metrics.h"
+#include "services/gateway/http_server.h"
 #include "services/gateway/rate_limiter.h"
 #include "services/gateway/search_replicas.h"
 

@@ -39,14 +39,9 @@ StatusOr<PageRequest> ParsePage(const HttpRequest& req) {
 
 HttpResponse Page(int64_t total, const PageRequest& p, json contents) {
   int64_t pages = total == 0 ? 0 : (total + p.per_page - 1) / p.per_page;
-  json out = {{"total_items", total},
-              {"total_pages", pages},
-              {"page_number", p.page},
-              {"size", contents.size()},
-              {"first_page", p.page == 1},
-              {"last_page", p.page >= pages},
-              {"empty", contents.empty()},
-              {"contents", std::move(contents)}};
+  json out = {{"total_items", total},      {"total_pages", pages},           {"page_number", p.page},
+              {"size", contents.size()},   {"first_page", p.page == 1},      {"last_page", p.page >= pages},
+              {"empty", contents.empty()}, {"contents", std::move(contents)}};
   return Json(200, out.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
@@ -63,7 +58,8 @@ std::vector<std::pair<const Group*, const Activity*>> PublishedActivities(const 
     if (g.status() != registry::v1::LISTING_STATUS_PUBLISHED) continue;
     for (const auto& a : g.activities()) {
       if (a.status() != registry::v1::LISTING_STATUS_PUBLISHED) continue;
-      if (!category.empty() && std::find(a.categories().begin(), a.categories().end(), category) == a.categories().end())
+      if (!category.empty() &&
+          std::find(a.categories().begin(), a.categories().end(), category) == a.categories().end())
         continue;
       if (!search.empty() && !Contains(a.title(), search) && !Contains(a.description(), search) &&
           !Contains(g.name(), search))
@@ -168,11 +164,10 @@ HttpResponse Gateway::HsdsServices(const HttpRequest& req, const Principal& who,
   sr.set_page_size(page->per_page);
   if (page->offset() > 0) sr.set_page_token(std::to_string(page->offset()));
   search::v1::SearchResponse found;
-  grpc::Status searched = search_.Call(
-      [&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
-        found.Clear();
-        return stub.Search(ctx, sr, &found);
-      });
+  grpc::Status searched = search_.Call([&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
+    found.Clear();
+    return stub.Search(ctx, sr, &found);
+  });
   if (!searched.ok()) return FromGrpc(searched);
   std::map<std::string, StatusOr<Group>> groups;
   json contents = json::array();
@@ -195,7 +190,8 @@ HttpResponse Gateway::HsdsService(const std::string& id, const Principal& who, b
     if (g.ok())
       for (const auto& a : g->activities())
         if (a.id() == ref->activity_id)
-          return HsdsJson(at_location ? model::ServiceAtLocationToHsds(*g, a, true) : model::ServiceToHsds(*g, a, true));
+          return HsdsJson(at_location ? model::ServiceAtLocationToHsds(*g, a, true)
+                                      : model::ServiceToHsds(*g, a, true));
   }
   return Error(404, "NOT_FOUND", std::string(at_location ? "service_at_location " : "service ") + id + " not found");
 }

@@ -30,7 +30,7 @@ class HttpMetrics {
   };
   mutable std::mutex mu_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;  // guarded by mu_
-  std::map<std::string, Histogram> durations_;                 // guarded by mu_
+  std::map<std::string, Histogram> durations_;                // guarded by mu_
 };
 
 // A label value escaped for the text format (backslash, quote, newline).

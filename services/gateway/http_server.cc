@@ -324,12 +324,12 @@ class HttpServer::Impl::Connection : public std::enable_shared_from_this<Connect
     auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*head);
     auto producer = std::make_shared<std::function<StreamStep(std::string*)>>(std::move(r.stream));
     stream_.expires_after(server_->options().write_timeout);
-    http::async_write_header(stream_, *serializer,
-                             [self = shared_from_this(), head, serializer, producer, keep_alive](beast::error_code ec,
-                                                                                                  size_t) {
-                               if (ec) return self->Close();
-                               self->ProduceChunk(producer, keep_alive);
-                             });
+    http::async_write_header(
+        stream_, *serializer,
+        [self = shared_from_this(), head, serializer, producer, keep_alive](beast::error_code ec, size_t) {
+          if (ec) return self->Close();
+          self->ProduceChunk(producer, keep_alive);
+        });
   }
 
   void ProduceChunk(std::shared_ptr<std::function<StreamStep(std::string*)>> producer, bool keep_alive) {
@@ -341,15 +341,14 @@ class HttpServer::Impl::Connection : public std::enable_shared_from_this<Connect
       } catch (const std::exception& e) {
         spdlog::error("gateway: streamed body failed: {}", e.what());
       }
-      asio::post(self->stream_.get_executor(), [self, producer, chunk, step, keep_alive] {
-        self->WriteChunk(producer, chunk, step, keep_alive);
-      });
+      asio::post(self->stream_.get_executor(),
+                 [self, producer, chunk, step, keep_alive] { self->WriteChunk(producer, chunk, step, keep_alive); });
     });
     if (!queued) Close();
   }
 
-  void WriteChunk(std::shared_ptr<std::function<StreamStep(std::string*)>> producer,
-                  std::shared_ptr<std::string> chunk, StreamStep step, bool keep_alive) {
+  void WriteChunk(std::shared_ptr<std::function<StreamStep(std::string*)>> producer, std::shared_ptr<std::string> chunk,
+                  StreamStep step, bool keep_alive) {
     if (step == StreamStep::kFailed) return Close();
     auto next = [self = shared_from_this(), producer, chunk, step, keep_alive](beast::error_code ec, size_t) {
       if (ec) return self->Close();

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   // Sixteen worker threads would otherwise each grow their own malloc arena: the gateway's
   // allocations are small and short-lived, two arenas serve them with a flat footprint.
   mallopt(M_ARENA_MAX, 2);
-  Flags flags(argc, argv, "ibasho-gateway: the HTTP/JSON API (search, groups, partner sync, HSDS) over the registry and search");
+  Flags flags(argc, argv,
+              "ibasho-gateway: the HTTP/JSON API (search, groups, partner sync, HSDS) over the registry and search");
   gateway::HttpServerOptions http;
   http.address = flags.Get("address", "IBASHO_GATEWAY_ADDRESS", "127.0.0.1", "address to listen on");
   http.port = flags.GetInt("port", "IBASHO_GATEWAY_PORT", 8080, "HTTP port (0: any free port)");
@@ -26,17 +27,17 @@ int main(int argc, char** argv) {
   http.header_timeout = std::chrono::milliseconds(flags.GetInt("header_timeout_ms", "IBASHO_HEADER_TIMEOUT_MS",
                                                                static_cast<int>(http.header_timeout.count()),
                                                                "time for a request head (and keep-alive idle)"));
-  http.body_timeout = std::chrono::milliseconds(flags.GetInt("body_timeout_ms", "IBASHO_BODY_TIMEOUT_MS",
-                                                             static_cast<int>(http.body_timeout.count()),
-                                                             "time for a request body"));
+  http.body_timeout =
+      std::chrono::milliseconds(flags.GetInt("body_timeout_ms", "IBASHO_BODY_TIMEOUT_MS",
+                                             static_cast<int>(http.body_timeout.count()), "time for a request body"));
   http.drain_timeout = std::chrono::milliseconds(flags.GetInt("drain_timeout_ms", "IBASHO_DRAIN_TIMEOUT_MS",
                                                               static_cast<int>(http.drain_timeout.count()),
                                                               "on SIGTERM, time for requests in flight to finish"));
   std::string registry =
       flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051", "the registry's gRPC address");
-  std::vector<std::string> search = flags.GetList(
-      "search", "IBASHO_SEARCH_ADDR",
-      "search replicas' gRPC addresses, comma-separated (default 127.0.0.1:50052); a dns:/// name is balanced round-robin");
+  std::vector<std::string> search = flags.GetList("search", "IBASHO_SEARCH_ADDR",
+                                                  "search replicas' gRPC addresses, comma-separated (default "
+                                                  "127.0.0.1:50052); a dns:/// name is balanced round-robin");
   if (search.empty()) search.push_back("127.0.0.1:50052");
   gateway::GatewayOptions options;
   options.admin_token =

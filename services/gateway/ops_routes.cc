@@ -109,8 +109,7 @@ HttpResponse Gateway::Metrics() {
   Metric(&out, "ibasho_search_up", "gauge", "1 when the search replica answered its last probe.", up);
   Metric(&out, "ibasho_search_caught_up", "gauge", "1 once the replica's index has caught up with the feed.",
          caught_up);
-  Metric(&out, "ibasho_index_applied_cursor", "gauge", "The change-feed position the replica's index holds.",
-         applied);
+  Metric(&out, "ibasho_index_applied_cursor", "gauge", "The change-feed position the replica's index holds.", applied);
   Metric(&out, "ibasho_index_lag", "gauge", "Changes the replica's index is behind the registry.", lag);
   Metric(&out, "ibasho_index_documents", "gauge", "Activities in the replica's index.", docs);
   Metric(&out, "ibasho_index_bytes", "gauge", "The replica's index files on disk.", bytes);

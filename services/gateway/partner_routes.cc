@@ -43,7 +43,8 @@ grpc::Status Gateway::ReplaceSource(const std::string& source, int rejected, boo
                                     SyncReport* sync) {
   // A rejected row's listing would look missing and be archived; an empty file would archive all.
   if (rejected > 0) {
-    sync->replace_skipped = std::to_string(rejected) + " rows were rejected, so nothing was archived; fix them and send again";
+    sync->replace_skipped =
+        std::to_string(rejected) + " rows were rejected, so nothing was archived; fix them and send again";
     return grpc::Status::OK;
   }
   if (sync->kept.empty()) {

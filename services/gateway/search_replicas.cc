@@ -53,7 +53,9 @@ void SearchReplicas::Probe() {
   for (size_t i = 0; i < seen.size(); ++i)
     if (seen[i].caught_up != health_[i].caught_up || seen[i].reachable != health_[i].reachable)
       spdlog::info("gateway: search replica {} is now {}", seen[i].address,
-                   seen[i].caught_up ? "ready" : seen[i].reachable ? "catching up" : "unreachable");
+                   seen[i].caught_up   ? "ready"
+                   : seen[i].reachable ? "catching up"
+                                       : "unreachable");
   health_ = std::move(seen);
 }
 

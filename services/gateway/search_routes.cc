@@ -69,11 +69,10 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
   sr.set_today(req.Param("today"));
   sr.set_literal(IsTrue(req.Param("literal")));
   search::v1::SearchResponse resp;
-  grpc::Status s = search_.Call(
-      [&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
-        resp.Clear();
-        return stub.Search(ctx, sr, &resp);
-      });
+  grpc::Status s = search_.Call([&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
+    resp.Clear();
+    return stub.Search(ctx, sr, &resp);
+  });
   if (!s.ok()) return FromGrpc(s);
   return Cacheable(Json(200, SearchResponseJson(resp)), kSearchMaxAge);
 }
@@ -85,11 +84,10 @@ HttpResponse Gateway::Suggest(const HttpRequest& req) {
   if (Status st = IntParam(req, "limit", 1, limits::kMaxSuggestions, &limit); !st.ok()) return BadRequest(st);
   sr.set_limit(limit);
   search::v1::SuggestResponse resp;
-  grpc::Status s = search_.Call(
-      [&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
-        resp.Clear();
-        return stub.Suggest(ctx, sr, &resp);
-      });
+  grpc::Status s = search_.Call([&](search::v1::Search::Stub& stub, grpc::ClientContext* ctx) {
+    resp.Clear();
+    return stub.Suggest(ctx, sr, &resp);
+  });
   if (!s.ok()) return FromGrpc(s);
   return Cacheable(Json(200, ToJson(resp, true)), kSearchMaxAge);
 }
@@ -107,8 +105,8 @@ HttpResponse Gateway::Changes(const HttpRequest& req, const Principal& who) {
   lr.set_after(req.Param("after"));
   const std::string include = req.Param("include");
   if (!include.empty() && include != "group")
-    return BadRequest(InvalidArgument("include may only be \"group\" (each change with the group's public body)",
-                                      "include"));
+    return BadRequest(
+        InvalidArgument("include may only be \"group\" (each change with the group's public body)", "include"));
   // Callers who may not see unpublished listings get their changes as deletes: a follower drops
   // what it may have had, and learns nothing of drafts.
   const bool mask_unpublished = !who.is_admin();

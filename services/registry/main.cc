@@ -14,10 +14,12 @@
 
 int main(int argc, char** argv) {
   ibasho::services::InitProcess();
-  ibasho::Flags flags(argc, argv, "ibasho-registry: the registry gRPC service (groups, review, tokens, change feed) over SQLite");
+  ibasho::Flags flags(argc, argv,
+                      "ibasho-registry: the registry gRPC service (groups, review, tokens, change feed) over SQLite");
   std::string listen = flags.Get("listen", "IBASHO_REGISTRY_LISTEN", "127.0.0.1:50051", "host:port to serve gRPC on");
   ibasho::storage::RegistryStoreOptions options;
-  options.path = flags.Get("db", "IBASHO_REGISTRY_DB", "var/registry.db", "the SQLite database file (created if missing)");
+  options.path =
+      flags.Get("db", "IBASHO_REGISTRY_DB", "var/registry.db", "the SQLite database file (created if missing)");
   int retention_days = flags.GetInt("change_retention_days", "IBASHO_CHANGE_RETENTION_DAYS", 180,
                                     "superseded changes and tombstones older than this are compacted hourly");
   std::string secret_file =

@@ -101,16 +101,16 @@ grpc::Status RegistryServiceImpl::ListGroups(grpc::ServerContext* ctx, const rv1
   if (!req->modified_after().empty()) {
     std::chrono::system_clock::time_point after;
     if (!ParseRfc3339(req->modified_after(), &after))
-      return ToGrpcStatus(InvalidArgument("modified_after must be RFC 3339 (2026-12-01T09:00:00+09:00) or a date",
-                                          "modified_after"));
+      return ToGrpcStatus(
+          InvalidArgument("modified_after must be RFC 3339 (2026-12-01T09:00:00+09:00) or a date", "modified_after"));
     filter.modified_after = FormatRfc3339(after);
   }
   filter.published_only = req->published_only();
   filter.name_contains = req->name_contains();
   if (req->offset() < 0) return ToGrpcStatus(InvalidArgument("offset must not be negative", "offset"));
   int64_t total = 0;
-  auto page = store_->List(req->page_size(), req->page_token(), filter, req->offset(),
-                           req->with_total() ? &total : nullptr);
+  auto page =
+      store_->List(req->page_size(), req->page_token(), filter, req->offset(), req->with_total() ? &total : nullptr);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (auto& g : page->groups) *resp->add_groups() = std::move(g);
   resp->set_next_page_token(page->next_page_token);

@@ -20,9 +20,11 @@
 int main(int argc, char** argv) {
   using namespace ibasho;
   services::InitProcess();
-  Flags flags(argc, argv, "ibasho-search: the search gRPC service; keeps a Xapian index fed by the registry's change feed");
+  Flags flags(argc, argv,
+              "ibasho-search: the search gRPC service; keeps a Xapian index fed by the registry's change feed");
   std::string listen = flags.Get("listen", "IBASHO_SEARCH_LISTEN", "127.0.0.1:50052", "host:port to serve gRPC on");
-  std::string registry = flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051", "the registry's gRPC address");
+  std::string registry =
+      flags.Get("registry", "IBASHO_REGISTRY_ADDR", "127.0.0.1:50051", "the registry's gRPC address");
   std::string index = flags.Get("index", "IBASHO_SEARCH_INDEX", "var/index", "the Xapian index directory");
   search::TokenizerOptions tok_options;
   tok_options.userdic = flags.Get("userdic", "IBASHO_USERDIC", DataPath("ibasho_user.dic", IBASHO_DEFAULT_USERDIC),
@@ -31,9 +33,8 @@ int main(int argc, char** argv) {
                                    "the directory of synonyms, concepts and worry intents");
   const int posting_cache_mib = flags.GetInt("posting_cache_mib", "IBASHO_POSTING_CACHE_MIB", 128,
                                              "memory for term bitmaps and BM25 weights, in MiB");
-  const std::string secret_file =
-      flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE", services::kDefaultRegistrySecretFile,
-                "the registry's shared secret");
+  const std::string secret_file = flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE",
+                                            services::kDefaultRegistrySecretFile, "the registry's shared secret");
   int max_concurrent = flags.GetInt("max_concurrent_searches", "IBASHO_MAX_CONCURRENT_SEARCHES",
                                     static_cast<int>(2 * std::max(1u, std::thread::hardware_concurrency())),
                                     "searches run at once; the rest queue in arrival order");
@@ -61,8 +62,7 @@ int main(int argc, char** argv) {
   }
   search::SearcherOptions options;
   options.index_path = index;
-  options.posting_cache.max_bytes =
-      static_cast<size_t>(std::max(1, posting_cache_mib)) << 20;
+  options.posting_cache.max_bytes = static_cast<size_t>(std::max(1, posting_cache_mib)) << 20;
   auto searcher = search::Searcher::Open(options, **tokenizer, **dictionary);
   if (!searcher.ok()) {
     spdlog::error("search: {}", searcher.status().ToString());

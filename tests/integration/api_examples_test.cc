@@ -16,7 +16,8 @@ using testing::WaitUntil;
 std::string Fill(std::string target, const std::map<std::string, std::string>& values) {
   for (const auto& [name, value] : values) {
     std::string placeholder = "{" + name + "}";
-    for (size_t at; (at = target.find(placeholder)) != std::string::npos;) target.replace(at, placeholder.size(), value);
+    for (size_t at; (at = target.find(placeholder)) != std::string::npos;)
+      target.replace(at, placeholder.size(), value);
   }
   return target;
 }

@@ -1,6 +1,6 @@
 // The gRPC services as a client sees them: rich google.rpc.Status errors, and server reflection.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"

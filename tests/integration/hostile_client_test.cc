@@ -173,7 +173,7 @@ TEST_F(HostileClientTest, ExportsStreamAFewAtATimeAndTheRestWaitForRetryAfter) {
         ++ok;
         std::lock_guard<std::mutex> lock(mu);
         if (body.empty()) body = r.body;
-        EXPECT_EQ(r.body, body);  // the same document for everyone
+        EXPECT_EQ(r.body, body);                               // the same document for everyone
         EXPECT_EQ(r.headers["transfer-encoding"], "chunked");  // streamed, never held whole
       } else if (r.status == 503) {
         ++busy;

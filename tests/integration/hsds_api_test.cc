@@ -140,8 +140,8 @@ TEST_F(HsdsApiTest, ListsAndItemsAreValidAndPageCorrectly) {
 
 TEST_F(HsdsApiTest, UnknownIdsAreNotFoundAndBadParametersNamed) {
   for (const char* target : {"/hsds/services/ac148810-d857-441c-9679-408f346de14b", "/hsds/services/nope",
-                             "/hsds/organizations/g_000000000000", "/hsds/taxonomy_terms/x",
-                             "/hsds/taxonomies/x", "/hsds/service_at_locations/y"})
+                             "/hsds/organizations/g_000000000000", "/hsds/taxonomy_terms/x", "/hsds/taxonomies/x",
+                             "/hsds/service_at_locations/y"})
     EXPECT_EQ(c->Call("GET", target).status, 404) << target;
   HttpResult bad = c->Call("GET", "/hsds/services?per_page=0");
   EXPECT_EQ(bad.status, 400);

@@ -1,13 +1,13 @@
 // Running ibasho: metrics, request ids across the three logs, search replicas, readiness of a
 // new replica, and an online backup restored into a fresh system.
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
-#include "grpc/health/v1/health_probe.grpc.pb.h"
 #include "common/url.h"
+#include "grpc/health/v1/health_probe.grpc.pb.h"
 #include "services/common/channel.h"
 #include "tests/integration/cluster.h"
 
@@ -22,9 +22,10 @@ using testing::WaitUntil;
 json Batch(const std::string& prefix, int from, int to) {
   json groups = json::array();
   for (int i = from; i < to; ++i)
-    groups.push_back({{"external_id", prefix + std::to_string(i)},
-                      {"name", prefix + "の会" + std::to_string(i)},
-                      {"activities", {{{"title", prefix + "の居場所" + std::to_string(i)}, {"categories", {"ibasho"}}}}}});
+    groups.push_back(
+        {{"external_id", prefix + std::to_string(i)},
+         {"name", prefix + "の会" + std::to_string(i)},
+         {"activities", {{{"title", prefix + "の居場所" + std::to_string(i)}, {"categories", {"ibasho"}}}}}});
   return {{"groups", groups}};
 }
 
@@ -73,8 +74,8 @@ TEST(Operations, OneRequestIdFindsARequestInAllThreeLogsAndNothingPrivateIsLogge
   Cluster c;
   HttpResult created = c.Admin("POST", "/v1/groups", R"({"name":"ログの会","activities":[{"title":"ログの居場所"}]})");
   ASSERT_EQ(created.status, 201);
-  HttpResult got = c.Call("GET", "/v1/groups/" + created.body["id"].get<std::string>(), "",
-                          {{"X-Request-Id", "req-registry-1"}});
+  HttpResult got =
+      c.Call("GET", "/v1/groups/" + created.body["id"].get<std::string>(), "", {{"X-Request-Id", "req-registry-1"}});
   EXPECT_EQ(got.headers["x-request-id"], "req-registry-1");
   HttpResult searched =
       c.Call("GET", "/v1/search?q=" + PercentEncode("ひみつのことば"), "", {{"X-Request-Id", "req-search-1"}});
@@ -154,8 +155,8 @@ TEST(Operations, ASearchReplicaIsNotServingUntilItHasCaughtUpWithTheRegistry) {
   EXPECT_EQ(check(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
   EXPECT_EQ(c.Call("GET", "/readyz").status, 503);
   c.StartRegistry();
-  ASSERT_TRUE(WaitUntil([&] { return check() == grpc::health::v1::HealthCheckResponse::SERVING; },
-                        std::chrono::seconds(20)));
+  ASSERT_TRUE(
+      WaitUntil([&] { return check() == grpc::health::v1::HealthCheckResponse::SERVING; }, std::chrono::seconds(20)));
   EXPECT_EQ(Total(c, "追従"), 300);  // serving means everything is there
 }
 
@@ -194,13 +195,14 @@ TEST(Operations, AnOnlineBackupTakenUnderWritesRestoresToTheSameSearchResults) {
     for (const auto& g : more.body["groups"]) groups.insert(g["name"]);
     token = more.body.value("next_page_token", "");
   }
-  ASSERT_GE(groups.size(), 250u);               // the five batches acknowledged before the backup
+  ASSERT_GE(groups.size(), 250u);                  // the five batches acknowledged before the backup
   ASSERT_LT(groups.size(), batches.load() * 50u);  // and not what came after
   // The restored search, built from the restored registry's feed, finds exactly those groups.
-  ASSERT_TRUE(WaitUntil([&] { return Total(restored, "復元") == static_cast<int>(groups.size()); },
-                        std::chrono::seconds(30)))
+  ASSERT_TRUE(
+      WaitUntil([&] { return Total(restored, "復元") == static_cast<int>(groups.size()); }, std::chrono::seconds(30)))
       << Total(restored, "復元") << " vs " << groups.size();
-  EXPECT_NE(restored.Call("GET", "/metrics").raw.find("ibasho_registry_feed_cursor " + taken["latest_cursor"].get<std::string>() + "\n"),
+  EXPECT_NE(restored.Call("GET", "/metrics")
+                .raw.find("ibasho_registry_feed_cursor " + taken["latest_cursor"].get<std::string>() + "\n"),
             std::string::npos);
 }
 

@@ -12,8 +12,8 @@ namespace {
 
 using json = nlohmann::json;
 using testing::Cluster;
-using testing::HttpResult;
 using testing::HasTitle;
+using testing::HttpResult;
 using testing::WaitUntil;
 
 constexpr char kWardSite[] = "https://www.city.nerima.tokyo.jp";
@@ -195,7 +195,8 @@ TEST_F(PartnerApiTest, ReplaceArchivesWhatTheFileNoLongerHoldsAfterADryRun) {
                     Batch({{"s1", "豊玉こども食堂"}, {"s2", "石神井こども食堂"}, {"s3", "閉店したこども食堂"}}).dump())
                 .status,
             200);
-  std::string next = Batch({{"s1", "豊玉こども食堂"}, {"s2", "石神井こども食堂（改）"}, {"s4", "新しいこども食堂"}}).dump();
+  std::string next =
+      Batch({{"s1", "豊玉こども食堂"}, {"s2", "石神井こども食堂（改）"}, {"s4", "新しいこども食堂"}}).dump();
 
   HttpResult dry = Partner("POST", "/v1/sources/shokudo-net/groups:batch?replace=true&dry_run=true", next);
   ASSERT_EQ(dry.status, 200) << dry.raw;
@@ -213,7 +214,8 @@ TEST_F(PartnerApiTest, ReplaceArchivesWhatTheFileNoLongerHoldsAfterADryRun) {
   for (const auto& g : listed.body["groups"]) names.push_back(g["name"]);
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"新しいこども食堂", "石神井こども食堂（改）", "豊玉こども食堂"}))
-      << real.raw << "\n" << listed.raw;
+      << real.raw << "\n"
+      << listed.raw;
   EXPECT_TRUE(WaitUntil([&] { return !HasTitle(c.Search("閉店したこども食堂"), "閉店したこども食堂"); },
                         std::chrono::seconds(5)));
   // The partner still sees its archived listing (to sync), the public does not.

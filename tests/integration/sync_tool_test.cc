@@ -24,7 +24,8 @@ struct SyncRun {
 // Five 子ども食堂 in the open-data schema; rows names the IDs to include, and an empty name
 // makes a row the importer rejects.
 std::string SmallCsv(const std::vector<std::pair<std::string, std::string>>& rows) {
-  std::string csv = "全国地方公共団体コード,ID,都道府県,市区町村名,名称,名称_カナ,住所,開催曜日,開催開始時間,開催終了時間\n";
+  std::string csv =
+      "全国地方公共団体コード,ID,都道府県,市区町村名,名称,名称_カナ,住所,開催曜日,開催開始時間,開催終了時間\n";
   for (const auto& [id, name] : rows)
     csv += "131202," + id + ",東京都,練馬区," + name + ",,東京都練馬区豊玉北6-12-1,土,12:00,14:00\n";
   return csv;
@@ -37,8 +38,9 @@ class SyncToolTest : public ::testing::Test {
   // prefix goes before the command (e.g. "timeout -s INT 3").
   SyncRun Sync(const std::string& args, const std::string& prefix = "") {
     std::string out = c.dir().File("sync.out"), err = c.dir().File("sync.err");
-    std::string cmd = "IBASHO_TOKEN='" + token + "' " + prefix + " " IBASHO_BINARY_DIR "/clients/sync/ibasho-sync " + args + " --gateway=http://127.0.0.1:" +
-                      std::to_string(c.http_port()) + " > " + out + " 2> " + err;
+    std::string cmd = "IBASHO_TOKEN='" + token + "' " + prefix + " " IBASHO_BINARY_DIR "/clients/sync/ibasho-sync " +
+                      args + " --gateway=http://127.0.0.1:" + std::to_string(c.http_port()) + " > " + out + " 2> " +
+                      err;
     SyncRun r;
     r.exit_code = WEXITSTATUS(std::system(cmd.c_str()));
     r.out = testing::ReadFile(out);
@@ -126,8 +128,9 @@ TEST_F(SyncToolTest, ChangesPrintsOneLinePerChangeAndFollows) {
   SyncRun followed;
   std::thread follower([&] { followed = Sync("changes --follow --interval_ms=100", "timeout -s INT 3"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  HttpResult put = c.As(token, "PUT", "/v1/sources/ward/groups/late",
-                        R"({"name":"あとから来たこども食堂","activities":[{"title":"ごはん会","categories":["kodomo_shokudo"]}]})");
+  HttpResult put =
+      c.As(token, "PUT", "/v1/sources/ward/groups/late",
+           R"({"name":"あとから来たこども食堂","activities":[{"title":"ごはん会","categories":["kodomo_shokudo"]}]})");
   EXPECT_EQ(put.status, 201) << put.raw;
   follower.join();
   EXPECT_NE(followed.out.find("あとから来たこども食堂"), std::string::npos) << followed.out << followed.err;

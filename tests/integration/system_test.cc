@@ -132,7 +132,8 @@ TEST_F(SystemTest, BadInputGetsAJsonErrorAndTheServiceKeepsRunning) {
     EXPECT_EQ(e["details"][0]["@type"], "type.googleapis.com/google.rpc.ErrorInfo") << r.raw;
     if (!k.field.empty()) {
       ASSERT_EQ(e["details"].size(), 2u) << r.raw;
-      EXPECT_EQ(e["details"][1]["fieldViolations"][0]["field"].get<std::string>(), k.field) << k.target << " " << k.body;
+      EXPECT_EQ(e["details"][1]["fieldViolations"][0]["field"].get<std::string>(), k.field)
+          << k.target << " " << k.body;
     }
   }
   EXPECT_EQ(c.Call("GET", "/healthz").status, 200);

@@ -37,12 +37,12 @@ TEST(ApiError, ReasonsForEachStatus) {
     const char* reason;
   };
   const Case cases[] = {
-      {400, "INVALID_ARGUMENT", "", "INVALID_REQUEST"},  {400, "INVALID_ARGUMENT", "q", "INVALID_FIELD"},
-      {401, "UNAUTHENTICATED", "", "UNAUTHENTICATED"},   {403, "PERMISSION_DENIED", "", "PERMISSION_DENIED"},
-      {405, "UNIMPLEMENTED", "", "METHOD_NOT_ALLOWED"},  {409, "ABORTED", "", "CONCURRENT_CHANGE"},
-      {409, "ALREADY_EXISTS", "", "ALREADY_EXISTS"},     {412, "FAILED_PRECONDITION", "", "VERSION_MISMATCH"},
-      {413, "INVALID_ARGUMENT", "", "BODY_TOO_LARGE"},   {429, "RESOURCE_EXHAUSTED", "", "RATE_LIMITED"},
-      {503, "UNAVAILABLE", "", "UNAVAILABLE"},           {500, "INTERNAL", "", "INTERNAL"},
+      {400, "INVALID_ARGUMENT", "", "INVALID_REQUEST"}, {400, "INVALID_ARGUMENT", "q", "INVALID_FIELD"},
+      {401, "UNAUTHENTICATED", "", "UNAUTHENTICATED"},  {403, "PERMISSION_DENIED", "", "PERMISSION_DENIED"},
+      {405, "UNIMPLEMENTED", "", "METHOD_NOT_ALLOWED"}, {409, "ABORTED", "", "CONCURRENT_CHANGE"},
+      {409, "ALREADY_EXISTS", "", "ALREADY_EXISTS"},    {412, "FAILED_PRECONDITION", "", "VERSION_MISMATCH"},
+      {413, "INVALID_ARGUMENT", "", "BODY_TOO_LARGE"},  {429, "RESOURCE_EXHAUSTED", "", "RATE_LIMITED"},
+      {503, "UNAVAILABLE", "", "UNAVAILABLE"},          {500, "INTERNAL", "", "INTERNAL"},
   };
   for (const auto& c : cases) EXPECT_EQ(ReasonFor(c.http, c.status, c.field), c.reason) << c.http << " " << c.status;
 }
@@ -53,8 +53,8 @@ TEST(ApiError, AcceptLanguagePreferringJapanese) {
     bool japanese;
   };
   const Case cases[] = {
-      {"ja", true},          {"ja-JP", true},      {"JA-jp,en;q=0.5", true}, {"en, ja;q=0.9", false},
-      {"en;q=0.4, ja", true}, {"", false},          {"ja;q=0", false},        {"jav", false},
+      {"ja", true},           {"ja-JP", true},     {"JA-jp,en;q=0.5", true}, {"en, ja;q=0.9", false},
+      {"en;q=0.4, ja", true}, {"", false},         {"ja;q=0", false},        {"jav", false},
       {"*", false},           {"ja;q=bad", false},
   };
   for (const auto& c : cases) EXPECT_EQ(PrefersJapanese(c.header), c.japanese) << c.header;

@@ -56,7 +56,8 @@ TEST(Flags, UnknownFlagsAndBadValuesAreProblems) {
 
 TEST(Flags, ListsTrimAndDropEmptyItems) {
   Flags f = Parse({"--origins= https://a.example, ,https://b.example "});
-  EXPECT_EQ(f.GetList("origins", nullptr, "origins"), (std::vector<std::string>{"https://a.example", "https://b.example"}));
+  EXPECT_EQ(f.GetList("origins", nullptr, "origins"),
+            (std::vector<std::string>{"https://a.example", "https://b.example"}));
 }
 
 TEST(Flags, HelpNamesEveryFlagItsVariableAndDefault) {

@@ -14,9 +14,8 @@ using nlohmann::json;
 
 registry::v1::Group Sample() {
   registry::v1::Group g;
-  EXPECT_TRUE(
-      ParseJson(
-          R"({"id":"g_00000000000a","name":"石神井・小さなうち","name_kana":"シャクジイチイサナウチ",
+  EXPECT_TRUE(ParseJson(
+                  R"({"id":"g_00000000000a","name":"石神井・小さなうち","name_kana":"シャクジイチイサナウチ",
     "website":"https://example.org","sector":"private","source":"ward","external_id":"row-7",
     "verified_at":"2026-11-01","updated_at":"2026-11-02T01:02:03.000Z","status":"published",
     "activities":[{"id":"a_0000000000b1","title":"居場所","description":"説明","categories":["futoukou","ibasho"],
@@ -26,8 +25,8 @@ registry::v1::Group Sample() {
       "schedules":[{"byday":["tue","thu"],"opens":"10:00","closes":"16:00"},{"byday":["sat"],"nth":[2,4],"opens":"10:00"},
                    {"dates":["2026-12-13","2026-12-20"],"opens":"10:00","closes":"15:00"}],"status":"published"}],
     "contacts":[{"name":"受付","phone":"03-1111-0001","url":"https://example.org/c","visibility":"public"}]})",
-          &g)
-          .ok());
+                  &g)
+                  .ok());
   return g;
 }
 

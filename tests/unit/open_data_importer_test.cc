@@ -5,8 +5,8 @@
 
 #include "model/csv.h"
 #include "model/hsds.h"
-#include "model/open_data.h"
 #include "model/json_mapping.h"
+#include "model/open_data.h"
 #include "storage/registry_store.h"
 #include "testing/test_util.h"
 

@@ -34,8 +34,7 @@ TEST(OpenApi, DocumentsEveryRouteAndNoOther) {
   std::vector<std::string> served = Gateway::RouteSignatures();
   for (const auto& route : served) EXPECT_TRUE(documented.count(route)) << route << " is served but not documented";
   std::set<std::string> served_set(served.begin(), served.end());
-  for (const auto& route : documented)
-    EXPECT_TRUE(served_set.count(route)) << route << " is documented but not served";
+  for (const auto& route : documented) EXPECT_TRUE(served_set.count(route)) << route << " is documented but not served";
 }
 
 TEST(OpenApi, ErrorsReferToTheErrorShape) {
