@@ -93,6 +93,20 @@ std::vector<std::string> ReadingBigrams(std::string_view reading) {
 
 void DocumentAnalyzer::IndexText(std::string_view text, int weight, Xapian::Document* doc, PositionState* pos,
                                  std::vector<std::string>* nouns) const {
+  Index(text, weight, doc, pos, nouns, /*suggest=*/true);
+}
+
+void DocumentAnalyzer::IndexReadingOf(std::string_view name, std::string_view kana, int weight,
+                                      Xapian::Document* doc, PositionState* pos) const {
+  Index(kana, weight, doc, pos, nullptr, /*suggest=*/false);
+  std::string reading = FoldKatakanaLongVowel(ToKatakana(Normalize(kana)));
+  std::string surface = WordTerm(Normalize(name));
+  if (CharCount(reading) >= 2 && !surface.empty())
+    AddTerm(doc, std::string(kPrefixSuggest) + reading + kSuggestSeparator + surface, 0, nullptr);
+}
+
+void DocumentAnalyzer::Index(std::string_view text, int weight, Xapian::Document* doc, PositionState* pos,
+                             std::vector<std::string>* nouns, bool suggest) const {
   std::string norm = Normalize(text);
   if (norm.empty()) return;
   std::string reading_run;
@@ -116,7 +130,7 @@ void DocumentAnalyzer::IndexText(std::string_view text, int weight, Xapian::Docu
     std::string reading = FoldKatakanaLongVowel(ToKatakana(tok.reading));
     if (CharCount(reading) >= 2) AddTerm(doc, kPrefixReadingWord + reading, weight, nullptr);
     if (tok.noun) {
-      AddTerm(doc, std::string(kPrefixSuggest) + reading + kSuggestSeparator + word, 0, nullptr);
+      if (suggest) AddTerm(doc, std::string(kPrefixSuggest) + reading + kSuggestSeparator + word, 0, nullptr);
       if (nouns) nouns->push_back(word);
     }
   }

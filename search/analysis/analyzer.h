@@ -51,9 +51,15 @@ class DocumentAnalyzer {
   // (normalised surface) to nouns when given.
   void IndexText(std::string_view text, int weight, Xapian::Document* doc, PositionState* pos,
                  std::vector<std::string>* nouns = nullptr) const;
+  // Indexes kana, the reading of name (e.g. a group's name_kana), like IndexText, except that
+  // typing the reading suggests name itself, never the reading.
+  void IndexReadingOf(std::string_view name, std::string_view kana, int weight, Xapian::Document* doc,
+                      PositionState* pos) const;
   const Tokenizer& tokenizer() const { return tokenizer_; }
 
  private:
+  void Index(std::string_view text, int weight, Xapian::Document* doc, PositionState* pos,
+             std::vector<std::string>* nouns, bool suggest) const;
   const Tokenizer& tokenizer_;
 };
 

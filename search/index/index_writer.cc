@@ -89,7 +89,7 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
   PositionState pos;
   analyzer.IndexText(a.title(), 3, &doc, &pos, nouns);
   analyzer.IndexText(g.name(), 2, &doc, &pos, nouns);
-  analyzer.IndexText(g.name_kana(), 1, &doc, &pos, nullptr);
+  analyzer.IndexReadingOf(g.name(), g.name_kana(), 1, &doc, &pos);
   analyzer.IndexText(a.description(), 1, &doc, &pos, nouns);
   if (g.description() != a.description()) analyzer.IndexText(g.description(), 1, &doc, &pos, nouns);
   for (const auto& c : a.categories()) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+#include <unicode/unistr.h>
 
 #include "model/json_mapping.h"
 #include "search/engine/bm25.h"
@@ -1006,6 +1007,30 @@ TEST_F(SearchTest, SuggestCompletesFromReadings) {
   auto r2 = env_->searcher->Suggest(s);
   ASSERT_TRUE(r2.ok());
   ASSERT_GT(r2->suggestions_size(), 0);
+}
+
+TEST_F(SearchTest, SuggestionsShowNamesNeverTheirReadings) {
+  // Every group's kana reading leads to its name, and no suggestion is a bare katakana reading.
+  for (const char* q : {"ふと", "ふとうこう", "しゃく", "ねりま", "こども", "フト"}) {
+    v1::SuggestRequest s;
+    s.set_q(q);
+    s.set_limit(20);
+    auto r = env_->searcher->Suggest(s);
+    ASSERT_TRUE(r.ok()) << q;
+    for (const auto& x : r->suggestions()) {
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(x.text());
+      bool all_katakana = u.length() > 6;
+      for (int32_t i = 0; i < u.length() && all_katakana; ++i) all_katakana = u[i] >= 0x30A0 && u[i] <= 0x30FF;
+      EXPECT_FALSE(all_katakana) << q << " suggested the reading " << x.text();
+    }
+  }
+  v1::SuggestRequest name;
+  name.set_q("しゃくじいちい");
+  auto r = env_->searcher->Suggest(name);
+  ASSERT_TRUE(r.ok());
+  bool found = false;
+  for (const auto& x : r->suggestions()) found |= x.text().find("小さなうち") != std::string::npos;
+  EXPECT_TRUE(found) << "the reading of a group's name suggests the name: " << r->DebugString();
 }
 
 TEST_F(SearchTest, DidYouMean) {
