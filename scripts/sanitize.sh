@@ -16,7 +16,8 @@ configure() {  # dir, sanitizers
 
 start=$(date +%s)
 configure build-asan address,undefined
-cmake --build build-asan --parallel "$jobs" >/dev/null
+# The build's output only when it fails (it is long).
+cmake --build build-asan --parallel "$jobs" >build-asan/build.log 2>&1 || { tail -n 60 build-asan/build.log; exit 1; }
 # Leak checking is off: gRPC, protobuf and MeCab keep process-lifetime allocations it reports.
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -25,7 +26,8 @@ echo "sanitize: ASan+UBSan suite took $(( $(date +%s) - start )) s"
 
 start=$(date +%s)
 configure build-tsan thread
-cmake --build build-tsan --parallel "$jobs" --target search_test fifo_gate_test registry_store_test >/dev/null
+cmake --build build-tsan --parallel "$jobs" --target search_test fifo_gate_test registry_store_test \
+  >build-tsan/build.log 2>&1 || { tail -n 60 build-tsan/build.log; exit 1; }
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 build-tsan/tests/search_test --gtest_filter='*NeverFailWhile*:*PostingCacheFollows*:*ReadersBehind*'
 build-tsan/tests/fifo_gate_test

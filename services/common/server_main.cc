@@ -1,6 +1,5 @@
 #include "services/common/server_main.h"
 
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
@@ -33,7 +32,6 @@ void WaitForTerminationSignal() {
 int RunGrpcServer(const std::string& name, const std::string& address, std::vector<grpc::Service*> services,
                   const std::function<void()>& before_shutdown, const std::function<bool()>& ready) {
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();  // grpcurl and friends can list the API
   grpc::ServerBuilder builder;
   // A second process on the same port must fail loudly, not share the port with a stale one.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

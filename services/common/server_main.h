@@ -1,4 +1,4 @@
-// Shared start-up for the gRPC services: health checking, reflection, access logs, graceful
+// Shared start-up for the gRPC services: health checking, access logs, graceful
 // shutdown on SIGINT/SIGTERM.
 #ifndef IBASHO_SERVICES_COMMON_SERVER_MAIN_H_
 #define IBASHO_SERVICES_COMMON_SERVER_MAIN_H_
@@ -10,7 +10,7 @@
 
 namespace ibasho::services {
 
-// Builds a server on address with the given services (health checking, reflection and a JSON
+// Builds a server on address with the given services (health checking and a JSON
 // access log of every call on), and blocks until SIGINT or SIGTERM. The health service says
 // NOT_SERVING until ready() (polled; null: at once) first returns true. before_shutdown runs first
 // on a signal (e.g. to end streaming calls). Returns the process exit code.

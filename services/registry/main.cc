@@ -1,4 +1,5 @@
 // ibasho-registry: the registry gRPC service over a SQLite file.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
@@ -51,6 +52,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   ibasho::services::RegistryServiceImpl service(store->get(), *secret);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();  // grpcurl and friends can list the API
   int rc = ibasho::services::RunGrpcServer("registry", listen, {&service}, [&] { service.Shutdown(); });
   {
     std::lock_guard<std::mutex> lock(stop_mu);

@@ -1,4 +1,5 @@
 // ibasho-search: the search gRPC service. Owns the Xapian index and feeds it from the registry.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -80,6 +81,7 @@ int main(int argc, char** argv) {
   services::FeedFollower follower(services::MakeRegistryChannel(registry, *secret), writer->get());
   follower.Start();
   services::SearchServiceImpl service(searcher->get(), writer->get(), &follower, max_concurrent);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();  // grpcurl and friends can list the API
   int rc = services::RunGrpcServer("search", listen, {&service}, nullptr, [&] { return follower.caught_up(); });
   follower.Stop();
   return rc;
