@@ -1,7 +1,5 @@
 #include "services/common/channel.h"
 
-#include "services/common/request_context.h"
-
 namespace ibasho::services {
 
 grpc::ChannelArguments ChannelArguments() {
@@ -15,10 +13,7 @@ grpc::ChannelArguments ChannelArguments() {
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
-  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(RequestIdInterceptorFactory());
-  return grpc::experimental::CreateCustomChannelWithInterceptors(address, grpc::InsecureChannelCredentials(),
-                                                                 ChannelArguments(), std::move(interceptors));
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), ChannelArguments());
 }
 
 }  // namespace ibasho::services

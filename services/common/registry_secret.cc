@@ -1,7 +1,5 @@
 #include "services/common/registry_secret.h"
 
-#include "services/common/request_context.h"
-
 #include <fcntl.h>
 #include <grpcpp/support/client_interceptor.h>
 #include <sys/stat.h>
@@ -92,7 +90,6 @@ StatusOr<std::string> ReadRegistrySecret(const std::string& path, std::chrono::m
 std::shared_ptr<grpc::Channel> MakeRegistryChannel(const std::string& address, const std::string& secret) {
   std::vector<std::unique_ptr<gx::ClientInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<SecretInterceptorFactory>(secret));
-  interceptors.push_back(RequestIdInterceptorFactory());
   return gx::CreateCustomChannelWithInterceptors(address, grpc::InsecureChannelCredentials(), ChannelArguments(),
                                                  std::move(interceptors));
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "services/common/request_context.h"
+
 namespace ibasho::gateway {
 namespace {
 
@@ -94,6 +96,7 @@ grpc::Status SearchReplicas::Call(
     }
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + options_.rpc_deadline);
+    services::AddRequestId(&ctx);
     last = call(*stubs_[i], &ctx);
     if (last.ok() || !Retryable(last.error_code())) return last;
   }
