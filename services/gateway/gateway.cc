@@ -154,7 +154,13 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
        [](Gateway& g, const HttpRequest&, const A&, const Principal& w) {
          return w.is_admin() ? g.ExportCsv() : Denied(w, "export the staff CSV");
        }},
-      {"GET", {"metrics"}, 0, [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.Metrics(); }},
+      {"GET",
+       {"metrics"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) {
+         return g.MetricsAllowed(r) ? g.Metrics()
+                                    : Error(403, "PERMISSION_DENIED", "metrics are served to local networks only");
+       }},
       {"GET",
        {"v1", "openapi.json"},
        0,

@@ -41,6 +41,8 @@ struct GatewayOptions {
   std::vector<std::string> trusted_proxies;
   // Where the public reaches the gateway (links in HSDS and elsewhere), without a trailing slash.
   std::string public_url = "http://127.0.0.1:8080";
+  // Serve /metrics to any client, not only those on loopback and private networks.
+  bool metrics_public = false;
   // Origins whose pages may call the API from a browser (CORS); "*" allows any; empty: none.
   std::vector<std::string> cors_origins;
   int max_batch_items = limits::kMaxBatchItems;
@@ -97,6 +99,9 @@ class Gateway {
               std::chrono::steady_clock::time_point start, HttpResponse* response);
   static std::string Signature(const RouteEntry& route);
   HttpResponse Metrics();
+  // Whether the client may read /metrics: anyone with metrics_public, else clients on loopback or
+  // private networks (a scraper in the cluster, not the internet through a proxy).
+  bool MetricsAllowed(const HttpRequest& request) const;
   // An OPTIONS request: the methods of the path, and a CORS preflight answer for allowed origins.
   HttpResponse Preflight(const HttpRequest& request);
   // The Access-Control-Allow-Origin value for a request's Origin; empty when it is not allowed.

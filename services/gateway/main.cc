@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
                                           "comma-separated proxy addresses whose X-Forwarded-For is believed");
   options.cors_origins = flags.GetList("cors_origins", "IBASHO_CORS_ORIGINS",
                                        "comma-separated origins whose pages may call the API (* for any)");
+  options.metrics_public =
+      flags.GetBool("metrics_public", "serve /metrics to every client (default: loopback and private networks only)");
   options.public_url = flags.Get("public_url", "IBASHO_PUBLIC_URL", "",
                                  "where the public reaches this gateway (default http://ADDRESS:PORT)");
   const std::string secret_file = flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE",

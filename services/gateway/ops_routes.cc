@@ -1,4 +1,5 @@
 // Operations routes: readiness and Prometheus metrics.
+#include <boost/asio/ip/address.hpp>
 #include <nlohmann/json.hpp>
 
 #include "services/gateway/api_response.h"
@@ -61,6 +62,21 @@ int64_t Cursor(const std::string& text) {
 }
 
 }  // namespace
+
+bool Gateway::MetricsAllowed(const HttpRequest& req) const {
+  if (options_.metrics_public) return true;
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(ClientAddress(req), ec);
+  if (ec) return false;
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    address = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
+  if (address.is_loopback()) return true;
+  if (address.is_v4()) {
+    const uint32_t a = address.to_v4().to_uint();
+    return (a >> 24) == 10 || (a >> 20) == ((172u << 4) | 1) || (a >> 16) == ((192u << 8) | 168);
+  }
+  return (address.to_v6().to_bytes()[0] & 0xfe) == 0xfc;  // unique local fc00::/7
+}
 
 HttpResponse Gateway::Metrics() {
   std::string out = metrics_.Render();

@@ -70,6 +70,19 @@ TEST(Operations, MetricsCountRequestsAndReportTheIndexLag) {
   EXPECT_NE(t.find("ibasho_index_bytes{"), std::string::npos);
 }
 
+TEST(Operations, MetricsAreForLocalNetworksUnlessMadePublic) {
+  // Behind a trusted proxy, a client on the internet is seen by its forwarded address.
+  Cluster c({"--trusted_proxies=127.0.0.1"});
+  EXPECT_EQ(c.Call("GET", "/metrics").status, 200);  // the proxy's own host (loopback)
+  for (const char* client : {"203.0.113.9", "2001:db8::1"})
+    EXPECT_EQ(c.Call("GET", "/metrics", "", {{"X-Forwarded-For", client}}).status, 403) << client;
+  for (const char* client : {"10.1.2.3", "172.20.0.5", "192.168.1.10", "fd00::5"})
+    EXPECT_EQ(c.Call("GET", "/metrics", "", {{"X-Forwarded-For", client}}).status, 200) << client;
+  EXPECT_EQ(c.Call("GET", "/metrics", "", {{"X-Forwarded-For", "172.32.0.1"}}).status, 403);
+  Cluster open({"--trusted_proxies=127.0.0.1", "--metrics_public"});
+  EXPECT_EQ(open.Call("GET", "/metrics", "", {{"X-Forwarded-For", "203.0.113.9"}}).status, 200);
+}
+
 TEST(Operations, OneRequestIdFindsARequestInAllThreeLogsAndNothingPrivateIsLogged) {
   Cluster c;
   HttpResult created = c.Admin("POST", "/v1/groups", R"({"name":"ログの会","activities":[{"title":"ログの居場所"}]})");
