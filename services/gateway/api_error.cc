@@ -5,6 +5,8 @@
 #include <cctype>
 #include <vector>
 
+#include "common/numbers.h"
+
 namespace ibasho::gateway {
 namespace {
 
@@ -131,11 +133,9 @@ bool PrefersJapanese(std::string_view header) {
     if (semi != std::string_view::npos) {
       std::string params(item.substr(semi + 1));
       if (auto at = params.find("q="); at != std::string::npos) {
-        try {
-          q = std::stod(params.substr(at + 2));
-        } catch (const std::exception&) {
-          q = 0;
-        }
+        std::string value = params.substr(at + 2);
+        value.erase(value.find_last_not_of(" \t") + 1);
+        if (!ParseDouble(value, &q)) q = 0;
       }
     }
     for (auto& c : range) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

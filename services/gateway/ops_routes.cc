@@ -2,6 +2,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/numbers.h"
 #include "services/gateway/api_response.h"
 #include "services/gateway/gateway.h"
 
@@ -54,11 +55,8 @@ std::string Sample(const char* name, int64_t value, const std::string& labels = 
 }
 
 int64_t Cursor(const std::string& text) {
-  try {
-    return text.empty() ? 0 : std::stoll(text);
-  } catch (const std::exception&) {
-    return 0;
-  }
+  int64_t cursor = 0;
+  return ParseInt64(text, &cursor) ? cursor : 0;
 }
 
 }  // namespace
