@@ -17,6 +17,16 @@ inline constexpr int kMaxAge = 120;
 inline constexpr int kMaxSuggestions = 20;
 inline constexpr int kDefaultSuggestions = 8;
 
+// GET /v1/events, /v1/calendar.ics (and Search.Events): the longest range, and sessions returned.
+inline constexpr int kMaxEventDays = 92;
+inline constexpr int kDefaultEventDays = 31;
+inline constexpr int kMaxEvents = 2000;
+inline constexpr int kDefaultEvents = 500;
+// A detail page (/v1/activities/{id}) and its calendar list this many days of sessions.
+inline constexpr int kDefaultUpcomingDays = 62;
+// GET /guide: listings in one printed guide.
+inline constexpr int kMaxGuideListings = 300;
+
 // GET /v1/groups (and the registry's ListGroups)
 inline constexpr int kMaxGroupsPageSize = 500;
 inline constexpr int kDefaultGroupsPageSize = 50;

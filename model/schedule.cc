@@ -1,5 +1,7 @@
 #include "model/schedule.h"
 
+#include <algorithm>
+
 #include "common/weekday.h"
 
 namespace ibasho::model {
@@ -23,6 +25,36 @@ bool OccursOn(const registry::v1::Schedule& s, const CivilDate& date) {
   return false;
 }
 
+namespace {
+
+// "9:00" → "09:00"; anything else as it is.
+std::string PaddedTime(const std::string& hhmm) { return hhmm.size() == 4 && hhmm[1] == ':' ? "0" + hhmm : hhmm; }
+
+}  // namespace
+
+std::string TokyoDateTime(const CivilDate& date, const std::string& hhmm) {
+  std::string out = FormatCivilDate(date);
+  if (!hhmm.empty()) out += "T" + PaddedTime(hhmm) + "+09:00";
+  return out;
+}
+
+std::vector<Occurrence> OccurrencesBetween(const Schedules& schedules, const CivilDate& first, const CivilDate& last) {
+  std::vector<Occurrence> out;
+  for (CivilDate day = first; day <= last; day = AddDays(day, 1)) {
+    size_t day_start = out.size();
+    for (const auto& s : schedules) {
+      if (!OccursOn(s, day)) continue;
+      Occurrence o{day, PaddedTime(s.opens()), PaddedTime(s.closes()), s.note()};
+      bool same_time = false;
+      for (size_t i = day_start; i < out.size(); ++i) same_time |= out[i].opens == o.opens;
+      if (!same_time) out.push_back(std::move(o));
+    }
+    std::sort(out.begin() + day_start, out.end(),
+              [](const Occurrence& a, const Occurrence& b) { return a.opens < b.opens; });
+  }
+  return out;
+}
+
 std::string NextOccurrence(const Schedules& schedules, const CivilDate& from, int horizon_days) {
   for (int i = 0; i <= horizon_days; ++i) {
     CivilDate day = AddDays(from, i);
@@ -32,15 +64,7 @@ std::string NextOccurrence(const Schedules& schedules, const CivilDate& from, in
       if (!earliest || (!s.opens().empty() && (earliest->opens().empty() || s.opens() < earliest->opens())))
         earliest = &s;
     }
-    if (earliest) {
-      std::string out = FormatCivilDate(day);
-      if (!earliest->opens().empty()) {
-        std::string hhmm = earliest->opens();
-        if (hhmm.size() == 4) hhmm = "0" + hhmm;
-        out += "T" + hhmm + "+09:00";
-      }
-      return out;
-    }
+    if (earliest) return TokyoDateTime(day, earliest->opens());
   }
   return "";
 }

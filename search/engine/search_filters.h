@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "common/status.h"
 #include "ibasho/search/v1/search.pb.h"
 #include "search/engine/doc_set.h"
 #include "search/engine/facet_counter.h"
@@ -28,7 +29,10 @@ struct SearchFilters {
   bool within_radius() const { return has_centre && radius_m > 0; }
 };
 
-// The request must have passed the searcher's validation (real dates, known codes).
+// Ok, or InvalidArgument naming the first bad field (q, category, near, page_size…).
+Status ValidateSearchRequest(const v1::SearchRequest& request, int max_page_size);
+
+// The request must have passed ValidateSearchRequest (real dates, known codes).
 SearchFilters FiltersOf(const v1::SearchRequest& request);
 
 // matches narrowed by the distance circle and the value filters (facets are not applied here:

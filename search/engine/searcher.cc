@@ -28,39 +28,6 @@ namespace {
 using v1::SearchRequest;
 using v1::SearchResponse;
 
-Status Validate(const SearchRequest& r, int max_page_size) {
-  if (!IsValidUtf8(r.q())) return InvalidArgument("q is not valid UTF-8", "q");
-  if (r.q().size() > limits::kMaxQueryBytes)
-    return InvalidArgument("q is too long (max " + std::to_string(limits::kMaxQueryBytes) + " bytes)", "q");
-  for (const auto& c : r.category())
-    if (!CategoryLabel(c)) return InvalidArgument("unknown category \"" + c + "\"; see GET /v1/categories", "category");
-  for (const auto& w : r.weekday())
-    if (WeekdayIndex(w) < 0) return InvalidArgument("weekday must be one of mon tue wed thu fri sat sun", "weekday");
-  for (const auto& f : r.fee())
-    if (f != "free" && f != "paid") return InvalidArgument("fee must be free or paid", "fee");
-  if (r.page_size() < 0 || r.page_size() > max_page_size)
-    return InvalidArgument("page_size must be 1.." + std::to_string(max_page_size), "page_size");
-  if (!r.page_token().empty() &&
-      (r.page_token().size() > 9 || !std::all_of(r.page_token().begin(), r.page_token().end(), ::isdigit)))
-    return InvalidArgument("page_token is not one this service issued", "page_token");
-  if (r.has_near()) {
-    if (!(r.lat() >= -90 && r.lat() <= 90)) return InvalidArgument("latitude must be -90..90", "near");
-    if (!(r.lon() >= -180 && r.lon() <= 180)) return InvalidArgument("longitude must be -180..180", "near");
-  }
-  if (r.radius_m() < 0 || std::isnan(r.radius_m())) return InvalidArgument("radius_m must be positive", "radius_m");
-  if (r.radius_m() > 0 && !r.has_near()) return InvalidArgument("radius_m needs near=LAT,LON", "radius_m");
-  if (!v1::SortOrder_IsValid(r.sort())) return InvalidArgument("sort must be relevance or distance", "sort");
-  if (r.sort() == v1::SORT_ORDER_DISTANCE && !r.has_near())
-    return InvalidArgument("sort=distance needs near=LAT,LON", "sort");
-  if (!r.open_on().empty() && !ParseCivilDate(r.open_on()))
-    return InvalidArgument("open_on must be a real date YYYY-MM-DD", "open_on");
-  if (!r.today().empty() && !ParseCivilDate(r.today()))
-    return InvalidArgument("today must be a real date YYYY-MM-DD", "today");
-  if (r.age() < 0 || r.age() > limits::kMaxAge)
-    return InvalidArgument("age must be 0.." + std::to_string(limits::kMaxAge), "age");
-  return Status::Ok();
-}
-
 // Edit distance between two strings counted in code points.
 size_t EditDistance(const std::u32string& a, const std::u32string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -142,17 +109,6 @@ void FillResults(Xapian::Database& db, const SearchRequest& req, const BuiltQuer
 
 }  // namespace
 
-class Searcher::Lease {
- public:
-  Lease(Reader* r, std::unique_lock<std::mutex> lock) : reader_(r), lock_(std::move(lock)) {}
-  Xapian::Database& db() { return *reader_->db; }
-  std::vector<float>& scores() { return reader_->scores; }
-
- private:
-  Reader* reader_;
-  std::unique_lock<std::mutex> lock_;
-};
-
 Searcher::Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary)
     : options_(options),
       tokenizer_(tokenizer),
@@ -232,18 +188,27 @@ std::string Searcher::MunicipalityNamed(MatchEvaluator& evaluator, const std::st
   return it == municipality_by_reading_.end() ? "" : it->second;
 }
 
+Status Searcher::CurrentReadError(const std::string& what) {
+  try {
+    throw;
+  } catch (const Xapian::DatabaseModifiedError& e) {
+    // The writer committed twice while this query read: the revision it started on is gone.
+    return Status(StatusCode::kAborted, "index revision replaced while reading: " + e.get_description());
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    // A block of that revision was reused by a newer commit before Xapian noticed the revision
+    // was gone: the same race seen from another side. Real corruption fails every retry.
+    return Status(StatusCode::kAborted, "index changed while reading: " + e.get_description());
+  } catch (const Xapian::Error& e) {
+    return Status(StatusCode::kUnavailable, what + " failed: " + e.get_description());
+  }
+}
+
 StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
-  Status valid = Validate(req, options_.max_page_size);
+  Status valid = ValidateSearchRequest(req, options_.max_page_size);
   if (!valid.ok()) return valid;
   // A search must not fail because a partner wrote: when the revision it read is replaced under
   // it, it starts again on the newest one.
-  StatusOr<SearchResponse> result = SearchOnce(req, /*may_correct=*/true);
-  for (int attempt = 1;
-       attempt < options_.max_attempts && !result.ok() && result.status().code() == StatusCode::kAborted; ++attempt)
-    result = SearchOnce(req, /*may_correct=*/true);
-  if (!result.ok() && result.status().code() == StatusCode::kAborted)
-    return Status(StatusCode::kUnavailable, result.status().message());
-  return result;
+  return WithRetries([&] { return SearchOnce(req, /*may_correct=*/true); });
 }
 
 DocSet Searcher::MatchWithFallbacks(MatchEvaluator& evaluator, BuiltQuery& built, const SearchFilters& filters,
@@ -355,15 +320,8 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
       }
     }
     return resp;
-  } catch (const Xapian::DatabaseModifiedError& e) {
-    // The writer committed twice while this query read: the revision it started on is gone.
-    return Status(StatusCode::kAborted, "index revision replaced while reading: " + e.get_description());
-  } catch (const Xapian::DatabaseCorruptError& e) {
-    // A block of that revision was reused by a newer commit before Xapian noticed the revision
-    // was gone: the same race seen from another side. Real corruption fails every retry.
-    return Status(StatusCode::kAborted, "index changed while reading: " + e.get_description());
-  } catch (const Xapian::Error& e) {
-    return Status(StatusCode::kUnavailable, "search failed: " + e.get_description());
+  } catch (const Xapian::Error&) {
+    return CurrentReadError("search");
   }
 }
 

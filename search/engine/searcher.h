@@ -51,6 +51,12 @@ class Searcher {
   // because the writer committed while the search read: it is retried on the new revision).
   StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request);
   StatusOr<v1::SuggestResponse> Suggest(const v1::SuggestRequest& request);
+  // Sessions from..to of the activities Search would find for request.filters (searcher_events.cc).
+  // InvalidArgument naming from, to, limit or a filter field.
+  StatusOr<v1::EventsResponse> Events(const v1::EventsRequest& request);
+  // One activity with its description, schedules and upcoming sessions; NotFound when the index
+  // holds no activity with the id (drafts and archived listings are never indexed).
+  StatusOr<v1::ActivityDetail> GetActivity(const v1::GetActivityRequest& request);
   StatusOr<uint32_t> DocCount();
   // Give this to the index writer (IndexWriter::set_listener) when it runs in the same process:
   // the searcher's cached term data then follows each commit instead of being read again.
@@ -63,10 +69,36 @@ class Searcher {
     std::unique_ptr<Xapian::Database> db;
     std::vector<float> scores;  // ranking scratch space (ranker.h), zero between queries
   };
-  class Lease;
+  // A reader held for one query (released on destruction).
+  class Lease {
+   public:
+    Lease(Reader* r, std::unique_lock<std::mutex> lock) : reader_(r), lock_(std::move(lock)) {}
+    Xapian::Database& db() { return *reader_->db; }
+    std::vector<float>& scores() { return reader_->scores; }
+
+   private:
+    Reader* reader_;
+    std::unique_lock<std::mutex> lock_;
+  };
 
   Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary);
   Lease Acquire();
+  // Inside a catch block for a Xapian::Error: Aborted when a commit replaced the revision being
+  // read (worth another try), Unavailable otherwise.
+  static Status CurrentReadError(const std::string& what);
+  // once() again while it fails with Aborted, up to max_attempts; then Unavailable.
+  template <typename F>
+  auto WithRetries(F once) -> decltype(once()) {
+    auto result = once();
+    for (int attempt = 1;
+         attempt < options_.max_attempts && !result.ok() && result.status().code() == StatusCode::kAborted; ++attempt)
+      result = once();
+    if (!result.ok() && result.status().code() == StatusCode::kAborted)
+      return Status(StatusCode::kUnavailable, result.status().message());
+    return result;
+  }
+  StatusOr<v1::EventsResponse> EventsOnce(const v1::EventsRequest& request);
+  StatusOr<v1::ActivityDetail> GetActivityOnce(const v1::GetActivityRequest& request);
   // The query with misspelt words replaced, or "" when nothing better is known.
   std::string SpellingCorrection(Xapian::Database& db, const std::string& normalized_q,
                                  const std::vector<std::string>& words) const;

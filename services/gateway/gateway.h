@@ -122,6 +122,15 @@ class Gateway {
   HttpResponse Search(const HttpRequest& request);
   HttpResponse Suggest(const HttpRequest& request);
   HttpResponse Categories();
+  // Calendar routes (calendar_routes.cc). FetchEvents: the sessions for the request's filters and
+  // from/to (to defaults to default_days after from), or the error response to send.
+  std::optional<HttpResponse> FetchEvents(const HttpRequest& request, int default_days,
+                                          search::v1::EventsResponse* events);
+  grpc::Status FetchActivity(const std::string& activity_id, search::v1::ActivityDetail* detail);
+  HttpResponse Events(const HttpRequest& request);
+  HttpResponse CalendarIcs(const HttpRequest& request);
+  HttpResponse GetActivity(const std::string& activity_id);
+  HttpResponse ActivityCalendarIcs(const std::string& activity_id);
   HttpResponse Ready();
   HttpResponse Changes(const HttpRequest& request, const Principal& who);
   HttpResponse CreateGroup(const HttpRequest& request, const Principal& who);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "ibasho/search/v1/search.pb.h"
 #include "services/gateway/http_server.h"
 
 namespace ibasho::gateway {
@@ -22,6 +23,11 @@ Status IntParam(const HttpRequest& req, const std::string& name, int min, int ma
 // A JSON request body: valid UTF-8, nested at most kMaxJsonDepth deep (model/json_mapping.h),
 // syntactically valid; InvalidArgument saying which is not.
 Status ParseJsonBody(const std::string& body, nlohmann::json* out);
+
+// The search parameters (q, category, municipality, weekday, fee, age, near, radius_m, sort,
+// open_on, today, literal, page_size, page_token) of GET /v1/search and the routes that take the
+// same filters; InvalidArgument naming a malformed one.
+StatusOr<search::v1::SearchRequest> SearchRequestOf(const HttpRequest& req);
 
 // "true" or "1".
 bool IsTrue(const std::string& v);

@@ -22,6 +22,24 @@ grpc::Status SearchServiceImpl::Suggest(grpc::ServerContext*, const search::v1::
   return grpc::Status::OK;
 }
 
+grpc::Status SearchServiceImpl::Events(grpc::ServerContext*, const search::v1::EventsRequest* req,
+                                       search::v1::EventsResponse* resp) {
+  gate_.Enter();
+  auto result = searcher_->Events(*req);
+  gate_.Leave();
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *resp = std::move(result).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status SearchServiceImpl::GetActivity(grpc::ServerContext*, const search::v1::GetActivityRequest* req,
+                                            search::v1::ActivityDetail* resp) {
+  auto result = searcher_->GetActivity(*req);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *resp = std::move(result).value();
+  return grpc::Status::OK;
+}
+
 grpc::Status SearchServiceImpl::IndexStatus(grpc::ServerContext*, const search::v1::IndexStatusRequest*,
                                             search::v1::IndexStatusResponse* resp) {
   auto count = searcher_->DocCount();

@@ -20,6 +20,9 @@ class SearchServiceImpl final : public search::v1::Search::Service {
 
   grpc::Status Search(grpc::ServerContext*, const search::v1::SearchRequest*, search::v1::SearchResponse*) override;
   grpc::Status Suggest(grpc::ServerContext*, const search::v1::SuggestRequest*, search::v1::SuggestResponse*) override;
+  grpc::Status Events(grpc::ServerContext*, const search::v1::EventsRequest*, search::v1::EventsResponse*) override;
+  grpc::Status GetActivity(grpc::ServerContext*, const search::v1::GetActivityRequest*,
+                           search::v1::ActivityDetail*) override;
   grpc::Status IndexStatus(grpc::ServerContext*, const search::v1::IndexStatusRequest*,
                            search::v1::IndexStatusResponse*) override;
 

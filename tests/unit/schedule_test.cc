@@ -66,5 +66,68 @@ TEST(Schedule, NextOccurrenceTable) {
   for (const auto& c : cases) EXPECT_EQ(NextOccurrence(c.schedules, D(c.from)), c.expected) << c.name;
 }
 
+// The sessions as "date opens-closes" strings, for compact expectations.
+std::vector<std::string> Sessions(const Schedules& schedules, const char* first, const char* last) {
+  std::vector<std::string> out;
+  for (const Occurrence& o : OccurrencesBetween(schedules, D(first), D(last))) {
+    std::string s = FormatCivilDate(o.date);
+    if (!o.opens.empty()) s += " " + o.opens + "-" + o.closes;
+    out.push_back(s);
+  }
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST(Occurrences, WeeklyAcrossMonthEnd) {
+  Schedule s = Weekly({"sat"}, "9:30");
+  s.set_closes("12:00");
+  EXPECT_EQ(Sessions(Of({s}), "2026-11-25", "2026-12-12"),
+            (Strings{"2026-11-28 09:30-12:00", "2026-12-05 09:30-12:00", "2026-12-12 09:30-12:00"}));
+}
+
+TEST(Occurrences, SecondAndFourthSaturday) {
+  EXPECT_EQ(Sessions(Of({Nth("sat", {2, 4})}), "2026-12-01", "2027-01-31"),
+            (Strings{"2026-12-12", "2026-12-26", "2027-01-09", "2027-01-23"}));
+}
+
+TEST(Occurrences, FifthWeekOnlyInMonthsThatHaveOne) {
+  // Thursdays: December 2026 has five (31st), January 2027 four, April 2027 five (29th).
+  EXPECT_EQ(Sessions(Of({Nth("thu", {5})}), "2026-12-01", "2027-04-30"), (Strings{"2026-12-31", "2027-04-29"}));
+}
+
+TEST(Occurrences, LastWeekdayOfFebruaryInALeapYear) {
+  EXPECT_EQ(Sessions(Of({Nth("tue", {-1})}), "2028-02-01", "2028-03-31"), (Strings{"2028-02-29", "2028-03-28"}));
+}
+
+TEST(Occurrences, DatedSessionsAndValidityBounds) {
+  Schedule dated;
+  dated.add_dates("2026-12-24");
+  dated.add_dates("2027-01-07");
+  Schedule limited = Weekly({"mon"});
+  limited.set_valid_from("2026-12-10");
+  limited.set_valid_to("2026-12-21");
+  EXPECT_EQ(Sessions(Of({dated, limited}), "2026-12-01", "2026-12-31"),
+            (Strings{"2026-12-14", "2026-12-21", "2026-12-24"}));
+}
+
+TEST(Occurrences, SameDayByOpeningTimeWithoutDuplicates) {
+  Schedule evening = Weekly({"sat"}, "17:00");
+  Schedule morning = Weekly({"sat"}, "10:00");
+  Schedule morning_again = Nth("sat", {1}, "10:00");
+  EXPECT_EQ(Sessions(Of({evening, morning, morning_again}), "2026-12-05", "2026-12-05"),
+            (Strings{"2026-12-05 10:00-", "2026-12-05 17:00-"}));
+}
+
+TEST(Occurrences, WeeksUnknownGivesNoSessions) {
+  Schedule s = Weekly({"sat"});
+  s.set_weeks_unknown(true);
+  EXPECT_TRUE(Sessions(Of({s}), "2026-12-01", "2026-12-31").empty());
+}
+
+TEST(Occurrences, EmptyWhenLastIsBeforeFirst) {
+  EXPECT_TRUE(Sessions(Of({Weekly({"sat"})}), "2026-12-31", "2026-12-01").empty());
+}
+
 }  // namespace
 }  // namespace ibasho::model
