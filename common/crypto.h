@@ -21,6 +21,12 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 // SHA-256 of data as 64 lower-case hex digits.
 std::string Sha256Hex(const std::string& data);
+// SHA-256 of data as standard base64 (a Content-Security-Policy source hash).
+std::string Sha256Base64(std::string_view data);
+// HMAC-SHA256 of data under key as standard base64 (LINE's X-Line-Signature).
+std::string HmacSha256Base64(std::string_view key, std::string_view data);
+// Standard base64 with padding (RFC 4648 section 4).
+std::string Base64Encode(std::string_view bytes);
 
 }  // namespace ibasho
 

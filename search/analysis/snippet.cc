@@ -1,5 +1,7 @@
 #include "search/analysis/snippet.h"
 
+#include "common/html.h"
+
 #include "search/analysis/analyzer.h"
 #include "common/normalizer.h"
 #include "search/analysis/query_dictionary.h"
@@ -42,36 +44,6 @@ struct SnippetToken {
 
 }  // namespace
 
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-      case '\r':
-        out += ' ';
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string EncodeSnippetTokens(std::string_view text, const Tokenizer& tokenizer) {
   // Per word: gap from the previous word's end, length, content flag, [normalised form, reading].

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/clock.h"
+#include "common/html.h"
 #include "common/normalizer.h"
 #include "common/numbers.h"
 #include "common/taxonomy.h"

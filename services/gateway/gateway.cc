@@ -38,7 +38,9 @@ Gateway::Gateway(GatewayOptions options, std::shared_ptr<grpc::Channel> registry
       search_(std::move(search), ReplicaOptions(options_)),
       auth_(options_.admin_token, registry_.get(), [this] { return Context(); }),
       per_ip_(RateLimiterOptions{options_.rate_limit_per_ip}),
-      per_token_(RateLimiterOptions{options_.rate_limit_per_token}) {}
+      per_token_(RateLimiterOptions{options_.rate_limit_per_token}) {
+  LoadWeb();
+}
 
 std::unique_ptr<grpc::ClientContext> Gateway::Context() const {
   grpc::Channel& channel = *registry_channel_;
@@ -185,6 +187,23 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
          r.headers.emplace_back("Cache-Control", "public, max-age=3600");
          return r;
        }},
+      {"GET",
+       {},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.WebPage(r, ""); }},
+      {"GET",
+       {"a", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A& a, const Principal&) { return g.WebPage(r, a[0]); }},
+      {"GET",
+       {"assets", "{}"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.WebFile(r); }},
+      {"GET",
+       {"favicon.svg"},
+       0,
+       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.WebFile(r); }},
+      {"GET", {"guide"}, 0, [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.Guide(r); }},
       {"GET", {"hsds"}, 0, [](Gateway& g, const HttpRequest&, const A&, const Principal&) { return g.HsdsRoot(); }},
       {"GET",
        {"hsds", "profile"},
@@ -241,7 +260,7 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
 std::string Gateway::Signature(const RouteEntry& r) {
   std::string path;
   for (const char* segment : r.pattern) path += std::string("/") + segment;
-  return std::string(r.method) + " " + path;
+  return std::string(r.method) + " " + (path.empty() ? "/" : path);
 }
 
 std::vector<std::string> Gateway::RouteSignatures() {
@@ -407,7 +426,7 @@ HttpResponse Gateway::Route(const HttpRequest& req, Outcome* outcome) {
     return Error(413, "INVALID_ARGUMENT",
                  "request body is too large (at most " + std::to_string(m.route->max_body_bytes) + " bytes here)");
   Principal anonymous;
-  const std::string_view first = m.route->pattern[0];
+  const std::string_view first = m.route->pattern.empty() ? "" : m.route->pattern[0];
   if (first == "healthz" || first == "readyz" || first == "metrics")
     return m.route->handler(*this, req, m.args, anonymous);
   auto who = Caller(req);
@@ -456,6 +475,7 @@ HttpResponse Gateway::Finish(const HttpRequest& req, HttpResponse r) {
   if (!has("Cache-Control"))
     r.headers.emplace_back("Cache-Control",
                            req.Header("authorization").empty() || r.status >= 400 ? "no-cache" : "private, no-store");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
   if (r.status >= 400 && !r.shared_body && PrefersJapanese(req.Header("accept-language")))
     r.body = LocalizeErrorJson(r.body);
   return r;

@@ -25,6 +25,7 @@
 #include "services/gateway/http_server.h"
 #include "services/gateway/rate_limiter.h"
 #include "services/gateway/search_replicas.h"
+#include "services/gateway/web_assets.h"
 
 namespace ibasho::gateway {
 
@@ -43,8 +44,14 @@ struct GatewayOptions {
   std::string public_url = "http://127.0.0.1:8080";
   // Serve /metrics to any client, not only those on loopback and private networks.
   bool metrics_public = false;
-  // Origins whose pages may call the API from a browser (CORS); "*" allows any; empty: none.
+  // Origins whose pages may call the API from a browser (CORS) and embed the web page; "*"
+  // allows any to call; empty: none.
   std::vector<std::string> cors_origins;
+  // The built web client (index.html, assets/); empty or missing: / answers 503.
+  std::string web_root;
+  // Map tiles for the web page's map ({z}/{x}/{y}), and the attribution the tile server asks for.
+  std::string tile_url = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png";
+  std::string tile_attribution = "地理院タイル";
   int max_batch_items = limits::kMaxBatchItems;
 };
 
@@ -128,6 +135,12 @@ class Gateway {
                                           search::v1::EventsResponse* events);
   grpc::Status FetchActivity(const std::string& activity_id, search::v1::ActivityDetail* detail);
   HttpResponse Events(const HttpRequest& request);
+  // The web (web_routes.cc). LoadWeb: reads the web client and builds the pages' CSPs (constructor).
+  void LoadWeb();
+  // The page; for /a/{id} (activity_id set) with the activity's title.
+  HttpResponse WebPage(const HttpRequest& request, const std::string& activity_id);
+  HttpResponse WebFile(const HttpRequest& request);
+  HttpResponse Guide(const HttpRequest& request);
   HttpResponse CalendarIcs(const HttpRequest& request);
   HttpResponse GetActivity(const std::string& activity_id);
   HttpResponse ActivityCalendarIcs(const std::string& activity_id);
@@ -186,6 +199,9 @@ class Gateway {
   RateLimiter per_ip_;
   RateLimiter per_token_;
   std::atomic<int> active_exports_{0};  // exports streaming now
+  WebAssets web_;
+  std::string page_csp_;   // Content-Security-Policy of the web page and its files
+  std::string guide_csp_;  // of /guide (its inline style by hash)
 };
 
 // Removes what the viewer may not see: anonymous and partners see public contacts; editors also

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/flags.h"
+#include "common/install_paths.h"
 #include "services/common/channel.h"
 #include "services/common/registry_secret.h"
 #include "services/common/server_main.h"
@@ -54,6 +55,12 @@ int main(int argc, char** argv) {
       flags.GetBool("metrics_public", "serve /metrics to every client (default: loopback and private networks only)");
   options.public_url = flags.Get("public_url", "IBASHO_PUBLIC_URL", "",
                                  "where the public reaches this gateway (default http://ADDRESS:PORT)");
+  options.web_root = flags.Get("web_root", "IBASHO_WEB_ROOT", DataPath("web", IBASHO_WEB_BUILD_DIR),
+                               "the built web client (index.html, assets/) served at /");
+  options.tile_url = flags.Get("tile_url", "IBASHO_TILE_URL", options.tile_url,
+                               "map tiles for the web page ({z}/{x}/{y}; its origin is allowed by the page's CSP)");
+  options.tile_attribution = flags.Get("tile_attribution", "IBASHO_TILE_ATTRIBUTION", options.tile_attribution,
+                                       "the map's attribution text, as the tile server asks");
   const std::string secret_file = flags.Get("registry_secret_file", "IBASHO_REGISTRY_SECRET_FILE",
                                             services::kDefaultRegistrySecretFile, "the registry's shared secret");
   flags.Finish();
