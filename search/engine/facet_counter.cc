@@ -61,6 +61,10 @@ DocSet CountRows(MatchEvaluator& evaluator, const DocSet& matches, const FacetFi
   uint8_t fee_filter = 0;
   for (const auto& f : filters.fees) fee_filter |= f == "free" ? 1 : 2;
   const auto& muni_filter = filters.municipalities;
+  uint8_t band_filter = 0;
+  for (const auto& code : filters.age_bands)
+    for (size_t i = 0; i < AgeBands().size(); ++i)
+      if (code == AgeBands()[i].code) band_filter |= static_cast<uint8_t>(1u << i);
 
   DocSet passing(evaluator.max_docid());
   Xapian::Database& db = evaluator.db();
@@ -81,16 +85,17 @@ DocSet CountRows(MatchEvaluator& evaluator, const DocSet& matches, const FacetFi
     bool pass_fee = !fee_filter || (fee && (fee_filter & (1u << (fee - 1))));
     bool pass_muni =
         muni_filter.empty() || std::find(muni_filter.begin(), muni_filter.end(), muni) != muni_filter.end();
-    if (pass_cat && pass_day && pass_fee && pass_muni) {
-      passing.Add(id);
+    bool pass_band = !band_filter || (bands & band_filter);
+    // Each facet counts the matches passing every filter but its own.
+    if (pass_cat && pass_day && pass_fee && pass_muni && pass_band) passing.Add(id);
+    if (pass_cat && pass_day && pass_fee && pass_muni)
       for (uint8_t b = bands; b; b &= b - 1) ++c->age_band[__builtin_ctz(b)];
-    }
-    if (pass_day && pass_fee && pass_muni)
+    if (pass_day && pass_fee && pass_muni && pass_band)
       for (uint16_t b = cats; b; b &= b - 1) ++c->category[__builtin_ctz(b)];
-    if (pass_cat && pass_fee && pass_muni)
+    if (pass_cat && pass_fee && pass_muni && pass_band)
       for (uint8_t b = days; b; b &= b - 1) ++c->weekday[__builtin_ctz(b)];
-    if (pass_cat && pass_day && pass_muni && fee) ++c->fee[fee - 1];
-    if (pass_cat && pass_day && pass_fee && !muni.empty()) {
+    if (pass_cat && pass_day && pass_muni && pass_band && fee) ++c->fee[fee - 1];
+    if (pass_cat && pass_day && pass_fee && pass_band && !muni.empty()) {
       auto it =
           std::find_if(c->municipality.begin(), c->municipality.end(), [&](const auto& e) { return e.first == muni; });
       if (it == c->municipality.end()) {
@@ -123,7 +128,7 @@ struct FacetTerms {
   }
 };
 
-enum Field { kCategory, kWeekday, kFee, kMunicipality, kFields };
+enum Field { kCategory, kWeekday, kFee, kMunicipality, kAgeBand, kFields };
 
 // The documents each field's filter lets through (nullopt: the field is not filtered).
 struct FieldFilters {
@@ -140,6 +145,7 @@ struct FieldFilters {
     field[kWeekday] = any_of(kTermWeekday, filters.weekdays);
     field[kFee] = any_of(kTermFee, filters.fees);
     field[kMunicipality] = any_of(kTermMunicipality, filters.municipalities);
+    field[kAgeBand] = any_of(kTermAgeBand, filters.age_bands);
   }
 };
 
@@ -167,7 +173,7 @@ DocSet CountBitmaps(MatchEvaluator& evaluator, const FacetTerms& terms, const Do
   count_each(terms.category, base_for(kCategory), c->category);
   count_each(terms.weekday, base_for(kWeekday), c->weekday);
   count_each(terms.fee, base_for(kFee), c->fee);
-  count_each(terms.age_band, passing, c->age_band);
+  count_each(terms.age_band, base_for(kAgeBand), c->age_band);
   const DocSet base = base_for(kMunicipality);
   const size_t prefix_size = std::char_traits<char>::length(kTermMunicipality);
   for (const std::string& term : *terms.municipality) {

@@ -22,6 +22,7 @@ struct FacetFilters {
   std::vector<std::string> weekdays;        // mon..sun
   std::vector<std::string> fees;            // free | paid
   std::vector<std::string> municipalities;  // names as indexed
+  std::vector<std::string> age_bands;       // AgeBands() codes
 };
 
 enum class FacetCounting {

@@ -53,7 +53,8 @@ SearchFilters FiltersOf(const v1::SearchRequest& req) {
   f.facets = FacetFilters{{req.category().begin(), req.category().end()},
                           {req.weekday().begin(), req.weekday().end()},
                           {req.fee().begin(), req.fee().end()},
-                          {req.municipality().begin(), req.municipality().end()}};
+                          {req.municipality().begin(), req.municipality().end()},
+                          {req.age_band().begin(), req.age_band().end()}};
   std::vector<Xapian::Query> values;
   if (req.has_age()) {
     std::string age = Xapian::sortable_serialise(req.age());
@@ -114,6 +115,9 @@ Status ValidateSearchRequest(const v1::SearchRequest& r, int max_page_size) {
     return InvalidArgument("open_on must be a real date YYYY-MM-DD", "open_on");
   if (!r.today().empty() && !ParseCivilDate(r.today()))
     return InvalidArgument("today must be a real date YYYY-MM-DD", "today");
+  for (const auto& b : r.age_band())
+    if (std::none_of(AgeBands().begin(), AgeBands().end(), [&](const AgeBand& band) { return b == band.code; }))
+      return InvalidArgument("age_band must be one of preschool elementary junior_high high_school adult", "age_band");
   if (r.age() < 0 || r.age() > limits::kMaxAge)
     return InvalidArgument("age must be 0.." + std::to_string(limits::kMaxAge), "age");
   return Status::Ok();

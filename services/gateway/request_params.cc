@@ -57,6 +57,7 @@ StatusOr<search::v1::SearchRequest> SearchRequestOf(const HttpRequest& req) {
   for (const auto& v : req.Params("municipality")) sr.add_municipality(v);
   for (const auto& v : req.Params("weekday")) sr.add_weekday(v);
   for (const auto& v : req.Params("fee")) sr.add_fee(v);
+  for (const auto& v : req.Params("age_band")) sr.add_age_band(v);
   int age = 0, page_size = 0;
   bool has_age = false;
   if (Status st = IntParam(req, "age", 0, limits::kMaxAge, &age, &has_age); !st.ok()) return st;

@@ -322,7 +322,10 @@ TEST_F(SearchTest, RowAndBitmapFacetCountingAgree) {
     const char* q;
     std::vector<std::string> category = {}, weekday = {}, fee = {}, municipality = {};
     int age = -1;
+    std::vector<std::string> age_band = {};
   } cases[] = {
+      {"", {}, {}, {}, {}, -1, {"elementary"}},
+      {"居場所", {"ibasho"}, {}, {"free"}, {}, -1, {"preschool", "high_school"}},
       {""},
       {"居場所"},
       {"", {"kodomo_shokudo"}},
@@ -344,6 +347,7 @@ TEST_F(SearchTest, RowAndBitmapFacetCountingAgree) {
     for (const auto& v : c.fee) req.add_fee(v);
     for (const auto& v : c.municipality) req.add_municipality(v);
     if (c.age >= 0) req.set_age(c.age);
+    for (const auto& v : c.age_band) req.add_age_band(v);
     auto rows = env_->searcher->Search(req);
     auto bitmaps = env_->bitmap_searcher->Search(req);
     ASSERT_TRUE(rows.ok() && bitmaps.ok()) << c.q;
@@ -883,6 +887,93 @@ TEST_F(SearchTest, AgeAndFeeFilters) {
   SearchRequest f;
   f.add_fee("free");
   for (const auto& x : All(f)) EXPECT_TRUE(x.fee().free()) << x.title();
+}
+
+TEST_F(SearchTest, AgeBandFilterKeepsActivitiesWhoseAgesOverlapTheBand) {
+  SearchRequest r;
+  r.add_age_band("junior_high");  // 13..15
+  auto found = All(r);
+  ASSERT_FALSE(found.empty());
+  for (const auto& x : found) {
+    if (!x.has_ages() || (x.ages().min() == 0 && x.ages().max() == 0)) continue;
+    EXPECT_LE(x.ages().min(), 15) << x.title();
+    if (x.ages().max() > 0) EXPECT_GE(x.ages().max(), 13) << x.title();
+  }
+  // The band's own facet still counts every band (it is not narrowed by its own filter).
+  SearchResponse resp = Search(r);
+  EXPECT_GT(resp.facets().age_band_size(), 1);
+  EXPECT_EQ(resp.total(), static_cast<int>(found.size()));
+  SearchRequest bad;
+  bad.add_age_band("toddler");
+  auto rejected = env_->searcher->Search(bad);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().field(), "age_band");
+}
+
+TEST_F(SearchTest, EventsExpandSchedulesInOrder) {
+  v1::EventsRequest r;
+  r.set_from("2026-12-01");
+  r.set_to("2026-12-31");
+  r.mutable_filters()->add_category("kodomo_shokudo");
+  auto events = env_->searcher->Events(r);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_GT(events->events_size(), 4);
+  std::string last;
+  for (const auto& e : events->events()) {
+    EXPECT_GE(e.start(), last);
+    EXPECT_GE(e.start().substr(0, 10), "2026-12-01");
+    EXPECT_LE(e.start().substr(0, 10), "2026-12-31");
+    EXPECT_NE(std::find(e.categories().begin(), e.categories().end(), "kodomo_shokudo"), e.categories().end());
+    last = e.start();
+  }
+  // 大泉まちの子ども食堂 is every Saturday: the 5th, 12th, 19th and 26th of December 2026.
+  int oizumi = 0;
+  for (const auto& e : events->events()) oizumi += e.title() == "大泉まちの子ども食堂";
+  EXPECT_EQ(oizumi, 4);
+}
+
+TEST_F(SearchTest, EventsLimitTruncatesAndRangesAreChecked) {
+  v1::EventsRequest r;
+  r.set_from("2026-12-01");
+  r.set_to("2026-12-31");
+  r.set_limit(3);
+  auto events = env_->searcher->Events(r);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->events_size(), 3);
+  EXPECT_TRUE(events->truncated());
+  const struct {
+    const char* from;
+    const char* to;
+    const char* field;
+  } bad[] = {{"2026-12-32", "2026-12-31", "from"}, {"2026-12-01", "", "to"}, {"2026-12-10", "2026-12-01", "to"},
+             {"2026-01-01", "2026-12-31", "to"}};
+  for (const auto& b : bad) {
+    v1::EventsRequest e;
+    e.set_from(b.from);
+    e.set_to(b.to);
+    auto result = env_->searcher->Events(e);
+    ASSERT_FALSE(result.ok()) << b.from << " " << b.to;
+    EXPECT_EQ(result.status().field(), b.field) << b.from << " " << b.to;
+  }
+}
+
+TEST_F(SearchTest, GetActivityReturnsThePublicListingAndItsSessions) {
+  SearchResponse found = Q("大泉まちの子ども食堂", 1);
+  ASSERT_EQ(found.results_size(), 1);
+  v1::GetActivityRequest r;
+  r.set_activity_id(found.results(0).activity_id());
+  r.set_today("2026-11-26");
+  r.set_upcoming_days(14);
+  auto detail = env_->searcher->GetActivity(r);
+  ASSERT_TRUE(detail.ok()) << detail.status().ToString();
+  EXPECT_EQ(detail->result().title(), "大泉まちの子ども食堂");
+  EXPECT_FALSE(detail->description().empty());
+  EXPECT_FALSE(detail->schedules().empty());
+  EXPECT_EQ(detail->upcoming_size(), 2);  // Saturdays 11-28 and 12-05
+  EXPECT_EQ(detail->result().next_occurrence().substr(0, 10), "2026-11-28");
+  v1::GetActivityRequest missing;
+  missing.set_activity_id("a_doesnotexist");
+  EXPECT_EQ(env_->searcher->GetActivity(missing).status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(SearchTest, GeoRadiusAndDistanceSort) {
