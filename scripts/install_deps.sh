@@ -9,7 +9,10 @@ set -euo pipefail
 # groonga-tokenizer-mecab and nginx-light; clang and libclang-rt-14-dev for the libFuzzer targets
 # (scripts/fuzz.sh); python3-jsonschema to validate the HSDS output against the HSDS 3.0 schemas;
 # python3-yaml to compile docs/openapi.yaml into the gateway (served as /v1/openapi.json);
-# libcurl4-openssl-dev for ibasho-sync, the partner tool that talks HTTPS to a gateway.
+# libcurl4-openssl-dev for ibasho-sync, the partner tool that talks HTTPS to a gateway;
+# libqrencode-dev for the QR codes of the printed guide (GET /guide); Node.js and npm to build the
+# web page (clients/web, Vite); for the tests, chromium (the browser tests drive it with
+# playwright-core) and fonts-noto-cjk (Japanese glyphs in the screenshots).
 #
 # --production: only what a production build needs (cmake -DIBASHO_BUILD_TESTS=OFF): no GoogleTest,
 # no benchmark peers, no fuzzing or schema-validation tools.
@@ -18,14 +21,17 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libxapian-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
   libmecab-dev mecab mecab-ipadic-utf8 mecab-utils libicu-dev libboost-dev
-  nlohmann-json3-dev libssl-dev python3-yaml libcurl4-openssl-dev
+  nlohmann-json3-dev libssl-dev python3-yaml libcurl4-openssl-dev libqrencode-dev
 )
+# Node.js may come from elsewhere (NodeSource): only Debian's when there is no npm at all.
+command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 if [ "${1:-}" != "--production" ]; then
   PACKAGES+=(
     libgtest-dev
     groonga-bin groonga-tokenizer-mecab nginx-light
     clang libclang-rt-14-dev
     python3-jsonschema
+    chromium fonts-noto-cjk
   )
 fi
 
