@@ -27,6 +27,8 @@ int FreePort();
 
 // The whole content of a file ("" when unreadable).
 std::string ReadFile(const std::string& path);
+// Replaces the file's content (creates it).
+void WriteFile(const std::string& path, const std::string& content);
 
 struct HttpReply {
   int status = -1;  // -1 when the connection failed
