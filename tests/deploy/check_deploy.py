@@ -196,12 +196,16 @@ def check_install(build):
         for rel in list(BINARIES) + []:
             if not (root / "bin" / rel).exists():
                 problem("install", f"bin/{rel} not installed")
-        for rel in ("share/ibasho/dict/synonyms.tsv", "share/ibasho/ibasho_user.dic", "share/ibasho/sample/groups.json"):
+        for rel in ("share/ibasho/dict/synonyms.tsv", "share/ibasho/ibasho_user.dic", "share/ibasho/sample/groups.json",
+                    "share/ibasho/web/index.html"):
             if not (root / rel).exists():
                 problem("install", f"{rel} not installed")
         help_text = subprocess.run([str(root / "bin/ibasho-search"), "--help"], capture_output=True, text=True).stdout
         if f"default: {prefix}/share/ibasho/dict" not in help_text:
             problem("install", "an installed ibasho-search does not default to the installed dictionaries")
+        help_text = subprocess.run([str(root / "bin/ibasho-gateway"), "--help"], capture_output=True, text=True).stdout
+        if f"default: {prefix}/share/ibasho/web" not in help_text:
+            problem("install", "an installed ibasho-gateway does not default to the installed web page")
 
 
 def main(argv):
