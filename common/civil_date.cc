@@ -52,4 +52,14 @@ int DayOfWeek(const CivilDate& d) {
   return static_cast<int>(std::chrono::weekday{ToSysDays(d)}.iso_encoding()) - 1;
 }
 
+std::string JapaneseDateTime(const std::string& when) {
+  static constexpr const char* kWeekdays[] = {"月", "火", "水", "木", "金", "土", "日"};
+  auto date = ParseCivilDate(when.substr(0, 10));
+  if (!date) return "";
+  std::string out =
+      std::to_string(date->month) + "月" + std::to_string(date->day) + "日(" + kWeekdays[DayOfWeek(*date)] + ")";
+  if (when.size() >= 16) out += " " + when.substr(11, 5);
+  return out;
+}
+
 }  // namespace ibasho

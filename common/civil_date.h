@@ -28,6 +28,10 @@ CivilDate AddDays(const CivilDate& d, int days);
 int DayOfWeek(const CivilDate& d);
 int DaysInMonth(int year, int month);
 
+// "2026-12-09T17:30+09:00" → 「12月9日(水) 17:30」; a date alone → 「12月9日(水)」; "" when when
+// does not start with a date.
+std::string JapaneseDateTime(const std::string& when);
+
 std::chrono::sys_days ToSysDays(const CivilDate& d);
 CivilDate FromSysDays(std::chrono::sys_days days);
 

@@ -11,13 +11,13 @@
 #include <sstream>
 #include <thread>
 
-#include "clients/sync/http_client.h"
+#include "clients/http/http_client.h"
 #include "common/url.h"
 
 namespace {
 
-using ibasho::sync::HttpClient;
-using ibasho::sync::HttpReply;
+using ibasho::clients::HttpClient;
+using ibasho::clients::HttpReply;
 using nlohmann::json;
 
 constexpr char kUsage[] = R"(ibasho-sync: sync a partner's listings with ibasho over its HTTP API.
@@ -147,7 +147,7 @@ int Import(HttpClient& client, const Args& a) {
   const bool dry_run = Flag(a, "dry_run") == "true";
   if (dry_run) target += "&dry_run=true";
   HttpReply r = client.Post(target, bytes.str(), is_json ? "application/json" : "text/csv",
-                            isatty(STDERR_FILENO) ? ibasho::sync::UploadProgress(ShowProgress) : nullptr);
+                            isatty(STDERR_FILENO) ? ibasho::clients::UploadProgress(ShowProgress) : nullptr);
   if (r.status != 200) {
     std::cerr << "import failed: " << Describe(r) << "\n";
     return 1;
@@ -250,7 +250,8 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return args.command.empty() && Flag(args, "help") != "true" ? 1 : 0;
   }
-  ibasho::sync::HttpClientOptions options;
+  ibasho::clients::HttpClientOptions options;
+  options.user_agent = "ibasho-sync/1";
   const char* env_url = std::getenv("IBASHO_GATEWAY_URL");
   options.base_url = Flag(args, "gateway", env_url && *env_url ? env_url : options.base_url);
   while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();

@@ -116,7 +116,7 @@ Status ValidateSearchRequest(const v1::SearchRequest& r, int max_page_size) {
   if (!r.today().empty() && !ParseCivilDate(r.today()))
     return InvalidArgument("today must be a real date YYYY-MM-DD", "today");
   for (const auto& b : r.age_band())
-    if (std::none_of(AgeBands().begin(), AgeBands().end(), [&](const AgeBand& band) { return b == band.code; }))
+    if (!FindAgeBand(b))
       return InvalidArgument("age_band must be one of preschool elementary junior_high high_school adult", "age_band");
   if (r.age() < 0 || r.age() > limits::kMaxAge)
     return InvalidArgument("age must be 0.." + std::to_string(limits::kMaxAge), "age");

@@ -5,6 +5,8 @@
 
 #include <xapian.h>
 
+#include "common/age_bands.h"
+
 #include <string>
 #include <vector>
 
@@ -40,19 +42,6 @@ inline constexpr char kTermOccurrence[] = "XO";
 // Metadata key holding the last applied change cursor, committed with the documents.
 inline constexpr char kMetaAppliedCursor[] = "applied_cursor";
 
-struct AgeBand {
-  const char* code;
-  const char* label;
-  int min;
-  int max;
-};
-inline const std::vector<AgeBand>& AgeBands() {
-  static const std::vector<AgeBand> kBands = {
-      {"preschool", "未就学児", 0, 5},   {"elementary", "小学生", 6, 12},  {"junior_high", "中学生", 13, 15},
-      {"high_school", "高校生", 16, 18}, {"adult", "若者・大人", 19, 200},
-  };
-  return kBands;
-}
 
 }  // namespace ibasho::search
 

@@ -134,7 +134,7 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
   doc.add_value(kSlotAgeMax, Xapian::sortable_serialise(age_max));
   std::set<std::string> bands;
   for (const auto& b : AgeBands())
-    if (age_min <= b.max && age_max >= b.min) bands.insert(b.code);
+    if (InAgeBand(age_min, a.has_ages() ? a.ages().max() : 0, b)) bands.insert(b.code);
   for (const auto& b : bands) doc.add_boolean_term(kTermAgeBand + b);
   doc.add_value(kSlotAgeBands, Join(bands));
   if (a.has_fee()) {

@@ -14,8 +14,6 @@ namespace {
 
 using search::v1::SearchResult;
 
-constexpr const char* kJapaneseWeekdays[] = {"月", "火", "水", "木", "金", "土", "日"};
-
 bool StartsWithAny(std::string_view s, std::initializer_list<std::string_view> prefixes) {
   for (std::string_view p : prefixes)
     if (s.starts_with(p)) return true;
@@ -122,14 +120,6 @@ std::string TownOf(const std::string& address, const std::string& municipality) 
   return town;
 }
 
-std::string JapaneseDateTime(const std::string& when) {
-  auto date = ParseCivilDate(when.substr(0, 10));
-  if (!date) return "";
-  std::string out = std::to_string(date->month) + "月" + std::to_string(date->day) + "日(" +
-                    kJapaneseWeekdays[DayOfWeek(*date)] + ")";
-  if (when.size() >= 16) out += " " + when.substr(11, 5);
-  return out;
-}
 
 std::string RenderGuide(const std::vector<SearchResult>& listings, const GuideOptions& options) {
   // Area (municipality, town), then category in taxonomy order, then title.

@@ -28,9 +28,6 @@ const std::string& GuideStyle();
 // (「東京都練馬区光が丘7-3-1」, 「練馬区」 → 「光が丘」); "" when there is none.
 std::string TownOf(const std::string& address, const std::string& municipality);
 
-// "2026-12-09T17:30+09:00" → 「12月9日(水) 17:30」; a date alone → 「12月9日(水)」; "" for "".
-std::string JapaneseDateTime(const std::string& when);
-
 }  // namespace ibasho::gateway
 
 #endif  // IBASHO_SERVICES_GATEWAY_GUIDE_PAGE_H_

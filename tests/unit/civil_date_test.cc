@@ -76,5 +76,12 @@ TEST(Rfc3339, ParsesTimesDatesAndOffsetsIntoUtc) {
   }
 }
 
+TEST(CivilDate, JapaneseDateTimeWithWeekday) {
+  EXPECT_EQ(JapaneseDateTime("2026-12-05T12:00+09:00"), "12月5日(土) 12:00");
+  EXPECT_EQ(JapaneseDateTime("2027-01-01"), "1月1日(金)");
+  EXPECT_EQ(JapaneseDateTime(""), "");
+  EXPECT_EQ(JapaneseDateTime("not a date"), "");
+}
+
 }  // namespace
 }  // namespace ibasho

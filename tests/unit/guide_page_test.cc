@@ -29,13 +29,6 @@ TEST(Guide, TownIsTheNameBetweenMunicipalityAndBlockNumber) {
   for (const auto& c : cases) EXPECT_EQ(TownOf(c.address, c.municipality), c.town) << c.address;
 }
 
-TEST(Guide, JapaneseDatesWithWeekday) {
-  EXPECT_EQ(JapaneseDateTime("2026-12-05T12:00+09:00"), "12月5日(土) 12:00");
-  EXPECT_EQ(JapaneseDateTime("2027-01-01"), "1月1日(金)");
-  EXPECT_EQ(JapaneseDateTime(""), "");
-  EXPECT_EQ(JapaneseDateTime("not a date"), "");
-}
-
 search::v1::SearchResult Listing(const char* id, const char* title, const char* category, const char* address) {
   search::v1::SearchResult r;
   r.set_activity_id(id);

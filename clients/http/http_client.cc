@@ -1,12 +1,30 @@
-#include "clients/sync/http_client.h"
+#include "clients/http/http_client.h"
 
 #include <curl/curl.h>
 
-namespace ibasho::sync {
+#include <algorithm>
+#include <cctype>
+
+namespace ibasho::clients {
 namespace {
 
 size_t Append(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+// "Retry-After: 3\r\n" → headers["retry-after"] = "3".
+size_t OnHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    size_t begin = line.find_first_not_of(" \t", colon + 1);
+    size_t end = line.find_last_not_of(" \t\r\n");
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] =
+        begin == std::string::npos || end < begin ? "" : line.substr(begin, end - begin + 1);
+  }
   return size * n;
 }
 
@@ -25,15 +43,17 @@ HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options))
 
 HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
-HttpReply HttpClient::Get(const std::string& target) { return Perform(target, nullptr, "", nullptr); }
+HttpReply HttpClient::Get(const std::string& target, const HttpHeaders& headers) {
+  return Perform(target, nullptr, "", nullptr, headers);
+}
 
 HttpReply HttpClient::Post(const std::string& target, const std::string& body, const std::string& content_type,
-                           const UploadProgress& progress) {
-  return Perform(target, &body, content_type, progress);
+                           const UploadProgress& progress, const HttpHeaders& headers) {
+  return Perform(target, &body, content_type, progress, headers);
 }
 
 HttpReply HttpClient::Perform(const std::string& target, const std::string* body, const std::string& content_type,
-                              const UploadProgress& progress) {
+                              const UploadProgress& progress, const HttpHeaders& extra) {
   HttpReply reply;
   CURL* curl = static_cast<CURL*>(curl_);
   if (!curl) {
@@ -47,8 +67,13 @@ HttpReply HttpClient::Perform(const std::string& target, const std::string* body
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, options_.timeout_seconds);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "ibasho-sync/1");
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
   curl_slist* headers = nullptr;
+  std::vector<std::string> extra_lines;
+  for (const auto& [name, value] : extra) extra_lines.push_back(name + ": " + value);
+  for (const auto& line : extra_lines) headers = curl_slist_append(headers, line.c_str());
   std::string auth = "Authorization: Bearer " + options_.token;
   if (!options_.token.empty()) headers = curl_slist_append(headers, auth.c_str());
   std::string type = "Content-Type: " + content_type;
@@ -75,4 +100,4 @@ HttpReply HttpClient::Perform(const std::string& target, const std::string* body
   return reply;
 }
 
-}  // namespace ibasho::sync
+}  // namespace ibasho::clients
