@@ -1,6 +1,9 @@
 #include "model/icalendar.h"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "common/utf8.h"
 
 namespace ibasho::model {
 namespace {
@@ -80,12 +83,7 @@ std::string FoldICalLine(std::string_view line) {
   size_t limit = kMaxLineOctets;  // continuation lines start with a space, which counts
   size_t used = 0;
   for (size_t i = 0; i < line.size();) {
-    size_t len = 1;
-    unsigned char c = static_cast<unsigned char>(line[i]);
-    if (c >= 0xf0) len = 4;
-    else if (c >= 0xe0) len = 3;
-    else if (c >= 0xc0) len = 2;
-    len = std::min(len, line.size() - i);
+    size_t len = std::min(Utf8SequenceLength(static_cast<unsigned char>(line[i])), line.size() - i);
     if (used + len > limit) {
       out += "\r\n ";
       used = 1;

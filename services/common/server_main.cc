@@ -11,24 +11,6 @@
 
 namespace ibasho::services {
 
-void InitProcess() {
-  spdlog::flush_on(spdlog::level::info);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
-void WaitForTerminationSignal() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  int sig = 0;
-  sigwait(&set, &sig);
-}
-
 int RunGrpcServer(const std::string& name, const std::string& address, std::vector<grpc::Service*> services,
                   const std::function<void()>& before_shutdown, const std::function<bool()>& ready) {
   grpc::EnableDefaultHealthCheckService(true);

@@ -8,6 +8,8 @@
 #include <functional>
 #include <string>
 
+#include "common/process.h"
+
 namespace ibasho::services {
 
 // Builds a server on address with the given services (health checking and a JSON
@@ -17,11 +19,9 @@ namespace ibasho::services {
 int RunGrpcServer(const std::string& name, const std::string& address, std::vector<grpc::Service*> services,
                   const std::function<void()>& before_shutdown = nullptr, const std::function<bool()>& ready = nullptr);
 
-// Call first in main: blocks SIGINT and SIGTERM (threads inherit the mask; WaitForTerminationSignal
-// takes them) and makes logs reach their file line by line.
-void InitProcess();
-// Waits for SIGINT or SIGTERM (they must be blocked).
-void WaitForTerminationSignal();
+// InitProcess and WaitForTerminationSignal (common/process.h), under the names the services use.
+using ::ibasho::InitProcess;
+using ::ibasho::WaitForTerminationSignal;
 
 }  // namespace ibasho::services
 

@@ -7,6 +7,7 @@
 #include "common/civil_date.h"
 #include "common/html.h"
 #include "common/taxonomy.h"
+#include "common/utf8.h"
 #include "services/gateway/qr_svg.h"
 
 namespace ibasho::gateway {
@@ -104,11 +105,7 @@ std::string TownOf(const std::string& address, const std::string& municipality) 
     if (StartsWithAny(rest, {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "０", "１", "２", "３", "４", "５", "６",
                              "７", "８", "９", "丁目", "番", "-", "－", "ー", " ", "　", "、", "（", "("}))
       break;
-    size_t len = 1;
-    unsigned char c = static_cast<unsigned char>(rest[0]);
-    if (c >= 0xf0) len = 4;
-    else if (c >= 0xe0) len = 3;
-    else if (c >= 0xc0) len = 2;
+    size_t len = Utf8SequenceLength(static_cast<unsigned char>(rest[0]));
     town.append(rest.substr(0, len));
     rest.remove_prefix(std::min(len, rest.size()));
   }

@@ -1,4 +1,5 @@
 #include "common/normalizer.h"
+#include "common/utf8.h"
 
 #include <gtest/gtest.h>
 
@@ -68,6 +69,19 @@ TEST(Normalizer, IsKana) {
   EXPECT_TRUE(IsKana("プレーパーク"));
   EXPECT_FALSE(IsKana("不登校"));
   EXPECT_FALSE(IsKana(""));
+}
+
+TEST(Utf8, TruncateCountsCodePointsAndMarksTheCut) {
+  const struct {
+    const char* text;
+    size_t max;
+    const char* out;
+  } cases[] = {
+      {"こども食堂", 5, "こども食堂"}, {"こども食堂", 4, "こども…"}, {"こども食堂", 1, "…"},
+      {"こども食堂", 0, ""},          {"abc", 3, "abc"},            {"abcd", 3, "ab…"},
+      {"", 3, ""},                    {"a😀b😀", 3, "a😀…"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(TruncateUtf8(c.text, c.max), c.out) << c.text << " " << c.max;
 }
 
 }  // namespace
