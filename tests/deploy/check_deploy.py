@@ -24,6 +24,7 @@ BINARIES = {
     "ibasho-gateway": "services/gateway/ibasho-gateway",
     "ibashoctl": "clients/ibashoctl",
     "ibasho-sync": "clients/sync/ibasho-sync",
+    "ibasho-line": "clients/line/ibasho-line",
 }
 FLAG = re.compile(r"(?<![\w-])--([a-z][a-z0-9_-]*)")
 ENV = re.compile(r"\bIBASHO_[A-Z0-9_]+\b")
