@@ -11,12 +11,6 @@
 #include "common/url.h"
 
 namespace ibasho::line {
-namespace {
-
-using nlohmann::json;
-
-constexpr int kFeedPage = 1000;
-constexpr size_t kMaxNewPerDigest = 5;
 
 // An activity that is new or changed since the last run, as the change feed showed it.
 struct Changed {
@@ -25,6 +19,13 @@ struct Changed {
   int age_min = 0, age_max = 0;  // 0, 0: ages unknown (fits everyone)
   std::string municipality;
 };
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kFeedPage = 1000;
+constexpr size_t kMaxNewPerDigest = 5;
 
 bool Fits(const Changed& c, const Selection& s) {
   if (!s.area.empty() && c.municipality != s.area) return false;
@@ -50,6 +51,36 @@ std::string FilterQuery(const Selection& s) {
 
 std::string Key(const Selection& s) {
   return json{{"a", s.ages}, {"t", s.topics}, {"m", s.area}}.dump();
+}
+
+// Follows the change feed from *cursor to its end: the published activities of upserted groups
+// into *changed (when *cursor was not empty: the first run only finds the end), *cursor to the end.
+Status ReadChanges(const GatewayClient& gateway, std::string* cursor, std::map<std::string, Changed>* changed) {
+  const bool first_run = cursor->empty();
+  for (;;) {
+    std::string target = "/v1/changes?page_size=" + std::to_string(kFeedPage) + "&after=" + PercentEncode(*cursor) +
+                         (first_run ? "" : "&include=group");
+    StatusOr<json> page = gateway.Get(target);
+    if (!page.ok()) return Status(StatusCode::kUnavailable, "change feed: " + page.status().message());
+    const json& changes = page->value("changes", json::array());
+    for (const auto& c : changes) {
+      if (c.value("op", "") != "upsert" || !c.contains("group")) continue;
+      for (const auto& a : c["group"].value("activities", json::array())) {
+        if (a.value("status", "published") != "published") continue;
+        Changed item;
+        item.activity_id = a.value("id", "");
+        for (const auto& cat : a.value("categories", json::array()))
+          if (cat.is_string()) item.categories.push_back(cat);
+        item.age_min = a.value("ages", json::object()).value("min", 0);
+        item.age_max = a.value("ages", json::object()).value("max", 0);
+        item.municipality = a.value("location", json::object()).value("municipality", "");
+        if (!item.activity_id.empty()) (*changed)[item.activity_id] = std::move(item);
+      }
+    }
+    std::string next = page->value("next_cursor", *cursor);
+    if (changes.empty() || next == *cursor) return Status::Ok();
+    *cursor = next;
+  }
 }
 
 }  // namespace
@@ -91,33 +122,9 @@ StatusOr<PushReport> Pusher::Run() {
   // 1. What changed since the last run (the first run only finds where the feed ends).
   StatusOr<std::string> cursor_from = store_->PushCursor();
   if (!cursor_from.ok()) return cursor_from.status();
-  const bool first_run = cursor_from->empty();
   std::string cursor = *cursor_from;
   std::map<std::string, Changed> changed;  // by activity id
-  for (;;) {
-    std::string target = "/v1/changes?page_size=" + std::to_string(kFeedPage) + "&after=" + PercentEncode(cursor) +
-                         (first_run ? "" : "&include=group");
-    StatusOr<json> page = gateway_->Get(target);
-    if (!page.ok()) return Status(StatusCode::kUnavailable, "change feed: " + page.status().message());
-    const json& changes = page->value("changes", json::array());
-    for (const auto& c : changes) {
-      if (c.value("op", "") != "upsert" || !c.contains("group")) continue;
-      for (const auto& a : c["group"].value("activities", json::array())) {
-        if (a.value("status", "published") != "published") continue;
-        Changed item;
-        item.activity_id = a.value("id", "");
-        for (const auto& cat : a.value("categories", json::array()))
-          if (cat.is_string()) item.categories.push_back(cat);
-        item.age_min = a.value("ages", json::object()).value("min", 0);
-        item.age_max = a.value("ages", json::object()).value("max", 0);
-        item.municipality = a.value("location", json::object()).value("municipality", "");
-        if (!item.activity_id.empty()) changed[item.activity_id] = std::move(item);
-      }
-    }
-    std::string next = page->value("next_cursor", cursor);
-    if (changes.empty() || next == cursor) break;
-    cursor = next;
-  }
+  if (Status read = ReadChanges(*gateway_, &cursor, &changed); !read.ok()) return read;
 
   // 2. Each distinct choice of ages, topics and area gets one digest.
   StatusOr<std::vector<Profile>> subscribers = store_->Subscribers();
@@ -134,38 +141,20 @@ StatusOr<PushReport> Pusher::Run() {
   std::vector<PushBatch> batches;
   for (const auto& [key, entry] : by_choice) {
     const auto& [selection, users] = entry;
-    json items = json::array();
-    std::set<std::string> included;
-    int fresh = 0;
-    for (const auto& [id, c] : changed) {
-      if (fresh >= static_cast<int>(kMaxNewPerDigest) || !Fits(c, selection)) continue;
-      StatusOr<json> activity = gateway_->Get("/v1/activities/" + PercentEncode(id));
-      if (!activity.ok()) continue;  // archived or unpublished since
-      items.push_back(*activity);
-      included.insert(id);
-      ++fresh;
-    }
-    StatusOr<json> events =
-        gateway_->Get("/v1/events?from=" + from + "&to=" + to + "&limit=200" + FilterQuery(selection));
-    if (!events.ok()) return Status(StatusCode::kUnavailable, "events: " + events.status().message());
-    int upcoming = 0;
-    for (const auto& e : events->value("events", json::array())) {
-      if (items.size() >= options_.max_items) break;
-      if (!included.insert(e.value("activity_id", "")).second) continue;
-      items.push_back(e);
-      ++upcoming;
-    }
-    if (items.empty()) continue;
+    int fresh = 0, upcoming = 0;
+    StatusOr<json> items = DigestItems(selection, changed, from, to, &fresh, &upcoming);
+    if (!items.ok()) return items.status();
+    if (items->empty()) continue;
     const std::string headline = "今週のお知らせ: 新着・更新 " + std::to_string(fresh) + "件、これからの予定 " +
                                  std::to_string(upcoming) + "件";
     json messages = json::array({Text(headline + "\n配信の変更は「配信設定」、停止は「配信停止」と送ってください。"),
-                                 ListingsCarousel(items, headline, options_.public_url, options_.max_items)});
+                                 ListingsCarousel(*items, headline, options_.public_url, options_.max_items)});
     ++report.digests;
     report.users += static_cast<int>(users.size());
     if (options_.dry_run) {
       json plan = {{"users", json::array()}, {"items", json::array()}};
       for (const auto& u : users) plan["users"].push_back(user_hash_(u));
-      for (const auto& i : items) plan["items"].push_back(i.value("title", ""));
+      for (const auto& i : *items) plan["items"].push_back(i.value("title", ""));
       out_(plan.dump(-1, ' ', false, json::error_handler_t::replace));
     }
     for (size_t at = 0; at < users.size(); at += kMaxMulticastUsers) {
@@ -187,6 +176,29 @@ StatusOr<PushReport> Pusher::Run() {
   Status sent = Send(run, &report);
   if (!sent.ok()) return sent;
   return report;
+}
+
+StatusOr<json> Pusher::DigestItems(const Selection& selection, const std::map<std::string, Changed>& changed,
+                                   const std::string& from, const std::string& to, int* fresh, int* upcoming) {
+  json items = json::array();
+  std::set<std::string> included;
+  for (const auto& [id, c] : changed) {
+    if (*fresh >= static_cast<int>(kMaxNewPerDigest) || !Fits(c, selection)) continue;
+    StatusOr<json> activity = gateway_->Get("/v1/activities/" + PercentEncode(id));
+    if (!activity.ok()) continue;  // archived or unpublished since
+    items.push_back(*activity);
+    included.insert(id);
+    ++*fresh;
+  }
+  StatusOr<json> events = gateway_->Get("/v1/events?from=" + from + "&to=" + to + "&limit=200" + FilterQuery(selection));
+  if (!events.ok()) return Status(StatusCode::kUnavailable, "events: " + events.status().message());
+  for (const auto& e : events->value("events", json::array())) {
+    if (items.size() >= options_.max_items) break;
+    if (!included.insert(e.value("activity_id", "")).second) continue;
+    items.push_back(e);
+    ++*upcoming;
+  }
+  return items;
 }
 
 Status Pusher::Send(PushRun& run, PushReport* report) {

@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "clients/line/gateway_client.h"
@@ -16,6 +19,8 @@
 #include "common/clock.h"
 
 namespace ibasho::line {
+
+struct Changed;  // push.cc: an activity new or changed since the last run
 
 struct PushOptions {
   std::string public_url = "http://127.0.0.1:8080";
@@ -52,6 +57,10 @@ class Pusher {
   StatusOr<PushReport> Run();
 
  private:
+  // The digest of one profile choice: up to 5 changed activities that fit it, then the coming
+  // sessions of its filters, at most max_items; counts of each in *fresh and *upcoming.
+  StatusOr<nlohmann::json> DigestItems(const Selection& selection, const std::map<std::string, Changed>& changed,
+                                       const std::string& from, const std::string& to, int* fresh, int* upcoming);
   Status Send(PushRun& run, PushReport* report);
   PushOptions options_;
   SubscriberStore* store_;
