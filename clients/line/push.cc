@@ -207,7 +207,9 @@ Status Pusher::Send(PushRun& run, PushReport* report) {
     json messages = json::parse(b.messages_json, nullptr, false);
     std::chrono::milliseconds backoff = options_.first_backoff;
     for (int attempt = 1;; ++attempt) {
-      LineCall call = line_->Multicast(b.user_ids, messages, b.retry_key);
+      // One user: the push API; more: one multicast for all of them.
+      LineCall call = b.user_ids.size() == 1 ? line_->Push(b.user_ids[0], messages, b.retry_key)
+                                             : line_->Multicast(b.user_ids, messages, b.retry_key);
       if (call.ok() || call.status == 409) {
         // 409: LINE already accepted this retry key (the call before a crash went through).
         ++(call.ok() ? report->sent_batches : report->already_sent);

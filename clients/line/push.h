@@ -1,6 +1,7 @@
 // ibasho-line push: one digest per subscriber of what is new or changed since the last run (the
 // change feed) and of the coming week's sessions, matched to each profile's ages, topics and area,
-// sent by multicast (at most 500 users a call; subscribers with the same choices share a call).
+// sent by multicast (at most 500 users a call; subscribers with the same choices share a call; a
+// digest for one user alone goes by push).
 // A run is planned and stored before anything is sent, so a run killed half-way resumes with the
 // same batches and retry keys (LINE drops a repeated key): nobody gets a digest twice.
 #ifndef IBASHO_CLIENTS_LINE_PUSH_H_

@@ -26,9 +26,10 @@ gateway::HttpResponse FakeLine::Handle(const gateway::HttpRequest& req) {
   gateway::HttpResponse r;
   r.body = "{}";
   std::chrono::milliseconds delay{0};
+  const bool sends = req.path == "/v2/bot/message/multicast" || req.path == "/v2/bot/message/push";
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (req.path == "/v2/bot/message/multicast") {
+    if (sends) {
       if (++multicasts_seen_ == delayed_multicast_) delay = delay_;
       if (failures_left_ > 0) {
         --failures_left_;
@@ -41,12 +42,14 @@ gateway::HttpResponse FakeLine::Handle(const gateway::HttpRequest& req) {
   // A delayed call is decided after the delay, as a slow LINE would (its client may be gone).
   if (delay.count() > 0) std::this_thread::sleep_for(delay);
   std::lock_guard<std::mutex> lock(mu_);
-  if (req.path == "/v2/bot/message/multicast" && r.status == 200) {
+  if (sends && r.status == 200) {
     if (!call.retry_key.empty() && !accepted_keys_.insert(call.retry_key).second) {
       r.status = 409;
       r.body = R"({"message":"The retry key is already accepted"})";
-    } else if (call.body.is_object()) {
-      for (const auto& u : call.body.value("to", nlohmann::json::array())) ++deliveries_[u.get<std::string>()];
+    } else if (call.body.is_object() && call.body.contains("to")) {
+      const nlohmann::json& to = call.body["to"];  // a user id (push) or a list (multicast)
+      if (to.is_string()) ++deliveries_[to.get<std::string>()];
+      for (const auto& u : to.is_array() ? to : nlohmann::json::array()) ++deliveries_[u.get<std::string>()];
     }
   }
   call.status = r.status;

@@ -36,11 +36,12 @@ class FakeLine {
   std::vector<Call> Calls(const std::string& path) const;
   // Waits until at least n calls to path were answered; false on timeout.
   bool WaitForCalls(const std::string& path, size_t n, std::chrono::milliseconds limit) const;
-  // The next count multicasts are answered with status (and Retry-After: retry_after when > 0).
+  // The next count sends (multicast or push) are answered with status (and Retry-After:
+  // retry_after when > 0).
   void FailMulticasts(int count, int status, int retry_after = 0);
-  // Multicast number n (1-based, counting every call) is answered after delay.
+  // Send number n (1-based, counting every multicast and push) is answered after delay.
   void DelayMulticast(int n, std::chrono::milliseconds delay);
-  // Users who received an accepted multicast, with how many each got.
+  // Users who received an accepted multicast or push, with how many each got.
   std::map<std::string, int> Deliveries() const;
 
  private:

@@ -1,6 +1,6 @@
 // ibasho-line against the real gateway (sample data) and a fake LINE platform on loopback: the
 // webhook's signature and redeliveries, each event type, Flex limits, failures, the delivery
-// set-up, and push runs (500-user batching, a 429, a crash and resume).
+// set-up, and push runs (500-user batching, push for one, a 429, a crash and resume).
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -26,6 +26,7 @@ constexpr const char* kToken = "test-channel-token";
 constexpr const char* kPublicUrl = "https://ibasho.example.jp";
 constexpr const char* kReply = "/v2/bot/message/reply";
 constexpr const char* kMulticast = "/v2/bot/message/multicast";
+constexpr const char* kPushOne = "/v2/bot/message/push";
 constexpr auto kWait = std::chrono::seconds(15);
 
 class LineBotTest : public ::testing::Test {
@@ -331,20 +332,24 @@ TEST_F(LineBotTest, LogsHoldNoMessageTextAndNoUserId) {
 TEST_F(LineBotTest, PushSendsOneDigestPerSubscriberInBatchesOf500) {
   Subscribe("Ushokudo", 1100, {{}, {"kodomo_shokudo"}, ""});
   Subscribe("Ubaby", 3, {{"preschool"}, {}, "練馬区"});
+  Subscribe("Ualone", 1, {{"elementary"}, {"ibasho"}, ""});
   int rc = -1;
   json dry = Push({"--dry_run"}, &rc);
   ASSERT_EQ(rc, 0);
-  EXPECT_EQ(dry["users"], 1103);
+  EXPECT_EQ(dry["users"], 1104);
   EXPECT_TRUE(fake_->Calls(kMulticast).empty());
   EXPECT_EQ(testing::ReadFile(dir_.File("push.out")).find("Ushokudo"), std::string::npos);  // hashed
 
   json report = Push({}, &rc);
   ASSERT_EQ(rc, 0) << testing::ReadFile(dir_.File("push.err"));
-  EXPECT_EQ(report["digests"], 2);
-  EXPECT_EQ(report["batches"], 4);  // 500 + 500 + 100, and 3
-  EXPECT_EQ(report["sent_batches"], 4);
+  EXPECT_EQ(report["digests"], 3);
+  EXPECT_EQ(report["batches"], 5);  // 500 + 500 + 100, 3, and 1 alone
+  EXPECT_EQ(report["sent_batches"], 5);
   auto calls = fake_->Calls(kMulticast);
   ASSERT_EQ(calls.size(), 4u);
+  auto alone = fake_->Calls(kPushOne);
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(alone[0].body["to"], "Ualone0");
   for (const auto& c : calls) {
     EXPECT_LE(c.body["to"].size(), 500u);
     EXPECT_EQ(c.authorization, std::string("Bearer ") + kToken);
@@ -352,7 +357,7 @@ TEST_F(LineBotTest, PushSendsOneDigestPerSubscriberInBatchesOf500) {
     EXPECT_EQ(c.body["messages"][1]["type"], "flex");
   }
   auto deliveries = fake_->Deliveries();
-  EXPECT_EQ(deliveries.size(), 1103u);
+  EXPECT_EQ(deliveries.size(), 1104u);
   for (const auto& [user, n] : deliveries) EXPECT_EQ(n, 1) << user;
 }
 
