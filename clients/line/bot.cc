@@ -227,7 +227,9 @@ json Bot::SearchReply(const Fields& f, std::string* outcome) {
   std::string summary = shown + "の結果 " + std::to_string(total) + "件（" + std::to_string(offset + 1) + "〜" +
                         std::to_string(offset + static_cast<int>(results.size())) + "件目）";
   const json& interpretation = found->value("interpretation", json::object());
-  if (!interpretation.value("categories", json::array()).empty() && !q.empty())
+  if (const std::string translated = interpretation.value("translated", ""); !translated.empty())
+    summary += "\nSearched in Japanese as 「" + translated + "」";
+  else if (!interpretation.value("categories", json::array()).empty() && !q.empty())
     summary += "\n言葉から分野を考えて探しました。";
   json text = Text(summary);
   json carousel = ListingsCarousel(results, summary, options_.public_url);

@@ -204,6 +204,15 @@ Status Searcher::CurrentReadError(const std::string& what) {
   }
 }
 
+std::string Searcher::QueryText(const SearchRequest& req, v1::Interpretation* interpretation) const {
+  if (!options_.translator || req.literal()) return req.q();
+  Translation t = options_.translator->Translate(Normalize(req.q()));
+  if (!t.translated) return req.q();
+  interpretation->set_language("en");
+  interpretation->set_translated(t.japanese);
+  return t.japanese;
+}
+
 StatusOr<SearchResponse> Searcher::Search(const SearchRequest& req) {
   Status valid = ValidateSearchRequest(req, options_.max_page_size);
   if (!valid.ok()) return valid;
@@ -288,10 +297,11 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     Xapian::Database& db = lease.db();
     db.reopen();  // cheap when nothing changed since the last query
     MatchEvaluator evaluator(db, posting_cache_);
-    BuiltQuery built = builder_.Build(req.q(), req.literal(),
+    SearchResponse resp;
+    const std::string q = QueryText(req, resp.mutable_interpretation());
+    BuiltQuery built = builder_.Build(q, req.literal(),
                                       [&](const std::string& name) { return MunicipalityNamed(evaluator, name); });
     SearchFilters filters = FiltersOf(req);
-    SearchResponse resp;
     const QueryNode* used = nullptr;
     DocSet passing = MatchWithFallbacks(evaluator, built, filters, &resp, &used);
     resp.set_total(static_cast<int32_t>(passing.Count()));
@@ -303,7 +313,7 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     // Did you mean: with few results, offer a spelling that the index knows, and show its
     // results instead when they are clearly what was meant (none as typed, or many more).
     if (resp.total() < 3 && !built.spell_words.empty()) {
-      std::string corrected = SpellingCorrection(db, Normalize(req.q()), built.spell_words);
+      std::string corrected = SpellingCorrection(db, Normalize(q), built.spell_words);
       if (!corrected.empty()) {
         resp.set_did_you_mean(corrected);
         if (may_correct) {

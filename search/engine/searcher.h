@@ -20,6 +20,7 @@
 #include "common/status.h"
 #include "ibasho/search/v1/search.pb.h"
 #include "search/analysis/query_dictionary.h"
+#include "search/analysis/query_translator.h"
 #include "search/analysis/tokenizer.h"
 #include "search/engine/facet_counter.h"
 #include "search/engine/match_evaluator.h"
@@ -39,6 +40,8 @@ struct SearcherOptions {
   const Clock* clock = SystemClock();
   // Tries of one search when commits replace the revision it reads (Xapian keeps two).
   int max_attempts = 5;
+  // Reads English and romaji queries as Japanese. Not owned; null: queries are taken as written.
+  const QueryTranslator* translator = nullptr;
 };
 
 class Searcher {
@@ -112,6 +115,9 @@ class Searcher {
   std::vector<Xapian::docid> RankPage(Lease& lease, MatchEvaluator& evaluator, const v1::SearchRequest& req,
                                       const BuiltQuery& built, const QueryNode& used, const SearchFilters& filters,
                                       const DocSet& passing, int offset, int page_size);
+  // The text to search for: the query, or its Japanese reading when it is English or romaji
+  // (then recorded in *interpretation).
+  std::string QueryText(const v1::SearchRequest& request, v1::Interpretation* interpretation) const;
   // The municipality of the index named name, or read as the kana name reads (ねりまく, ねりま →
   // 練馬区); "" when none or when the reading is shared by two.
   std::string MunicipalityNamed(MatchEvaluator& evaluator, const std::string& name);

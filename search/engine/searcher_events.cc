@@ -66,10 +66,10 @@ StatusOr<v1::EventsResponse> Searcher::EventsOnce(const v1::EventsRequest& req) 
     db.reopen();
     MatchEvaluator evaluator(db, posting_cache_);
     const v1::SearchRequest& filters_req = req.filters();
-    BuiltQuery built = builder_.Build(filters_req.q(), filters_req.literal(),
+    v1::SearchResponse scratch;
+    BuiltQuery built = builder_.Build(QueryText(filters_req, scratch.mutable_interpretation()), filters_req.literal(),
                                       [&](const std::string& name) { return MunicipalityNamed(evaluator, name); });
     SearchFilters filters = FiltersOf(filters_req);
-    v1::SearchResponse scratch;
     const QueryNode* used = nullptr;
     DocSet passing = MatchWithFallbacks(evaluator, built, filters, &scratch, &used);
 

@@ -200,6 +200,8 @@ std::string SearchResponseJson(const search::v1::SearchResponse& r) {
     w.Key("relaxed");
     w.Bool(i.relaxed());
     w.StrField("corrected", i.corrected());
+    w.StrField("language", i.language());
+    w.StrField("translated", i.translated());
     w.Close('}');
   }
   w.StrField("did_you_mean", r.did_you_mean());

@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
     spdlog::error("search: {}", dictionary.status().ToString());
     return 1;
   }
+  auto translator = search::QueryTranslator::Load(dict_dir + "/english.tsv");
+  if (!translator.ok()) {
+    spdlog::error("search: {}", translator.status().ToString());
+    return 1;
+  }
   std::filesystem::create_directories(index);
   auto writer = search::IndexWriter::Open(index, **tokenizer);
   if (!writer.ok()) {
@@ -63,6 +68,7 @@ int main(int argc, char** argv) {
   }
   search::SearcherOptions options;
   options.index_path = index;
+  options.translator = translator->get();
   options.posting_cache.max_bytes = static_cast<size_t>(std::max(1, posting_cache_mib)) << 20;
   auto searcher = search::Searcher::Open(options, **tokenizer, **dictionary);
   if (!searcher.ok()) {

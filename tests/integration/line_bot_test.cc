@@ -199,6 +199,12 @@ TEST_F(LineBotTest, WorriesAndKanaWorkAsOnTheWeb) {
   }
 }
 
+TEST_F(LineBotTest, EnglishFindsJapaneseListingsAndSaysHow) {
+  json reply = Converse(TextEvent("U2en", "food for children"));
+  ASSERT_EQ(reply["messages"].size(), 2u) << AllText(reply);
+  EXPECT_NE(reply["messages"][0]["text"].get<std::string>().find("Searched in Japanese as"), std::string::npos);
+}
+
 TEST_F(LineBotTest, LocationFindsThePlacesNearestFirst) {
   json reply = Converse(Event(
       "message", "U3",

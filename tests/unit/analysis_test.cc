@@ -7,6 +7,7 @@
 #include "search/analysis/analyzer.h"
 #include "common/normalizer.h"
 #include "search/analysis/query_dictionary.h"
+#include "search/analysis/query_translator.h"
 #include "search/analysis/tokenizer.h"
 
 namespace ibasho::search {
@@ -72,6 +73,35 @@ TEST(Analyzer, IndexesWordsReadingsAndBigrams) {
   EXPECT_TRUE(terms.count(std::string("XRコドモ") + kSuggestSeparator + "子供"));
   EXPECT_FALSE(terms.count("の"));  // particles are not indexed as words
   EXPECT_NE(std::find(nouns.begin(), nouns.end(), "居場所"), nouns.end());
+}
+
+TEST(QueryTranslator, EnglishAndRomajiReadAsJapanese) {
+  auto t = QueryTranslator::Load(IBASHO_SOURCE_DIR "/search/dict/english.tsv");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  const struct {
+    const char* query;
+    const char* japanese;  // "" : not translated
+  } cases[] = {
+      {"food for children", "こども食堂 こども"},
+      {"help with homework", "学習支援"},
+      {"kids who stay home from school", "こども 不登校"},
+      {"children's cafeteria on saturday", "こども食堂 土曜"},
+      {"free school", "フリースクール"},
+      {"kodomo no ibasho", "居場所"},
+      {"shokudou", "こども食堂"},
+      {"hikarigaoka", "ヒカリガオカ"},        // romaji, met by readings
+      {"kosodate hiroba", "子育て ヒロバ"},
+      {"school", ""},                         // English that is not in the dictionary is not kana
+      {"the a for", ""},                      // nothing that means anything
+      {"こども食堂", ""},                     // Japanese stays as typed
+      {"kodomo 食堂", ""},
+      {"", ""},
+  };
+  for (const auto& c : cases) {
+    Translation tr = (*t)->Translate(c.query);
+    EXPECT_EQ(tr.translated, *c.japanese != '\0') << c.query;
+    EXPECT_EQ(tr.japanese, c.japanese) << c.query;
+  }
 }
 
 TEST(QueryDictionary, LoadsRepositoryDictionaries) {

@@ -26,7 +26,7 @@ TEST(SearchJson, SameAsTheProtobufMapping) {
               "age_band":[{"value":"elementary","label":"小学生","count":1}],"fee":[]},
     "total":2,"next_page_token":"10",
     "interpretation":{"categories":["futoukou"],"weekdays":["sat"],"municipalities":[],"matched":["行きたくない"],
-                      "relaxed":true,"corrected":"フリースクール"},
+                      "relaxed":true,"corrected":"フリースクール","language":"en","translated":"フリースクール"},
     "did_you_mean":"フリースクール"})",
                         &r)
                   .ok());

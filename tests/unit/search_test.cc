@@ -35,6 +35,7 @@ class SearchTest : public ::testing::Test {
     to.userdic = IBASHO_TEST_USERDIC;
     env_->tokenizer = std::move(Tokenizer::Create(to)).value();
     env_->dictionary = std::move(QueryDictionary::Load(IBASHO_SOURCE_DIR "/search/dict", *env_->tokenizer)).value();
+    env_->translator = std::move(QueryTranslator::Load(IBASHO_SOURCE_DIR "/search/dict/english.tsv")).value();
     storage::RegistryStoreOptions so;
     so.path = env_->dir->File("registry.db");
     env_->store = std::move(storage::RegistryStore::Open(so)).value();
@@ -63,6 +64,7 @@ class SearchTest : public ::testing::Test {
     ApplyFeed();
     SearcherOptions o;
     o.index_path = env_->dir->File("index");
+    o.translator = env_->translator.get();
     env_->searcher = std::move(Searcher::Open(o, *env_->tokenizer, *env_->dictionary)).value();
     SearcherOptions bitmaps = o;
     bitmaps.facet_counting.method = FacetCounting::kBitmaps;
@@ -118,6 +120,7 @@ class SearchTest : public ::testing::Test {
     std::unique_ptr<testing::TempDir> dir;
     std::unique_ptr<Tokenizer> tokenizer;
     std::unique_ptr<QueryDictionary> dictionary;
+    std::unique_ptr<QueryTranslator> translator;
     std::unique_ptr<storage::RegistryStore> store;
     std::unique_ptr<IndexWriter> writer;
     std::unique_ptr<Searcher> searcher;         // counts facets as it chooses (rows, for data this small)
@@ -176,6 +179,35 @@ TEST_F(SearchTest, WorriesLeadToTheirCategory) {
     const auto& interp = r.interpretation().categories();
     EXPECT_NE(std::find(interp.begin(), interp.end(), cat), interp.end()) << q;
   }
+}
+
+TEST_F(SearchTest, EnglishAndRomajiFindWhatJapaneseFinds) {
+  const struct {
+    const char* query;
+    const char* category;  // the top results' category
+  } cases[] = {
+      {"food for children", "kodomo_shokudo"},
+      {"kids who stay home from school", "futoukou"},
+      {"help with homework", "gakushu"},
+      {"playground", "playpark"},
+      {"kodomo shokudo", "kodomo_shokudo"},
+      {"futoukou", "futoukou"},
+  };
+  for (const auto& c : cases) {
+    SearchResponse r = Q(c.query, 3);
+    ASSERT_GT(r.results_size(), 0) << c.query;
+    EXPECT_EQ(r.interpretation().language(), "en") << c.query;
+    EXPECT_FALSE(r.interpretation().translated().empty()) << c.query;
+    for (const auto& x : r.results())
+      EXPECT_NE(std::find(x.categories().begin(), x.categories().end(), c.category), x.categories().end())
+          << c.query << " → " << x.title();
+  }
+  // A place name in romaji is met by the readings of the Japanese.
+  SearchResponse place = Q("hikarigaoka", 5);
+  ASSERT_GT(place.results_size(), 0);
+  EXPECT_NE(place.results(0).address().find("光が丘"), std::string::npos) << place.results(0).address();
+  // Japanese is left as typed.
+  EXPECT_EQ(Q("こども食堂").interpretation().language(), "");
 }
 
 TEST_F(SearchTest, LiteralTurnsInterpretationOff) {

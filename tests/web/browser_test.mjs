@@ -260,6 +260,14 @@ if (PHASE === 'api-down') {
       await context.close();
     });
 
+    test('an English query finds Japanese listings and says how it was read', async () => {
+      const { context, page } = await open(PHONE, '/?lang=en&q=' + encodeURIComponent('food for children'));
+      await cardTitles(page);
+      assert.match(await page.locator('.interpretation').textContent(), /Searched in Japanese as “こども食堂/);
+      assert.match(await page.locator('.chip').first().textContent(), /[A-Za-z]/);  // English labels
+      await context.close();
+    });
+
     test('a shared URL opens with its query, filters and view in place', async () => {
       const url = '/?q=' + encodeURIComponent('こども食堂') + '&weekday=sat&fee=free';
       const { context, page } = await open(DESKTOP, url);

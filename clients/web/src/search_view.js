@@ -101,6 +101,7 @@ function interpretationNotice(ctx, response) {
   const understood = [...(i.categories || []).map((c) => categoryLabel(c, ctx.labels[c])), ...(i.weekdays || []).map((w) => t('weekdays')[w] + (ctx.lang === 'en' ? '' : '曜日')), ...(i.municipalities || [])];
   if (understood.length && !state.literal)
     parts.push(h('p', {}, `${t('interpreted', understood.map((u) => `「${u}」`).join(''))} — `, h('a', { href: urlOf(withChanges(state, { literal: '1' })), dataset: { nav: 'literal' } }, t('literal'))));
+  if (i.translated) parts.push(h('p', {}, t('translated', i.translated)));
   if (i.corrected) parts.push(h('p', {}, t('corrected', i.corrected)));
   else if (i.relaxed) parts.push(h('p', {}, t('relaxed')));
   if (response.did_you_mean && !i.corrected)
