@@ -113,6 +113,7 @@ void FillResults(Xapian::Database& db, const SearchRequest& req, const BuiltQuer
 Searcher::Searcher(const SearcherOptions& options, const Tokenizer& tokenizer, const QueryDictionary& dictionary)
     : options_(options),
       tokenizer_(tokenizer),
+      dictionary_(dictionary),
       builder_(tokenizer, dictionary),
       posting_cache_(options.posting_cache) {}
 
@@ -142,15 +143,61 @@ Searcher::Lease Searcher::Acquire() {
   return Lease(r, std::unique_lock<std::mutex>(r->mu));
 }
 
+namespace {
+
+// The runs of kanji in text ("子育て指援" → 子育, 指援), where a wrong kanji hides: the tokenizer may
+// cut an unknown compound into single characters.
+std::vector<std::string> KanjiRuns(const std::string& text) {
+  std::vector<std::string> runs;
+  std::string run;
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+  for (int32_t i = 0; i < u.length();) {
+    UChar32 c = u.char32At(i);
+    i += U16_LENGTH(c);
+    if ((c >= 0x4E00 && c <= 0x9FFF) || c == 0x3005) {
+      icu::UnicodeString(c).toUTF8String(run);
+    } else {
+      if (!run.empty()) runs.push_back(run);
+      run.clear();
+    }
+  }
+  if (!run.empty()) runs.push_back(run);
+  return runs;
+}
+
+}  // namespace
+
 std::string Searcher::SpellingCorrection(Xapian::Database& db, const std::string& normalized_q,
                                          const std::vector<std::string>& words) const {
   std::string corrected = normalized_q;
   bool changed = false;
+  // A wrong kanji with the right reading (不登効 → 不登校): a run whose reading is a dictionary
+  // word's, or one character off a word of the index's spelling table.
+  for (const std::string& run : KanjiRuns(normalized_q)) {
+    const size_t chars = CharCount(run);
+    if (chars < 2 || db.term_exists(WordTerm(run))) continue;
+    std::string s;
+    if (const DictionaryEntry* e = dictionary_.MatchByReading(tokenizer_.Reading(run)); e && e->surface != run)
+      s = e->surface;
+    if (s.empty() && chars >= 3) s = db.get_spelling_suggestion(run, 1);
+    if (s.empty() || s == run) continue;
+    size_t at = corrected.find(run);
+    if (at == std::string::npos) continue;
+    corrected.replace(at, run.size(), s);
+    changed = true;
+  }
   for (const auto& w : words) {
     // A word the index holds is spelt as someone wrote it; Xapian would still offer a more common
     // neighbour (居場所 → 場所, づくり → くり).
-    if (CharCount(w) < 3 || db.term_exists(WordTerm(w))) continue;
-    std::string s = db.get_spelling_suggestion(w, CharCount(w) >= 5 ? 2 : 1);
+    const size_t chars = CharCount(w);
+    if (chars < 2 || db.term_exists(WordTerm(w))) continue;
+    std::string s = chars >= 3 ? db.get_spelling_suggestion(w, chars >= 5 ? 2 : 1) : "";
+    // Two characters, one of them wrong, is too loose unless it reads the same: a kanji slip
+    // (支縁 → 支援), the usual way a wrong kanji gets typed.
+    if (chars == 2 && !IsKana(w)) {
+      s = db.get_spelling_suggestion(w, 1);
+      if (!s.empty() && tokenizer_.Reading(s) != tokenizer_.Reading(w)) s.clear();
+    }
     if ((s.empty() || s == w) && IsKana(w)) s = ReadingCorrection(db, w);
     if (s.empty() || s == w) continue;
     size_t at = corrected.find(w);
@@ -310,9 +357,11 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     FillResults(db, req, built, filters, today, page, &resp);
     if (offset + page_size < resp.total()) resp.set_next_page_token(std::to_string(offset + page_size));
 
-    // Did you mean: with few results, offer a spelling that the index knows, and show its
-    // results instead when they are clearly what was meant (none as typed, or many more).
-    if (resp.total() < 3 && !built.spell_words.empty()) {
+    // Did you mean: with few results, or none that has every word (only relaxed matches), offer a
+    // spelling the index knows, and show its results instead when they are clearly what was
+    // meant (many more, or every word matched where the typed query matched only some).
+    const bool relaxed_as_typed = resp.interpretation().relaxed();
+    if ((resp.total() < 3 || relaxed_as_typed) && !built.spell_words.empty()) {
       std::string corrected = SpellingCorrection(db, Normalize(q), built.spell_words);
       if (!corrected.empty()) {
         resp.set_did_you_mean(corrected);
@@ -322,7 +371,9 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
           int total_as_typed = resp.total();
           lease = Lease(nullptr, {});  // release the reader before searching again
           auto second = SearchOnce(again, /*may_correct=*/false);
-          if (second.ok() && second->total() > 0 && second->total() >= 3 * std::max(1, total_as_typed)) {
+          if (second.ok() && second->total() > 0 &&
+              (second->total() >= 3 * std::max(1, total_as_typed) ||
+               (relaxed_as_typed && !second->interpretation().relaxed()))) {
             second->mutable_interpretation()->set_corrected(corrected);
             second->set_did_you_mean(corrected);
             return second;

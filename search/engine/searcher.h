@@ -124,6 +124,7 @@ class Searcher {
 
   SearcherOptions options_;
   const Tokenizer& tokenizer_;
+  const QueryDictionary& dictionary_;
   QueryBuilder builder_;
   std::vector<std::unique_ptr<Reader>> readers_;
   std::atomic<uint32_t> next_reader_{0};

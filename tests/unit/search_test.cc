@@ -1156,6 +1156,22 @@ TEST_F(SearchTest, SuggestionsShowNamesNeverTheirReadings) {
   EXPECT_TRUE(found) << "the reading of a group's name suggests the name: " << r->DebugString();
 }
 
+TEST_F(SearchTest, AWrongKanjiWithTheRightReadingIsCorrected) {
+  const struct {
+    const char* typed;
+    const char* meant;  // the correction shown; "": found as typed, through the reading
+    const char* category;
+  } cases[] = {{"不登効", "不登校", "futoukou"}, {"居場書", "居場所", "ibasho"}, {"子供食道", "", "kodomo_shokudo"}};
+  for (const auto& c : cases) {
+    SearchResponse r = Q(c.typed, 3);
+    ASSERT_GT(r.results_size(), 0) << c.typed;
+    EXPECT_NE(r.interpretation().corrected().find(c.meant), std::string::npos)
+        << c.typed << " → " << r.interpretation().corrected();
+    const auto& cats = r.results(0).categories();
+    EXPECT_NE(std::find(cats.begin(), cats.end(), c.category), cats.end()) << c.typed << " → " << r.results(0).title();
+  }
+}
+
 TEST_F(SearchTest, DidYouMean) {
   SearchResponse r = Q("フリースクル");
   EXPECT_EQ(r.did_you_mean(), "フリースクール");
