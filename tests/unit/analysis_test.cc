@@ -88,7 +88,7 @@ TEST(QueryTranslator, EnglishAndRomajiReadAsJapanese) {
       {"children's cafeteria on saturday", "こども食堂 土曜"},
       {"free school", "フリースクール"},
       {"kodomo no ibasho", "居場所"},
-      {"shokudou", "こども食堂"},
+      {"shokudou", "食堂"},
       {"hikarigaoka", "ヒカリガオカ"},        // romaji, met by readings
       {"kosodate hiroba", "子育て ヒロバ"},
       {"school", ""},                         // English that is not in the dictionary is not kana
