@@ -36,6 +36,8 @@ build/clients/ibashoctl load data/sample/groups.json
 cat <<MSG
 
 ibasho is running: http://127.0.0.1:$PORT   (logs in $DATA_DIR/logs, Ctrl-C stops)
+  search page:    http://127.0.0.1:$PORT/   (map: /?view=map, calendar: /?view=calendar)
+  printed guide:  http://127.0.0.1:$PORT/guide?category=kodomo_shokudo
 admin token: $IBASHO_ADMIN_TOKEN
 
   curl -s 'http://127.0.0.1:$PORT/v1/search?q=%E5%AD%A6%E6%A0%A1%E3%80%81%E8%A1%8C%E3%81%8D%E3%81%9F%E3%81%8F%E3%81%AA%E3%81%84'
