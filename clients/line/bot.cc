@@ -89,32 +89,42 @@ gateway::HttpResponse Bot::HandleWebhook(const gateway::HttpRequest& req) {
     r.body = gateway::ApiErrorJson(400, "INVALID_ARGUMENT", "not a LINE webhook body: it needs an events array", "events");
     return r;
   }
+  // Room first: an event is recorded as handled only once it is queued (LINE redelivers a 503).
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (queue_.size() + body["events"].size() > options_.max_queued_events) {
+      r.status = 503;
+      r.body = gateway::ApiErrorJson(503, "UNAVAILABLE", "too many events waiting; LINE will redeliver");
+      r.headers.emplace_back("Retry-After", "1");
+      return r;
+    }
+  }
   std::vector<json> fresh;
+  bool store_failed = false;
   for (const auto& event : body["events"]) {
     if (!event.is_object()) continue;
     const std::string id = event.value("webhookEventId", "");
     if (!id.empty()) {
       StatusOr<bool> first = store_->FirstDelivery(id);
       if (!first.ok()) {
-        r.status = 503;  // LINE redelivers; nothing was handled twice
-        r.body = gateway::ApiErrorJson(503, "UNAVAILABLE", "the profile store is unavailable");
-        return r;
+        store_failed = true;
+        break;
       }
       if (!*first) continue;
     }
     fresh.push_back(event);
   }
   {
+    // What was recorded is handled now; a redelivery skips it and brings the rest.
     std::lock_guard<std::mutex> lock(mu_);
-    if (queue_.size() + fresh.size() > options_.max_queued_events) {
-      r.status = 503;
-      r.body = gateway::ApiErrorJson(503, "UNAVAILABLE", "too many events waiting; LINE will redeliver");
-      r.headers.emplace_back("Retry-After", "1");
-      return r;
-    }
     for (auto& e : fresh) queue_.push_back(std::move(e));
   }
   ready_.notify_all();
+  if (store_failed) {
+    r.status = 503;
+    r.body = gateway::ApiErrorJson(503, "UNAVAILABLE", "the profile store is unavailable");
+    return r;
+  }
   r.body = "{}";
   return r;
 }
