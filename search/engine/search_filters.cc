@@ -33,20 +33,21 @@ class OpenOnDecider final : public Xapian::MatchDecider {
   CivilDate date_;
 };
 
-// Documents that may take place on date: weekly on its weekday, its nth (or last) weekday of the
-// month, or dated that day.
 Xapian::Query OccursOnTerms(const std::string& ymd) {
-  CivilDate d = *ParseCivilDate(ymd);
-  std::string wd = Weekdays()[DayOfWeek(d)].code;
-  int nth = (d.day - 1) / 7 + 1;
-  std::string occ(kTermOccurrence);
-  std::vector<Xapian::Query> any = {Xapian::Query(occ + "w" + wd), Xapian::Query(occ + "n" + std::to_string(nth) + wd),
-                                    Xapian::Query(occ + "d" + ymd)};
-  if (d.day + 7 > DaysInMonth(d.year, d.month)) any.emplace_back(occ + "nL" + wd);
-  return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
+  std::vector<std::string> terms = OccurrenceTermsOn(*ParseCivilDate(ymd));
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
 }  // namespace
+
+std::vector<std::string> OccurrenceTermsOn(const CivilDate& d) {
+  const std::string wd = Weekdays()[DayOfWeek(d)].code;
+  const std::string occ(kTermOccurrence);
+  std::vector<std::string> terms = {occ + "w" + wd, occ + "n" + std::to_string((d.day - 1) / 7 + 1) + wd,
+                                    occ + "d" + FormatCivilDate(d)};
+  if (d.day + 7 > DaysInMonth(d.year, d.month)) terms.push_back(occ + "nL" + wd);
+  return terms;
+}
 
 SearchFilters FiltersOf(const v1::SearchRequest& req) {
   SearchFilters f;

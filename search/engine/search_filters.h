@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "common/civil_date.h"
 #include "common/status.h"
 #include "ibasho/search/v1/search.pb.h"
 #include "search/engine/doc_set.h"
@@ -28,6 +29,10 @@ struct SearchFilters {
 
   bool within_radius() const { return has_centre && radius_m > 0; }
 };
+
+// The occurrence terms of documents that may take place on date (weekly on its weekday, its nth
+// or last weekday of the month, or dated that day); the exact check is model::OccursOn.
+std::vector<std::string> OccurrenceTermsOn(const CivilDate& date);
 
 // Ok, or InvalidArgument naming the first bad field (q, category, near, page_size…).
 Status ValidateSearchRequest(const v1::SearchRequest& request, int max_page_size);

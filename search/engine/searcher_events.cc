@@ -1,5 +1,6 @@
 // Searcher's calendar side: sessions of the activities a search finds, and one activity's page.
 #include <algorithm>
+#include <unordered_map>
 
 #include "common/civil_date.h"
 #include "ibasho/search/index/v1/stored_activity.pb.h"
@@ -73,26 +74,29 @@ StatusOr<v1::EventsResponse> Searcher::EventsOnce(const v1::EventsRequest& req) 
     const QueryNode* used = nullptr;
     DocSet passing = MatchWithFallbacks(evaluator, built, filters, &scratch, &used);
 
-    // Keeps the earliest limit + 1 sessions (one more tells that some were left out).
-    std::vector<v1::Event> events;
-    auto before = [](const v1::Event& a, const v1::Event& b) { return StartsBefore(a, b); };
-    passing.ForEach([&](Xapian::docid id) {
-      index::v1::StoredActivity stored;
-      if (!stored.ParseFromString(db.get_document(id).get_data())) return;
-      for (const model::Occurrence& o : model::OccurrencesBetween(stored.schedules(), from, to)) {
-        events.push_back(EventOf(stored.result(), o));
-        std::push_heap(events.begin(), events.end(), before);
-        if (events.size() > limit + 1) {
-          std::pop_heap(events.begin(), events.end(), before);
-          events.pop_back();
-        }
-      }
-    });
-    std::sort_heap(events.begin(), events.end(), before);
+    // Day by day, so a busy range stops at the limit: each day's candidates come from the
+    // occurrence terms, the sessions from the schedules; a listing is read once.
+    std::unordered_map<Xapian::docid, index::v1::StoredActivity> read;
     v1::EventsResponse resp;
-    resp.set_truncated(events.size() > limit);
-    if (events.size() > limit) events.resize(limit);
-    for (auto& e : events) *resp.add_events() = std::move(e);
+    for (CivilDate day = from; day <= to && !resp.truncated(); day = AddDays(day, 1)) {
+      DocSet on_day = evaluator.AnyTerm(OccurrenceTermsOn(day));
+      on_day.IntersectWith(passing);
+      std::vector<v1::Event> day_events;
+      on_day.ForEach([&](Xapian::docid id) {
+        auto [it, fresh] = read.try_emplace(id);
+        if (fresh && !it->second.ParseFromString(db.get_document(id).get_data())) return;
+        for (const model::Occurrence& o : model::OccurrencesBetween(it->second.schedules(), day, day))
+          day_events.push_back(EventOf(it->second.result(), o));
+      });
+      std::sort(day_events.begin(), day_events.end(), StartsBefore);
+      for (auto& e : day_events) {
+        if (static_cast<size_t>(resp.events_size()) == limit) {
+          resp.set_truncated(true);
+          break;
+        }
+        *resp.add_events() = std::move(e);
+      }
+    }
     return resp;
   } catch (const Xapian::Error&) {
     return CurrentReadError("events");

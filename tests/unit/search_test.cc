@@ -8,6 +8,7 @@
 #include <unicode/unistr.h>
 
 #include "model/json_mapping.h"
+#include "model/schedule.h"
 #include "search/engine/bm25.h"
 #include "search/engine/match_evaluator.h"
 #include "search/engine/ranker.h"
@@ -962,6 +963,34 @@ TEST_F(SearchTest, EventsExpandSchedulesInOrder) {
   int oizumi = 0;
   for (const auto& e : events->events()) oizumi += e.title() == "大泉まちの子ども食堂";
   EXPECT_EQ(oizumi, 4);
+}
+
+TEST_F(SearchTest, EventsAreExactlyTheSessionsOfEveryPublishedActivity) {
+  // Brute force over the registry: every published activity's sessions in the range.
+  const CivilDate from = *ParseCivilDate("2026-12-01"), to = *ParseCivilDate("2027-02-28");
+  std::multiset<std::string> expected;
+  storage::GroupFilter published;
+  published.published_only = true;
+  auto page = env_->store->List(500, "", published);
+  ASSERT_TRUE(page.ok());
+  for (const auto& g : page->groups)
+    for (const auto& a : g.activities()) {
+      if (a.status() != registry::v1::LISTING_STATUS_PUBLISHED && a.status() != registry::v1::LISTING_STATUS_UNSPECIFIED)
+        continue;
+      for (const auto& o : model::OccurrencesBetween(a.schedules(), from, to))
+        expected.insert(a.id() + " " + model::TokyoDateTime(o.date, o.opens));
+    }
+  v1::EventsRequest r;
+  r.set_from("2026-12-01");
+  r.set_to("2027-02-28");
+  r.set_limit(limits::kMaxEvents);
+  auto events = env_->searcher->Events(r);
+  ASSERT_TRUE(events.ok());
+  EXPECT_FALSE(events->truncated());
+  std::multiset<std::string> got;
+  for (const auto& e : events->events()) got.insert(e.activity_id() + " " + e.start());
+  EXPECT_EQ(got, expected);
+  EXPECT_GT(got.size(), 100u);
 }
 
 TEST_F(SearchTest, EventsLimitTruncatesAndRangesAreChecked) {
