@@ -23,7 +23,9 @@ inline const std::vector<AgeBand>& AgeBands() {
 }
 
 // Whether an activity for ages min..max (max 0: no upper bound) is in the band.
-inline bool InAgeBand(int min, int max, const AgeBand& band) { return min <= band.max && (max == 0 || max >= band.min); }
+inline bool InAgeBand(int min, int max, const AgeBand& band) {
+  return min <= band.max && (max == 0 || max >= band.min);
+}
 
 // The band with code, or nullptr.
 inline const AgeBand* FindAgeBand(std::string_view code) {

@@ -11,7 +11,9 @@ namespace ibasho {
 bool IsValidUtf8(std::string_view text);
 
 // The length in bytes of the sequence a lead byte starts (1 for ASCII and stray bytes).
-inline size_t Utf8SequenceLength(unsigned char lead) { return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1; }
+inline size_t Utf8SequenceLength(unsigned char lead) {
+  return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+}
 
 // text cut to at most max_chars code points, the last being ellipsis when anything was cut.
 std::string TruncateUtf8(std::string_view text, size_t max_chars, std::string_view ellipsis = "…");

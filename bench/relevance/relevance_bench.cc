@@ -24,9 +24,9 @@
 #include "bench/peers.h"
 #include "bench/report.h"
 #include "common/flags.h"
-#include "search/index/index_writer.h"
 #include "common/normalizer.h"
 #include "search/engine/searcher.h"
+#include "search/index/index_writer.h"
 
 namespace ibasho::bench {
 namespace {

@@ -20,7 +20,7 @@ struct HttpClientOptions {
 struct HttpReply {
   long status = 0;  // 0 when no answer came (error says why)
   std::string body;
-  std::string error;  // transport failure, e.g. "Couldn't connect to server"
+  std::string error;                           // transport failure, e.g. "Couldn't connect to server"
   std::map<std::string, std::string> headers;  // lower-case names
 };
 

@@ -18,8 +18,8 @@ constexpr int kPageSize = 10;
 
 // The words offered when nothing was found, and with the greeting.
 const std::vector<std::string>& ExampleWords() {
-  static const std::vector<std::string> kWords = {"居場所", "こども食堂", "学校に行きたくない", "学習支援", "プレーパーク",
-                                                  "子育て 相談"};
+  static const std::vector<std::string> kWords = {"居場所",   "こども食堂",   "学校に行きたくない",
+                                                  "学習支援", "プレーパーク", "子育て 相談"};
   return kWords;
 }
 
@@ -86,7 +86,8 @@ gateway::HttpResponse Bot::HandleWebhook(const gateway::HttpRequest& req) {
   json body = json::parse(req.body, nullptr, false);
   if (!body.is_object() || !body.contains("events") || !body["events"].is_array()) {
     r.status = 400;
-    r.body = gateway::ApiErrorJson(400, "INVALID_ARGUMENT", "not a LINE webhook body: it needs an events array", "events");
+    r.body =
+        gateway::ApiErrorJson(400, "INVALID_ARGUMENT", "not a LINE webhook body: it needs an events array", "events");
     return r;
   }
   // Room first: an event is recorded as handled only once it is queued (LINE redelivers a 503).
@@ -227,8 +228,10 @@ json Bot::SearchReply(const Fields& f, std::string* outcome) {
   const std::string shown = !q.empty() ? "「" + q + "」" : !near.empty() ? "近くの場所" : "掲載";
   if (total == 0 || results.empty()) {
     *outcome = "no results";
-    json none = Text(shown + "に合う場所は見つかりませんでした。\n言葉を短くする、ひらがなで書く、位置情報を送る、などをお試しください。"
-                             "\n例: 居場所、こども食堂、学習支援、子育て 相談");
+    json none = Text(
+        shown +
+        "に合う場所は見つかりませんでした。\n言葉を短くする、ひらがなで書く、位置情報を送る、などをお試しください。"
+        "\n例: 居場所、こども食堂、学習支援、子育て 相談");
     AddQuickReplies(&none, ExampleActions());
     return json::array({none});
   }
@@ -245,8 +248,8 @@ json Bot::SearchReply(const Fields& f, std::string* outcome) {
   json carousel = ListingsCarousel(results, summary, options_.public_url);
   std::vector<json> actions = {LocationAction("近くを探す")};
   if (const std::string next = found->value("next_page_token", ""); !next.empty())
-    actions.push_back(PostbackAction("次の10件", {{"a", "page"}, {"q", q}, {"c", category}, {"n", near}, {"p", next}},
-                                     "次の10件"));
+    actions.push_back(
+        PostbackAction("次の10件", {{"a", "page"}, {"q", q}, {"c", category}, {"n", near}, {"p", next}}, "次の10件"));
   if (category.empty())
     for (const auto& facet : found->value("facets", json::object()).value("category", json::array())) {
       if (actions.size() >= 8) break;

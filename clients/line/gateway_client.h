@@ -15,7 +15,8 @@ class GatewayClient {
  public:
   // base_url without a trailing slash; timeout_seconds bounds a whole call (a reply token lives
   // about a minute, and a parent waits).
-  GatewayClient(std::string base_url, long timeout_seconds) : base_url_(std::move(base_url)), timeout_(timeout_seconds) {}
+  GatewayClient(std::string base_url, long timeout_seconds)
+      : base_url_(std::move(base_url)), timeout_(timeout_seconds) {}
   // GET target → its JSON body. Unavailable when the gateway cannot be reached or answers 5xx;
   // InvalidArgument for a 4xx (with the gateway's message).
   StatusOr<nlohmann::json> Get(const std::string& target) const;

@@ -20,8 +20,7 @@ LineCall LineApi::Multicast(const std::vector<std::string>& user_ids, const nloh
   return Post("/v2/bot/message/multicast", {{"to", user_ids}, {"messages", messages}}, retry_key);
 }
 
-LineCall LineApi::Push(const std::string& user_id, const nlohmann::json& messages,
-                       const std::string& retry_key) const {
+LineCall LineApi::Push(const std::string& user_id, const nlohmann::json& messages, const std::string& retry_key) const {
   return Post("/v2/bot/message/push", {{"to", user_id}, {"messages", messages}}, retry_key);
 }
 
@@ -34,15 +33,15 @@ LineCall LineApi::Post(const std::string& path, const nlohmann::json& body, cons
   clients::HttpClient client(http);
   clients::HttpHeaders headers;
   if (!retry_key.empty()) headers.emplace_back("X-Line-Retry-Key", retry_key);
-  clients::HttpReply reply =
-      client.Post(path, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json",
-                  nullptr, headers);
+  clients::HttpReply reply = client.Post(path, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                         "application/json", nullptr, headers);
   LineCall call;
   call.status = reply.status;
   call.error = reply.error;
   if (auto it = reply.headers.find("retry-after"); it != reply.headers.end()) {
     int64_t seconds = 0;
-    if (ParseInt64(it->second, &seconds) && seconds >= 0 && seconds <= 3600) call.retry_after_seconds = static_cast<int>(seconds);
+    if (ParseInt64(it->second, &seconds) && seconds >= 0 && seconds <= 3600)
+      call.retry_after_seconds = static_cast<int>(seconds);
   }
   if (!call.ok() && call.error.empty()) call.error = reply.body.substr(0, 200);
   return call;

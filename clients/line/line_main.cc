@@ -8,9 +8,9 @@
 
 #include "clients/line/bot.h"
 #include "clients/line/push.h"
-#include "services/gateway/api_error.h"
 #include "common/flags.h"
 #include "common/process.h"
+#include "services/gateway/api_error.h"
 
 namespace {
 
@@ -67,8 +67,8 @@ int main(int argc, char** argv) {
   const std::string address = flags.Get("address", "IBASHO_LINE_ADDRESS", "127.0.0.1", "address to listen on");
   const std::string gateway_url = WithoutTrailingSlash(
       flags.Get("gateway", "IBASHO_GATEWAY_URL", "http://127.0.0.1:8080", "the ibasho gateway (HTTP API)"));
-  const std::string line_api = WithoutTrailingSlash(
-      flags.Get("line_api", "IBASHO_LINE_API", "https://api.line.me", "LINE's Messaging API"));
+  const std::string line_api =
+      WithoutTrailingSlash(flags.Get("line_api", "IBASHO_LINE_API", "https://api.line.me", "LINE's Messaging API"));
   const std::string db = flags.Get("db", "IBASHO_LINE_DB", "var/line.db", "SQLite file of subscriber profiles");
   const std::string public_url = WithoutTrailingSlash(
       flags.Get("public_url", "IBASHO_PUBLIC_URL", "http://127.0.0.1:8080", "where messages link to (/a/{id})"));

@@ -65,8 +65,8 @@ json Bubble(const json& item, const std::string& public_url) {
     body.push_back(TextComponent(TruncateUtf8(cats, kMaxLineChars), "xs", kAccent));
   // A search result has next_occurrence; an event its start.
   std::string when = item.value("next_occurrence", item.value("start", ""));
-  body.push_back(TextComponent(when.empty() ? "日程はお問い合わせください" : "次回 " + JapaneseDateTime(when), "sm",
-                               kNext, true));
+  body.push_back(
+      TextComponent(when.empty() ? "日程はお問い合わせください" : "次回 " + JapaneseDateTime(when), "sm", kNext, true));
   std::string place = item.value("address", "");
   if (place.empty()) place = item.value("municipality", "");
   if (place.starts_with("東京都")) place = place.substr(std::string("東京都").size());
@@ -154,7 +154,8 @@ std::string PostbackData(const std::map<std::string, std::string>& fields) {
   std::map<std::string, std::string> values = fields;
   for (size_t max_chars = 300;; max_chars = max_chars * 2 / 3) {
     std::string out;
-    for (const auto& [k, v] : values) out += (out.empty() ? "" : "&") + k + "=" + PercentEncode(TruncateUtf8(v, max_chars, ""));
+    for (const auto& [k, v] : values)
+      out += (out.empty() ? "" : "&") + k + "=" + PercentEncode(TruncateUtf8(v, max_chars, ""));
     if (out.size() <= kMaxPostbackDataBytes || max_chars == 0) return out.substr(0, kMaxPostbackDataBytes);
   }
 }

@@ -49,9 +49,7 @@ std::string FilterQuery(const Selection& s) {
   return q;
 }
 
-std::string Key(const Selection& s) {
-  return json{{"a", s.ages}, {"t", s.topics}, {"m", s.area}}.dump();
-}
+std::string Key(const Selection& s) { return json{{"a", s.ages}, {"t", s.topics}, {"m", s.area}}.dump(); }
 
 // Follows the change feed from *cursor to its end: the published activities of upserted groups
 // into *changed (when *cursor was not empty: the first run only finds the end), *cursor to the end.
@@ -86,9 +84,15 @@ Status ReadChanges(const GatewayClient& gateway, std::string* cursor, std::map<s
 }  // namespace
 
 std::string PushReport::ToJson() const {
-  return json{{"resumed", resumed},         {"subscribers", subscribers}, {"digests", digests},
-              {"users", users},             {"batches", batches},         {"sent_batches", sent_batches},
-              {"already_sent", already_sent}, {"retries", retries},       {"failed_batches", failed_batches}}
+  return json{{"resumed", resumed},
+              {"subscribers", subscribers},
+              {"digests", digests},
+              {"users", users},
+              {"batches", batches},
+              {"sent_batches", sent_batches},
+              {"already_sent", already_sent},
+              {"retries", retries},
+              {"failed_batches", failed_batches}}
       .dump();
 }
 
@@ -145,8 +149,8 @@ StatusOr<PushReport> Pusher::Run() {
     StatusOr<json> items = DigestItems(selection, changed, from, to, &fresh, &upcoming);
     if (!items.ok()) return items.status();
     if (items->empty()) continue;
-    const std::string headline = "今週のお知らせ: 新着・更新 " + std::to_string(fresh) + "件、これからの予定 " +
-                                 std::to_string(upcoming) + "件";
+    const std::string headline =
+        "今週のお知らせ: 新着・更新 " + std::to_string(fresh) + "件、これからの予定 " + std::to_string(upcoming) + "件";
     json messages = json::array({Text(headline + "\n配信の変更は「配信設定」、停止は「配信停止」と送ってください。"),
                                  ListingsCarousel(*items, headline, options_.public_url, options_.max_items)});
     ++report.digests;
@@ -190,7 +194,8 @@ StatusOr<json> Pusher::DigestItems(const Selection& selection, const std::map<st
     included.insert(id);
     ++*fresh;
   }
-  StatusOr<json> events = gateway_->Get("/v1/events?from=" + from + "&to=" + to + "&limit=200" + FilterQuery(selection));
+  StatusOr<json> events =
+      gateway_->Get("/v1/events?from=" + from + "&to=" + to + "&limit=200" + FilterQuery(selection));
   if (!events.ok()) return Status(StatusCode::kUnavailable, "events: " + events.status().message());
   for (const auto& e : events->value("events", json::array())) {
     if (items.size() >= options_.max_items) break;
@@ -223,9 +228,8 @@ Status Pusher::Send(PushRun& run, PushReport* report) {
         return Status(StatusCode::kUnavailable, "multicast failed " + std::to_string(attempt) + " times (" +
                                                     std::to_string(call.status) + "); run it again to resume");
       ++report->retries;
-      std::this_thread::sleep_for(call.retry_after_seconds > 0
-                                      ? std::chrono::milliseconds(1000 * call.retry_after_seconds)
-                                      : backoff);
+      std::this_thread::sleep_for(
+          call.retry_after_seconds > 0 ? std::chrono::milliseconds(1000 * call.retry_after_seconds) : backoff);
       backoff *= 2;
     }
     if (Status st = store_->MarkSent(run.id, b.seq); !st.ok()) return st;

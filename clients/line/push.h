@@ -25,10 +25,10 @@ struct Changed;  // push.cc: an activity new or changed since the last run
 
 struct PushOptions {
   std::string public_url = "http://127.0.0.1:8080";
-  bool dry_run = false;         // plan and print, send and store nothing
-  int upcoming_days = 7;        // sessions from today on
-  size_t max_items = 10;        // bubbles in a digest
-  int max_attempts = 6;         // per multicast, for 429 / 5xx / no answer
+  bool dry_run = false;                           // plan and print, send and store nothing
+  int upcoming_days = 7;                          // sessions from today on
+  size_t max_items = 10;                          // bubbles in a digest
+  int max_attempts = 6;                           // per multicast, for 429 / 5xx / no answer
   std::chrono::milliseconds first_backoff{1000};  // doubled each time, unless Retry-After says
   const Clock* clock = SystemClock();
 };

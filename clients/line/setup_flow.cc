@@ -38,8 +38,7 @@ bool Has(const std::vector<std::string>& values, const std::string& v) {
   return std::find(values.begin(), values.end(), v) != values.end();
 }
 
-std::string Joined(const std::vector<std::string>& values, std::string (*label)(const std::string&),
-                   const char* none) {
+std::string Joined(const std::vector<std::string>& values, std::string (*label)(const std::string&), const char* none) {
   std::string out;
   for (const auto& v : values) out += (out.empty() ? "" : "・") + label(v);
   return out.empty() ? none : out;
@@ -86,9 +85,10 @@ json Bot::SetupPrompt(const Profile& p) {
       }
     actions.push_back(SetupAction("どこでも", "area", ""));
   } else {
-    text = "この内容でお届けします。\n" + Summary(p.draft) +
-           "\n\n保存するのは LINE のユーザーIDと選んだ内容だけです。「配信設定」でいつでも変更、「配信停止」で停止でき、"
-           "停止すると登録内容は削除されます。";
+    text =
+        "この内容でお届けします。\n" + Summary(p.draft) +
+        "\n\n保存するのは LINE のユーザーIDと選んだ内容だけです。「配信設定」でいつでも変更、「配信停止」で停止でき、"
+        "停止すると登録内容は削除されます。";
     actions.push_back(SetupAction("同意して登録", "consent"));
   }
   actions.push_back(SetupAction("やめる", "cancel"));
@@ -160,8 +160,9 @@ json Bot::OnSetup(const std::string& user, const Fields& f, std::string* outcome
 
 json Bot::Stop(const std::string& user) {
   Status st = store_->Delete(user);
-  return json::array({Text(st.ok() ? "配信を停止し、登録内容を削除しました。また使うときは「配信設定」と送ってください。"
-                                   : "ごめんなさい、いま停止できませんでした。少し時間をおいてもう一度お送りください。")});
+  return json::array(
+      {Text(st.ok() ? "配信を停止し、登録内容を削除しました。また使うときは「配信設定」と送ってください。"
+                    : "ごめんなさい、いま停止できませんでした。少し時間をおいてもう一度お送りください。")});
 }
 
 }  // namespace ibasho::line

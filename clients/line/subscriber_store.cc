@@ -40,7 +40,9 @@ Profile ProfileOf(SQLite::Statement& q) {
   return p;
 }
 
-Status Failed(const std::exception& e) { return Status(StatusCode::kUnavailable, std::string("line store: ") + e.what()); }
+Status Failed(const std::exception& e) {
+  return Status(StatusCode::kUnavailable, std::string("line store: ") + e.what());
+}
 
 }  // namespace
 
@@ -166,8 +168,8 @@ StatusOr<int64_t> SubscriberStore::StartRun(const std::string& cursor_to, const 
     run.exec();
     const int64_t id = db_->getLastInsertRowid();
     for (const PushBatch& b : batches) {
-      SQLite::Statement q(*db_,
-                          "INSERT INTO push_batches (run_id, seq, user_ids, messages, retry_key) VALUES (?, ?, ?, ?, ?)");
+      SQLite::Statement q(
+          *db_, "INSERT INTO push_batches (run_id, seq, user_ids, messages, retry_key) VALUES (?, ?, ?, ?, ?)");
       q.bind(1, id);
       q.bind(2, b.seq);
       q.bind(3, json(b.user_ids).dump());

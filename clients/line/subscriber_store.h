@@ -27,9 +27,9 @@ struct Selection {
 };
 
 struct Profile {
-  std::string user_id;  // LINE's user id: personal data, never logged in clear
-  Selection active;     // what is delivered (meaningful when consented_at is set)
-  Selection draft;      // what is being chosen in a set-up conversation
+  std::string user_id;       // LINE's user id: personal data, never logged in clear
+  Selection active;          // what is delivered (meaningful when consented_at is set)
+  Selection draft;           // what is being chosen in a set-up conversation
   std::string setup_step;    // "", "ages", "topics", "area", "confirm"
   std::string consented_at;  // RFC 3339; empty: nothing is delivered
   std::string updated_at;

@@ -2,8 +2,8 @@
 
 #include "common/html.h"
 
-#include "search/analysis/analyzer.h"
 #include "common/normalizer.h"
+#include "search/analysis/analyzer.h"
 #include "search/analysis/query_dictionary.h"
 
 namespace ibasho::search {
@@ -43,7 +43,6 @@ struct SnippetToken {
 };
 
 }  // namespace
-
 
 std::string EncodeSnippetTokens(std::string_view text, const Tokenizer& tokenizer) {
   // Per word: gap from the previous word's end, length, content flag, [normalised form, reading].

@@ -17,7 +17,6 @@ struct SnippetOptions {
   size_t context_before = 30;  // characters kept before the first match
 };
 
-
 // The words of text (offsets, and for content words their normalised form and reading), packed.
 std::string EncodeSnippetTokens(std::string_view text, const Tokenizer& tokenizer);
 

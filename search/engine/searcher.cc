@@ -346,8 +346,8 @@ StatusOr<SearchResponse> Searcher::SearchOnce(const SearchRequest& req, bool may
     MatchEvaluator evaluator(db, posting_cache_);
     SearchResponse resp;
     const std::string q = QueryText(req, resp.mutable_interpretation());
-    BuiltQuery built = builder_.Build(q, req.literal(),
-                                      [&](const std::string& name) { return MunicipalityNamed(evaluator, name); });
+    BuiltQuery built =
+        builder_.Build(q, req.literal(), [&](const std::string& name) { return MunicipalityNamed(evaluator, name); });
     SearchFilters filters = FiltersOf(req);
     const QueryNode* used = nullptr;
     DocSet passing = MatchWithFallbacks(evaluator, built, filters, &resp, &used);

@@ -42,7 +42,6 @@ inline constexpr char kTermOccurrence[] = "XO";
 // Metadata key holding the last applied change cursor, committed with the documents.
 inline constexpr char kMetaAppliedCursor[] = "applied_cursor";
 
-
 }  // namespace ibasho::search
 
 #endif  // IBASHO_SEARCH_INDEX_INDEX_SCHEMA_H_

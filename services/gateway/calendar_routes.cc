@@ -46,7 +46,8 @@ void SplitTokyoDateTime(const std::string& when, CivilDate* date, std::string* h
 model::CalendarEvent CalendarEventOf(const search::v1::Event& e, const std::string& public_url) {
   model::CalendarEvent c;
   c.activity_id = e.activity_id();
-  c.summary = e.title() == e.group_name() || e.group_name().empty() ? e.title() : e.title() + "（" + e.group_name() + "）";
+  c.summary =
+      e.title() == e.group_name() || e.group_name().empty() ? e.title() : e.title() + "（" + e.group_name() + "）";
   SplitTokyoDateTime(e.start(), &c.date, &c.opens);
   CivilDate end_date;
   if (!e.end().empty()) SplitTokyoDateTime(e.end(), &end_date, &c.closes);

@@ -187,10 +187,7 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
          r.headers.emplace_back("Cache-Control", "public, max-age=3600");
          return r;
        }},
-      {"GET",
-       {},
-       0,
-       [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.WebPage(r, ""); }},
+      {"GET", {}, 0, [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.WebPage(r, ""); }},
       {"GET",
        {"a", "{}"},
        0,

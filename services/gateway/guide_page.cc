@@ -102,8 +102,8 @@ std::string TownOf(const std::string& address, const std::string& municipality) 
     return "";
   std::string town;
   while (!rest.empty()) {
-    if (StartsWithAny(rest, {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "０", "１", "２", "３", "４", "５", "６",
-                             "７", "８", "９", "丁目", "番", "-", "－", "ー", " ", "　", "、", "（", "("}))
+    if (StartsWithAny(rest, {"0",  "1",  "2",  "3",  "4",  "5",    "6",  "7", "8",  "9",  "０", "１", "２", "３", "４",
+                             "５", "６", "７", "８", "９", "丁目", "番", "-", "－", "ー", " ",  "　", "、", "（", "("}))
       break;
     size_t len = Utf8SequenceLength(static_cast<unsigned char>(rest[0]));
     town.append(rest.substr(0, len));
@@ -117,26 +117,26 @@ std::string TownOf(const std::string& address, const std::string& municipality) 
   return town;
 }
 
-
 std::string RenderGuide(const std::vector<SearchResult>& listings, const GuideOptions& options) {
   // Area (municipality, town), then category in taxonomy order, then title.
   using Key = std::tuple<std::string, std::string, size_t, std::string>;
   std::vector<std::pair<Key, const SearchResult*>> sorted;
   for (const SearchResult& r : listings) {
     std::string category = r.categories().empty() ? "" : r.categories(0);
-    sorted.push_back({{r.municipality(), TownOf(r.address(), r.municipality()), CategoryRank(category), r.title()}, &r});
+    sorted.push_back(
+        {{r.municipality(), TownOf(r.address(), r.municipality()), CategoryRank(category), r.title()}, &r});
   }
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 
   const std::string title = "子ども・子育て 地域の支援ガイド";
-  std::string out = "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                    "content=\"width=device-width,initial-scale=1\"><title>" +
-                    HtmlEscape(title + (options.conditions.empty() ? "" : "（" + options.conditions + "）")) +
-                    "</title><style>" + GuideStyle() + "</style></head><body><header><h1>" + HtmlEscape(title) +
-                    "</h1><p>" +
-                    HtmlEscape((options.conditions.empty() ? std::string("すべての掲載") : options.conditions) + "・" +
-                               std::to_string(listings.size()) + "件・" + options.generated_on + " 作成") +
-                    "</p><p>最新の情報と検索: " + HtmlEscape(options.public_url) + "/</p></header><main>";
+  std::string out =
+      "<!doctype html><html lang=\"ja\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width,initial-scale=1\"><title>" +
+      HtmlEscape(title + (options.conditions.empty() ? "" : "（" + options.conditions + "）")) + "</title><style>" +
+      GuideStyle() + "</style></head><body><header><h1>" + HtmlEscape(title) + "</h1><p>" +
+      HtmlEscape((options.conditions.empty() ? std::string("すべての掲載") : options.conditions) + "・" +
+                 std::to_string(listings.size()) + "件・" + options.generated_on + " 作成") +
+      "</p><p>最新の情報と検索: " + HtmlEscape(options.public_url) + "/</p></header><main>";
   if (sorted.empty()) out += "<p class=\"empty\">この条件に合う掲載はありません。条件を減らしてお試しください。</p>";
   std::optional<std::string> area, category;  // the sections open now
   for (const auto& [key, r] : sorted) {
@@ -162,8 +162,11 @@ std::string RenderGuide(const std::vector<SearchResult>& listings, const GuideOp
   if (area) out += "</section>";
   out += "</main><footer>";
   if (options.truncated) out += "<p>掲載が多いため一部のみ印刷しています。地域や分野で絞り込んでください。</p>";
-  out += "<p>掲載内容は変わることがあります。お出かけの前に各団体へご確認ください。QRコードから最新の情報をご覧いただけます。</p>"
-         "</footer></body></html>";
+  out +=
+      "<p>"
+      "掲載内容は変わることがあります。お出かけの前に各団体へご確認ください。QRコードから最新の情報をご覧いただけます。"
+      "</p>"
+      "</footer></body></html>";
   return out;
 }
 

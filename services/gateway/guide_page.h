@@ -12,10 +12,10 @@
 namespace ibasho::gateway {
 
 struct GuideOptions {
-  std::string public_url;   // where /a/{id} pages are, without a trailing slash
-  std::string conditions;   // what was asked for, e.g. 「練馬区 光が丘・こども食堂」; "" for everything
-  std::string generated_on; // YYYY-MM-DD
-  bool truncated = false;   // more listings matched than the guide holds
+  std::string public_url;    // where /a/{id} pages are, without a trailing slash
+  std::string conditions;    // what was asked for, e.g. 「練馬区 光が丘・こども食堂」; "" for everything
+  std::string generated_on;  // YYYY-MM-DD
+  bool truncated = false;    // more listings matched than the guide holds
 };
 
 // The whole page. listings: public search results (contacts already public only).

@@ -44,11 +44,16 @@ std::string WithConfig(std::string html, const std::string& config) {
 
 std::string ContentTypeFor(const std::string& name) {
   static const std::map<std::string, std::string> kTypes = {
-      {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},    {".svg", "image/svg+xml"},
-      {".png", "image/png"},                  {".webp", "image/webp"},
-      {".ico", "image/x-icon"},               {".json", "application/json; charset=utf-8"},
-      {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".webp", "image/webp"},
+      {".ico", "image/x-icon"},
+      {".json", "application/json; charset=utf-8"},
+      {".webmanifest", "application/manifest+json"},
+      {".txt", "text/plain; charset=utf-8"},
       {".woff2", "font/woff2"},
   };
   auto it = kTypes.find(fs::path(name).extension().string());

@@ -1,8 +1,8 @@
 // The public web: the search page (clients/web) at / and /a/{id}, its files, and the printable
 // guide (/guide). Pages carry a strict Content-Security-Policy: scripts, styles and data only from
 // the gateway itself, map tiles from the configured tile server.
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "common/clock.h"
 #include "common/crypto.h"
@@ -56,7 +56,8 @@ HttpResponse FromAsset(const HttpRequest& req, const WebAsset& a) {
 // The page with the activity's name as its title and link-preview tags (LINE, messengers).
 std::string PageFor(const std::string& page, const search::v1::ActivityDetail& detail, const std::string& url) {
   const auto& a = detail.result();
-  std::string title = HtmlEscape(a.title() + (a.group_name().empty() ? "" : "（" + a.group_name() + "）") + " | ibasho");
+  std::string title =
+      HtmlEscape(a.title() + (a.group_name().empty() ? "" : "（" + a.group_name() + "）") + " | ibasho");
   std::string out = page;
   size_t open = out.find("<title>"), close = out.find("</title>");
   if (open == std::string::npos || close == std::string::npos) return out;

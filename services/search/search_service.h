@@ -3,8 +3,8 @@
 #define IBASHO_SERVICES_SEARCH_SEARCH_SERVICE_H_
 
 #include "ibasho/search/v1/search.grpc.pb.h"
-#include "search/index/index_writer.h"
 #include "search/engine/searcher.h"
+#include "search/index/index_writer.h"
 #include "services/search/feed_follower.h"
 #include "services/search/fifo_gate.h"
 

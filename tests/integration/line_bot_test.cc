@@ -58,8 +58,8 @@ class LineBotTest : public ::testing::Test {
                                  "--gateway=" + gateway, "--line_api=" + fake_->url(), "--db=" + Db(),
                                  std::string("--public_url=") + kPublicUrl, "--gateway_timeout_s=2"},
         dir_.File("line-" + std::to_string(port) + ".log"));
-    EXPECT_TRUE(WaitUntil([&] { return testing::HttpFetch(port, "GET", "/healthz").status == 200; },
-                          std::chrono::seconds(10)));
+    EXPECT_TRUE(
+        WaitUntil([&] { return testing::HttpFetch(port, "GET", "/healthz").status == 200; }, std::chrono::seconds(10)));
     return bot;
   }
 
@@ -156,9 +156,10 @@ TEST_F(LineBotTest, BadAndMissingSignaturesAreRefusedAndGetNoReply) {
   EXPECT_TRUE(fake_->Calls(kReply).empty());
   // A signed body that is not LINE's shape is a clear 400.
   std::string body = R"({"destination":"U"})";
-  EXPECT_EQ(testing::HttpFetch(bot_port_, "POST", "/webhook", body, {{"X-Line-Signature", HmacSha256Base64(kSecret, body)}})
-                .status,
-            400);
+  EXPECT_EQ(
+      testing::HttpFetch(bot_port_, "POST", "/webhook", body, {{"X-Line-Signature", HmacSha256Base64(kSecret, body)}})
+          .status,
+      400);
 }
 
 TEST_F(LineBotTest, TextSearchRepliesWithACarouselWithinLineLimits) {
@@ -175,7 +176,8 @@ TEST_F(LineBotTest, TextSearchRepliesWithACarouselWithinLineLimits) {
   EXPECT_LE(bubbles.size(), 10u);
   for (const auto& b : bubbles) {
     EXPECT_LE(b.dump().size(), line::kMaxBubbleJsonBytes);
-    EXPECT_EQ(b["footer"]["contents"][0]["action"]["uri"].get<std::string>().rfind(std::string(kPublicUrl) + "/a/", 0), 0u);
+    EXPECT_EQ(b["footer"]["contents"][0]["action"]["uri"].get<std::string>().rfind(std::string(kPublicUrl) + "/a/", 0),
+              0u);
   }
   EXPECT_LE(flex.dump().size(), line::kMaxFlexJsonBytes);
   auto actions = QuickActions(reply);
@@ -208,7 +210,8 @@ TEST_F(LineBotTest, EnglishFindsJapaneseListingsAndSaysHow) {
 TEST_F(LineBotTest, LocationFindsThePlacesNearestFirst) {
   json reply = Converse(Event(
       "message", "U3",
-      {{"message", {{"id", "2"}, {"type", "location"}, {"latitude", 35.7377}, {"longitude", 139.6541}, {"address", "練馬"}}}}));
+      {{"message",
+        {{"id", "2"}, {"type", "location"}, {"latitude", 35.7377}, {"longitude", 139.6541}, {"address", "練馬"}}}}));
   ASSERT_EQ(reply["messages"].size(), 2u) << AllText(reply);
   EXPECT_NE(AllText(reply["messages"][1]).find("（約"), std::string::npos);
   EXPECT_NE(reply["messages"][0]["text"].get<std::string>().find("近くの場所"), std::string::npos);
@@ -396,12 +399,13 @@ TEST_F(LineBotTest, ASecondRunDeliversWhatIsNewForTheProfile) {
   int rc = -1;
   Push({}, &rc);  // the first run finds where the change feed ends
   ASSERT_EQ(rc, 0);
-  json group = {{"name", "新しい学習会"},
-                {"activities", json::array({{{"title", "中学生の新しい学習会"},
-                                             {"categories", json::array({"gakushu"})},
-                                             {"ages", {{"min", 12}, {"max", 15}}},
-                                             {"location", {{"address", "東京都練馬区豊玉北6-12-1"}, {"municipality", "練馬区"}}},
-                                             {"schedules", json::array({{{"dates", json::array({"2099-01-01"})}}})}}})}};
+  json group = {
+      {"name", "新しい学習会"},
+      {"activities", json::array({{{"title", "中学生の新しい学習会"},
+                                   {"categories", json::array({"gakushu"})},
+                                   {"ages", {{"min", 12}, {"max", 15}}},
+                                   {"location", {{"address", "東京都練馬区豊玉北6-12-1"}, {"municipality", "練馬区"}}},
+                                   {"schedules", json::array({{{"dates", json::array({"2099-01-01"})}}})}}})}};
   ASSERT_EQ(cluster_->Admin("POST", "/v1/groups", group.dump()).status, 201);
   ASSERT_TRUE(WaitUntil([] { return cluster_->Search("中学生の新しい学習会").body.value("total", 0) > 0; }, kWait));
   size_t before = fake_->Calls(kMulticast).size();

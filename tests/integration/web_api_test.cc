@@ -79,8 +79,11 @@ TEST_F(WebApiTest, EventsDefaultToTheComingMonthAndRejectBadRanges) {
   const struct {
     const char* query;
     const char* field;
-  } bad[] = {{"from=2026-13-01", "from"}, {"from=2026-12-10&to=2026-12-01", "to"},
-             {"from=2026-01-01&to=2026-12-31", "to"}, {"limit=0", "limit"}, {"weekday=someday", "weekday"}};
+  } bad[] = {{"from=2026-13-01", "from"},
+             {"from=2026-12-10&to=2026-12-01", "to"},
+             {"from=2026-01-01&to=2026-12-31", "to"},
+             {"limit=0", "limit"},
+             {"weekday=someday", "weekday"}};
   for (const auto& b : bad) {
     HttpResult e = cluster_->Call("GET", std::string("/v1/events?") + b.query);
     EXPECT_EQ(e.status, 400) << b.query;

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <set>
 
-#include "search/analysis/analyzer.h"
 #include "common/normalizer.h"
+#include "search/analysis/analyzer.h"
 #include "search/analysis/query_dictionary.h"
 #include "search/analysis/query_translator.h"
 #include "search/analysis/tokenizer.h"
@@ -89,11 +89,11 @@ TEST(QueryTranslator, EnglishAndRomajiReadAsJapanese) {
       {"free school", "フリースクール"},
       {"kodomo no ibasho", "居場所"},
       {"shokudou", "食堂"},
-      {"hikarigaoka", "ヒカリガオカ"},        // romaji, met by readings
+      {"hikarigaoka", "ヒカリガオカ"},  // romaji, met by readings
       {"kosodate hiroba", "子育て ヒロバ"},
-      {"school", ""},                         // English that is not in the dictionary is not kana
-      {"the a for", ""},                      // nothing that means anything
-      {"こども食堂", ""},                     // Japanese stays as typed
+      {"school", ""},      // English that is not in the dictionary is not kana
+      {"the a for", ""},   // nothing that means anything
+      {"こども食堂", ""},  // Japanese stays as typed
       {"kodomo 食堂", ""},
       {"", ""},
   };

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include "services/gateway/qr_svg.h"
 #include "services/gateway/web_assets.h"
-#include <filesystem>
 
 #include "testing/test_util.h"
 

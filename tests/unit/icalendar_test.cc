@@ -26,8 +26,12 @@ TEST(ICalendar, EscapesTextSpecials) {
     const char* in;
     const char* out;
   } cases[] = {
-      {"a,b", "a\\,b"},           {"a;b", "a\\;b"},       {"a\\b", "a\\\\b"},
-      {"line1\nline2", "line1\\nline2"}, {"crlf\r\nnext", "crlf\\nnext"}, {"tab\tbell\a", "tabbell"},
+      {"a,b", "a\\,b"},
+      {"a;b", "a\\;b"},
+      {"a\\b", "a\\\\b"},
+      {"line1\nline2", "line1\\nline2"},
+      {"crlf\r\nnext", "crlf\\nnext"},
+      {"tab\tbell\a", "tabbell"},
       {"居場所、です", "居場所、です"},
   };
   for (const auto& c : cases) EXPECT_EQ(EscapeICalText(c.in), c.out) << c.in;

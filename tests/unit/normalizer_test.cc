@@ -77,9 +77,14 @@ TEST(Utf8, TruncateCountsCodePointsAndMarksTheCut) {
     size_t max;
     const char* out;
   } cases[] = {
-      {"こども食堂", 5, "こども食堂"}, {"こども食堂", 4, "こども…"}, {"こども食堂", 1, "…"},
-      {"こども食堂", 0, ""},          {"abc", 3, "abc"},            {"abcd", 3, "ab…"},
-      {"", 3, ""},                    {"a😀b😀", 3, "a😀…"},
+      {"こども食堂", 5, "こども食堂"},
+      {"こども食堂", 4, "こども…"},
+      {"こども食堂", 1, "…"},
+      {"こども食堂", 0, ""},
+      {"abc", 3, "abc"},
+      {"abcd", 3, "ab…"},
+      {"", 3, ""},
+      {"a😀b😀", 3, "a😀…"},
   };
   for (const auto& c : cases) EXPECT_EQ(TruncateUtf8(c.text, c.max), c.out) << c.text << " " << c.max;
 }

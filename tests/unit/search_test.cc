@@ -1,11 +1,11 @@
 // Search over the real sample data: registry store → change feed → Xapian index → searcher.
 #include <gtest/gtest.h>
 
+#include <unicode/unistr.h>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-#include <unicode/unistr.h>
 
 #include "model/json_mapping.h"
 #include "model/schedule.h"
@@ -187,12 +187,9 @@ TEST_F(SearchTest, EnglishAndRomajiFindWhatJapaneseFinds) {
     const char* query;
     const char* category;  // the top results' category
   } cases[] = {
-      {"food for children", "kodomo_shokudo"},
-      {"kids who stay home from school", "futoukou"},
-      {"help with homework", "gakushu"},
-      {"playground", "playpark"},
-      {"kodomo shokudo", "kodomo_shokudo"},
-      {"futoukou", "futoukou"},
+      {"food for children", "kodomo_shokudo"}, {"kids who stay home from school", "futoukou"},
+      {"help with homework", "gakushu"},       {"playground", "playpark"},
+      {"kodomo shokudo", "kodomo_shokudo"},    {"futoukou", "futoukou"},
   };
   for (const auto& c : cases) {
     SearchResponse r = Q(c.query, 3);
@@ -975,7 +972,8 @@ TEST_F(SearchTest, EventsAreExactlyTheSessionsOfEveryPublishedActivity) {
   ASSERT_TRUE(page.ok());
   for (const auto& g : page->groups)
     for (const auto& a : g.activities()) {
-      if (a.status() != registry::v1::LISTING_STATUS_PUBLISHED && a.status() != registry::v1::LISTING_STATUS_UNSPECIFIED)
+      if (a.status() != registry::v1::LISTING_STATUS_PUBLISHED &&
+          a.status() != registry::v1::LISTING_STATUS_UNSPECIFIED)
         continue;
       for (const auto& o : model::OccurrencesBetween(a.schedules(), from, to))
         expected.insert(a.id() + " " + model::TokyoDateTime(o.date, o.opens));
@@ -1006,7 +1004,9 @@ TEST_F(SearchTest, EventsLimitTruncatesAndRangesAreChecked) {
     const char* from;
     const char* to;
     const char* field;
-  } bad[] = {{"2026-12-32", "2026-12-31", "from"}, {"2026-12-01", "", "to"}, {"2026-12-10", "2026-12-01", "to"},
+  } bad[] = {{"2026-12-32", "2026-12-31", "from"},
+             {"2026-12-01", "", "to"},
+             {"2026-12-10", "2026-12-01", "to"},
              {"2026-01-01", "2026-12-31", "to"}};
   for (const auto& b : bad) {
     v1::EventsRequest e;
