@@ -6,6 +6,7 @@
 
 #include "clients/line/messages.h"
 #include "common/crypto.h"
+#include "common/normalizer.h"
 #include "common/url.h"
 #include "services/gateway/api_error.h"
 
@@ -27,32 +28,6 @@ std::vector<json> ExampleActions() {
   std::vector<json> actions = {LocationAction("近くを探す")};
   for (const auto& w : ExampleWords()) actions.push_back(MessageAction(w, w));
   return actions;
-}
-
-// s without leading and trailing spaces, ASCII or full-width (「　」).
-std::string Trimmed(std::string s) {
-  constexpr std::string_view kWide = "　";
-  for (bool cut = true; cut && !s.empty();) {
-    cut = false;
-    if (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' || s.front() == '\n') {
-      s.erase(0, 1);
-      cut = true;
-    } else if (s.starts_with(kWide)) {
-      s.erase(0, kWide.size());
-      cut = true;
-    }
-  }
-  for (bool cut = true; cut && !s.empty();) {
-    cut = false;
-    if (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n') {
-      s.pop_back();
-      cut = true;
-    } else if (s.ends_with(kWide)) {
-      s.resize(s.size() - kWide.size());
-      cut = true;
-    }
-  }
-  return s;
 }
 
 }  // namespace
@@ -175,7 +150,8 @@ void Bot::Dispatch(const json& event, const std::string& user, const std::string
     const json& message = event.value("message", json::object());
     const std::string kind = message.value("type", "");
     if (kind == "text") {
-      const std::string text = Trimmed(message.value("text", ""));
+      // Normalised as search will (width, case, spaces: 「 配信設定　」 is 配信設定, HELP is help).
+      const std::string text = Normalize(message.value("text", ""));
       if (text == "配信設定") {
         reply = OnSetup(user, {{"s", "start"}}, outcome);
       } else if (text == "配信停止") {

@@ -107,6 +107,7 @@ Pusher::Pusher(PushOptions options, SubscriberStore* store, const GatewayClient*
 
 StatusOr<PushReport> Pusher::Run() {
   PushReport report;
+  activity_pages_.clear();
   StatusOr<std::optional<PushRun>> unfinished = store_->UnfinishedRun();
   if (!unfinished.ok()) return unfinished.status();
   if (unfinished->has_value()) {
@@ -188,8 +189,8 @@ StatusOr<json> Pusher::DigestItems(const Selection& selection, const std::map<st
   std::set<std::string> included;
   for (const auto& [id, c] : changed) {
     if (*fresh >= static_cast<int>(kMaxNewPerDigest) || !Fits(c, selection)) continue;
-    StatusOr<json> activity = gateway_->Get("/v1/activities/" + PercentEncode(id));
-    if (!activity.ok()) continue;  // archived or unpublished since
+    const json* activity = ActivityPage(id);
+    if (!activity) continue;  // archived or unpublished since
     items.push_back(*activity);
     included.insert(id);
     ++*fresh;
@@ -204,6 +205,15 @@ StatusOr<json> Pusher::DigestItems(const Selection& selection, const std::map<st
     ++*upcoming;
   }
   return items;
+}
+
+const json* Pusher::ActivityPage(const std::string& activity_id) {
+  auto [it, fresh] = activity_pages_.try_emplace(activity_id);
+  if (fresh) {
+    StatusOr<json> page = gateway_->Get("/v1/activities/" + PercentEncode(activity_id));
+    if (page.ok()) it->second = std::move(*page);
+  }
+  return it->second ? &*it->second : nullptr;
 }
 
 Status Pusher::Send(PushRun& run, PushReport* report) {

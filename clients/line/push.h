@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -62,6 +63,9 @@ class Pusher {
   // sessions of its filters, at most max_items; counts of each in *fresh and *upcoming.
   StatusOr<nlohmann::json> DigestItems(const Selection& selection, const std::map<std::string, Changed>& changed,
                                        const std::string& from, const std::string& to, int* fresh, int* upcoming);
+  // The activity as /v1/activities/{id} shows it, fetched once however many digests hold it;
+  // null when it is no longer published.
+  const nlohmann::json* ActivityPage(const std::string& activity_id);
   Status Send(PushRun& run, PushReport* report);
   PushOptions options_;
   SubscriberStore* store_;
@@ -69,6 +73,7 @@ class Pusher {
   const LineApi* line_;
   std::function<std::string(const std::string&)> user_hash_;
   std::function<void(const std::string&)> out_;
+  std::map<std::string, std::optional<nlohmann::json>> activity_pages_;  // by activity id, for one run
 };
 
 }  // namespace ibasho::line

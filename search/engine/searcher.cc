@@ -171,26 +171,29 @@ std::string Searcher::SpellingCorrection(Xapian::Database& db, const std::string
                                          const std::vector<std::string>& words) const {
   std::string corrected = normalized_q;
   bool changed = false;
+  std::set<std::string> tried;  // a word that is also a kanji run is looked at once
+  auto use = [&](const std::string& typed, const std::string& meant) {
+    size_t at = meant.empty() || meant == typed ? std::string::npos : corrected.find(typed);
+    if (at == std::string::npos) return;
+    corrected.replace(at, typed.size(), meant);
+    changed = true;
+  };
   // A wrong kanji with the right reading (不登効 → 不登校): a run whose reading is a dictionary
   // word's, or one character off a word of the index's spelling table.
   for (const std::string& run : KanjiRuns(normalized_q)) {
     const size_t chars = CharCount(run);
-    if (chars < 2 || db.term_exists(WordTerm(run))) continue;
+    if (chars < 2 || !tried.insert(run).second || db.term_exists(WordTerm(run))) continue;
     std::string s;
     if (const DictionaryEntry* e = dictionary_.MatchByReading(tokenizer_.Reading(run)); e && e->surface != run)
       s = e->surface;
     if (s.empty() && chars >= 3) s = db.get_spelling_suggestion(run, 1);
-    if (s.empty() || s == run) continue;
-    size_t at = corrected.find(run);
-    if (at == std::string::npos) continue;
-    corrected.replace(at, run.size(), s);
-    changed = true;
+    use(run, s);
   }
   for (const auto& w : words) {
     // A word the index holds is spelt as someone wrote it; Xapian would still offer a more common
     // neighbour (居場所 → 場所, づくり → くり).
     const size_t chars = CharCount(w);
-    if (chars < 2 || db.term_exists(WordTerm(w))) continue;
+    if (chars < 2 || !tried.insert(w).second || db.term_exists(WordTerm(w))) continue;
     std::string s = chars >= 3 ? db.get_spelling_suggestion(w, chars >= 5 ? 2 : 1) : "";
     // Two characters, one of them wrong, is too loose unless it reads the same: a kanji slip
     // (支縁 → 支援), the usual way a wrong kanji gets typed.
@@ -199,11 +202,7 @@ std::string Searcher::SpellingCorrection(Xapian::Database& db, const std::string
       if (!s.empty() && tokenizer_.Reading(s) != tokenizer_.Reading(w)) s.clear();
     }
     if ((s.empty() || s == w) && IsKana(w)) s = ReadingCorrection(db, w);
-    if (s.empty() || s == w) continue;
-    size_t at = corrected.find(w);
-    if (at == std::string::npos) continue;
-    corrected.replace(at, w.size(), s);
-    changed = true;
+    use(w, s);
   }
   return changed ? corrected : "";
 }

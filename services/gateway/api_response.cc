@@ -71,6 +71,11 @@ HttpResponse FromStatus(const Status& s) {
   return Error(http, StatusCodeName(s.code()), s.message(), s.field());
 }
 
+HttpResponse SharedForSeconds(HttpResponse r, int max_age) {
+  r.headers.emplace_back("Cache-Control", "public, max-age=" + std::to_string(max_age));
+  return r;
+}
+
 std::string Etag(int version) { return "\"" + std::to_string(version) + "\""; }
 
 HttpResponse GroupResponse(int status, const registry::v1::Group& g) {

@@ -23,6 +23,9 @@ int HttpStatusFor(grpc::StatusCode code);
 HttpResponse FromGrpc(const grpc::Status& s);
 HttpResponse FromStatus(const Status& s);
 
+// r with "Cache-Control: public, max-age=<max_age>": an answer the same for every caller.
+HttpResponse SharedForSeconds(HttpResponse r, int max_age);
+
 std::string Etag(int version);
 // The group as JSON with its ETag.
 HttpResponse GroupResponse(int status, const registry::v1::Group& g);

@@ -20,11 +20,6 @@ namespace {
 constexpr int kEventsMaxAge = 60;
 constexpr int kCalendarMaxAge = 600;
 
-HttpResponse Public(HttpResponse r, int max_age) {
-  r.headers.emplace_back("Cache-Control", "public, max-age=" + std::to_string(max_age));
-  return r;
-}
-
 // from and to of an events request: from defaults to today in Tokyo, to to default_days later.
 Status RangeOf(const HttpRequest& req, int default_days, search::v1::EventsRequest* er) {
   std::string from = req.Param("from", TokyoToday());
@@ -83,7 +78,7 @@ HttpResponse Calendar(const google::protobuf::RepeatedPtrField<search::v1::Event
   r.body = model::RenderICalendar(out, options);
   r.content_type = "text/calendar; charset=utf-8";
   r.headers.emplace_back("Content-Disposition", "inline; filename=\"ibasho.ics\"");
-  return Public(std::move(r), kCalendarMaxAge);
+  return SharedForSeconds(std::move(r), kCalendarMaxAge);
 }
 
 }  // namespace
@@ -109,7 +104,7 @@ std::optional<HttpResponse> Gateway::FetchEvents(const HttpRequest& req, int def
 HttpResponse Gateway::Events(const HttpRequest& req) {
   search::v1::EventsResponse resp;
   if (auto failed = FetchEvents(req, limits::kDefaultEventDays, &resp)) return *failed;
-  return Public(Json(200, ToJson(resp, true)), kEventsMaxAge);
+  return SharedForSeconds(Json(200, ToJson(resp, true)), kEventsMaxAge);
 }
 
 HttpResponse Gateway::CalendarIcs(const HttpRequest& req) {
@@ -138,7 +133,7 @@ HttpResponse Gateway::GetActivity(const std::string& id) {
   out.erase("distance_m");
   for (const char* field : {"description", "schedules", "upcoming"}) out[field] = std::move(all[field]);
   out["url"] = options_.public_url + "/a/" + id;
-  return Public(Json(200, out.dump(-1, ' ', false, json::error_handler_t::replace)), kEventsMaxAge);
+  return SharedForSeconds(Json(200, out.dump(-1, ' ', false, json::error_handler_t::replace)), kEventsMaxAge);
 }
 
 HttpResponse Gateway::ActivityCalendarIcs(const std::string& id) {

@@ -183,9 +183,7 @@ const std::vector<Gateway::RouteEntry>& Gateway::Routes() {
        {"v1", "openapi.json"},
        0,
        [](Gateway&, const HttpRequest&, const A&, const Principal&) {
-         HttpResponse r = Json(200, kOpenApiJson);
-         r.headers.emplace_back("Cache-Control", "public, max-age=3600");
-         return r;
+         return SharedForSeconds(Json(200, kOpenApiJson), 3600);
        }},
       {"GET", {}, 0, [](Gateway& g, const HttpRequest& r, const A&, const Principal&) { return g.WebPage(r, ""); }},
       {"GET",

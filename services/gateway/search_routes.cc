@@ -22,11 +22,6 @@ namespace {
 constexpr int kSearchMaxAge = 10;
 constexpr int kCategoriesMaxAge = 3600;
 
-HttpResponse Cacheable(HttpResponse r, int max_age) {
-  r.headers.emplace_back("Cache-Control", "public, max-age=" + std::to_string(max_age));
-  return r;
-}
-
 }  // namespace
 
 HttpResponse Gateway::Search(const HttpRequest& req) {
@@ -39,7 +34,7 @@ HttpResponse Gateway::Search(const HttpRequest& req) {
     return stub.Search(ctx, sr, &resp);
   });
   if (!s.ok()) return FromGrpc(s);
-  return Cacheable(Json(200, SearchResponseJson(resp)), kSearchMaxAge);
+  return SharedForSeconds(Json(200, SearchResponseJson(resp)), kSearchMaxAge);
 }
 
 HttpResponse Gateway::Suggest(const HttpRequest& req) {
@@ -54,7 +49,7 @@ HttpResponse Gateway::Suggest(const HttpRequest& req) {
     return stub.Suggest(ctx, sr, &resp);
   });
   if (!s.ok()) return FromGrpc(s);
-  return Cacheable(Json(200, ToJson(resp, true)), kSearchMaxAge);
+  return SharedForSeconds(Json(200, ToJson(resp, true)), kSearchMaxAge);
 }
 
 HttpResponse Gateway::Categories() {
@@ -62,7 +57,7 @@ HttpResponse Gateway::Categories() {
   registry::v1::ListCategoriesResponse resp;
   grpc::Status s = registry_->ListCategories(ctx.get(), {}, &resp);
   if (!s.ok()) return FromGrpc(s);
-  return Cacheable(Json(200, ToJson(resp)), kCategoriesMaxAge);
+  return SharedForSeconds(Json(200, ToJson(resp)), kCategoriesMaxAge);
 }
 
 HttpResponse Gateway::Changes(const HttpRequest& req, const Principal& who) {

@@ -18,6 +18,9 @@ namespace ibasho::gateway {
 
 namespace {
 
+// A printed guide may be a few minutes old.
+constexpr int kGuideMaxAge = 300;
+
 // "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png" → "https://cyberjapandata.gsi.go.jp".
 std::string OriginOf(const std::string& url) {
   size_t scheme = url.find("://");
@@ -161,7 +164,7 @@ HttpResponse Gateway::Guide(const HttpRequest& req) {
   HttpResponse r;
   r.content_type = "text/html; charset=utf-8";
   r.body = RenderGuide(listings, options);
-  r.headers.emplace_back("Cache-Control", "public, max-age=300");
+  r = SharedForSeconds(std::move(r), kGuideMaxAge);
   AddSecurityHeaders(&r, guide_csp_);
   return r;
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
+#include "common/url.h"
 #include "tests/integration/cluster.h"
 
 namespace ibasho {
@@ -12,20 +13,6 @@ using json = nlohmann::json;
 using testing::Cluster;
 using testing::HttpResult;
 using testing::WaitUntil;
-
-std::string Encoded(const std::string& s) {
-  std::string out;
-  char buf[4];
-  for (unsigned char c : s) {
-    if (std::isalnum(c)) {
-      out += static_cast<char>(c);
-    } else {
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
 
 class WebApiTest : public ::testing::Test {
  protected:
@@ -150,7 +137,8 @@ TEST_F(WebApiTest, ActivityPageLinksPreviewWithTheListingName) {
 }
 
 TEST_F(WebApiTest, GuideIsPrintableHtmlWhoseStyleTheCspAllowsByHash) {
-  HttpResult r = cluster_->Call("GET", "/guide?municipality=" + Encoded("練馬区") + "&town=" + Encoded("豊玉北"));
+  HttpResult r =
+      cluster_->Call("GET", "/guide?municipality=" + PercentEncode("練馬区") + "&town=" + PercentEncode("豊玉北"));
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type, "text/html; charset=utf-8");
   EXPECT_NE(r.raw.find("月曜の居場所"), std::string::npos);
