@@ -22,7 +22,7 @@ constexpr const char* kArtifacts = IBASHO_BINARY_DIR "/test-artifacts/web";
 int RunBrowserSuite(const Cluster& c, const std::string& phase) {
   std::string cmd = "IBASHO_URL=http://127.0.0.1:" + std::to_string(c.http_port()) + " IBASHO_PHASE=" + phase +
                     " IBASHO_ARTIFACTS=" + kArtifacts +
-                    " node --test --test-concurrency=1 --test-reporter=spec " IBASHO_SOURCE_DIR
+                    " node --test --test-reporter=spec " IBASHO_SOURCE_DIR
                     "/tests/web/browser_test.mjs 2>&1";
   int rc = std::system(cmd.c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
