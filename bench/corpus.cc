@@ -423,6 +423,20 @@ std::vector<LoggedQuery> QueryLog(const std::vector<registry::v1::Group>& corpus
   return out;
 }
 
+std::vector<LoggedQuery> PlainQueries(const std::vector<LoggedQuery>& log, size_t n) {
+  std::vector<LoggedQuery> out;
+  std::set<std::string> seen;
+  for (const auto& q : log) {
+    if (out.size() >= n) break;
+    if (!seen.insert(q.q).second) continue;
+    LoggedQuery plain;
+    plain.kind = q.kind;
+    plain.q = q.q;
+    out.push_back(std::move(plain));
+  }
+  return out;
+}
+
 std::string IbashoSearchTarget(const LoggedQuery& q) {
   auto enc = [](const std::string& v) { return PercentEncode(v); };
   std::string t = "/v1/search?q=" + enc(q.q);

@@ -51,6 +51,10 @@ struct LoggedQuery {
 };
 std::vector<LoggedQuery> QueryLog(const std::vector<registry::v1::Group>& corpus, size_t n, uint64_t seed = 7);
 
+// The first n distinct query strings of the log without their filters: the shape of a search box
+// (plain `q`, page of 10, default facets).
+std::vector<LoggedQuery> PlainQueries(const std::vector<LoggedQuery>& log, size_t n);
+
 // The query as a GET /v1/search target (facets are always computed).
 std::string IbashoSearchTarget(const LoggedQuery& q);
 

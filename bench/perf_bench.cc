@@ -1,18 +1,19 @@
-// The performance suite: ibasho against Groonga 13 (HTTP select + drilldown), SQLite FTS5 trigram
-// (behind a minimal HTTP server) and nginx (a static JSON file, the HTTP ceiling), same corpus,
-// same query log, same concurrency, same machine, one run. Writes a markdown table.
+// The performance suite: ibasho against Groonga 13 (its own HTTP server and groonga-httpd, select +
+// drilldown), SQLite FTS5 trigram (behind a minimal HTTP server) and nginx (a static JSON file, the
+// HTTP ceiling), same corpus, same queries, same concurrency, same machine, one run. Writes a
+// markdown table.
 //
 //   perf_bench --size=100000 [--smoke] [--out=bench/results/perf-….md]
-//              [--concurrency=1,8,64] [--duration_ms=10000] [--warmup_ms=2000] [--queries=5000]
-//              [--freshness_s=20] [--engines=ibasho,groonga,fts5,nginx] [--raw_build=false]
+//              [--concurrency=1,8,64] [--duration_ms=15000] [--warmup_ms=3000] [--queries=5000]
+//              [--plain_queries=304] [--freshness_s=20] [--engines=ibasho,groonga,groonga-httpd,fts5,nginx]
+//              [--raw_build=false] [--workdir=…] [--keep=true]
 //
+// Two query shapes: "plain" (a search box: distinct `q` strings only, page of 10, default facets —
+// the shape of an outside measurement) and "log" (the whole log, ~40% with filters).
 // --smoke shortens every phase (CI checks that the suite runs and the table is produced).
-#include <sys/utsname.h>
-
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -23,7 +24,9 @@
 
 #include "bench/corpus.h"
 #include "bench/loadgen.h"
+#include "bench/peer_servers.h"
 #include "bench/peers.h"
+#include "bench/perf_report.h"
 #include "bench/report.h"
 #include "common/flags.h"
 #include "common/subprocess.h"
@@ -70,17 +73,18 @@ PeerQuery ToPeer(const LoggedQuery& q) {
   return p;
 }
 
-std::string GroongaTarget(const LoggedQuery& q) {
-  std::string t = "/d/select?";
-  bool first = true;
-  for (const auto& [k, v] : GroongaSelectParams(ToPeer(q))) {
-    t += (first ? "" : "&") + PercentEncode(k) + "=" + PercentEncode(v);
-    first = false;
+// One engine's GET target for q.
+std::string Target(const std::string& engine, const LoggedQuery& q) {
+  if (engine == "ibasho") return IbashoSearchTarget(q) + "&page_size=10";
+  if (IsGroonga(engine)) {
+    std::string t = "/d/select?";
+    bool first = true;
+    for (const auto& [k, v] : GroongaSelectParams(ToPeer(q))) {
+      t += (first ? "" : "&") + PercentEncode(k) + "=" + PercentEncode(v);
+      first = false;
+    }
+    return t;
   }
-  return t;
-}
-
-std::string Fts5Target(const LoggedQuery& q) {
   std::string t = "/search?q=" + PercentEncode(q.q);
   for (const auto& v : q.category) t += "&category=" + PercentEncode(v);
   for (const auto& v : q.municipality) t += "&municipality=" + PercentEncode(v);
@@ -89,12 +93,34 @@ std::string Fts5Target(const LoggedQuery& q) {
   return t;
 }
 
+std::vector<std::string> Targets(const std::string& engine, const std::vector<LoggedQuery>& queries) {
+  std::vector<std::string> out;
+  for (const auto& q : queries) out.push_back(Target(engine, q));
+  return out;
+}
+
 // The total number of matches an engine's answer reports (-1 when unreadable).
 long TotalOf(const std::string& engine, const std::string& body) {
   auto j = json::parse(body, nullptr, false);
   if (j.is_discarded()) return -1;
-  if (engine == "groonga") return (j.is_array() && j.size() > 1 && j[0][0] == 0) ? j[1][0][0][0].get<long>() : -1;
+  if (IsGroonga(engine)) return (j.is_array() && j.size() > 1 && j[0][0] == 0) ? j[1][0][0][0].get<long>() : -1;
   return j.value("total", -1L);
+}
+
+// Latencies (µs) of each target sent once, in order, one at a time: the cold path.
+std::vector<uint32_t> EachOnce(int port, const std::vector<std::string>& targets, size_t* failures) {
+  std::vector<uint32_t> us;
+  for (const auto& t : targets) {
+    auto start = SteadyClock::now();
+    int status = HttpGet(port, t).first;
+    auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count();
+    if (status == 200) {
+      us.push_back(static_cast<uint32_t>(elapsed));
+    } else {
+      ++*failures;
+    }
+  }
+  return us;
 }
 
 long DiskKib(const std::string& path) {
@@ -118,22 +144,6 @@ bool WaitFor(const std::function<bool()>& f, std::chrono::seconds limit) {
   return false;
 }
 
-std::string MachineLine() {
-  std::ifstream cpu("/proc/cpuinfo");
-  std::string line, model = "?";
-  while (std::getline(cpu, line))
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  long mem_kib = 0;
-  std::ifstream mem("/proc/meminfo");
-  std::string key;
-  mem >> key >> mem_kib;
-  return std::to_string(std::thread::hardware_concurrency()) + " cores (" + model + "), " +
-         std::to_string(mem_kib / 1024 / 1024) + " GiB";
-}
-
 // A word no listing contains: prefix + the letters of i in base 26.
 std::string UniqueWord(const std::string& prefix, int i) {
   std::string word = prefix;
@@ -141,91 +151,99 @@ std::string UniqueWord(const std::string& prefix, int i) {
   return word;
 }
 
-}  // namespace
-}  // namespace ibasho::bench
-
-int main(int argc, char** argv) {
-  using namespace ibasho;
-  using namespace ibasho::bench;
+Options ParseOptions(int argc, char** argv) {
   Flags flags(argc, argv);
-  bool smoke = flags.Get("smoke", nullptr, "") == "true";
-  size_t size = std::stoul(flags.Get("size", nullptr, smoke ? "10000" : "100000"));
-  int duration_ms = flags.GetInt("duration_ms", nullptr, smoke ? 1000 : 10000);
-  int warmup_ms = flags.GetInt("warmup_ms", nullptr, smoke ? 200 : 2000);
-  size_t n_queries = std::stoul(flags.Get("queries", nullptr, smoke ? "500" : "5000"));
-  int freshness_s = flags.GetInt("freshness_s", nullptr, smoke ? 2 : 20);
-  std::vector<int> levels;
-  for (const auto& s : std::vector<std::string>{"1", "8", "64"}) levels.push_back(std::stoi(s));
-  std::string level_flag = flags.Get("concurrency", nullptr, "");
-  if (!level_flag.empty()) {
-    levels.clear();
-    std::stringstream ss(level_flag);
-    std::string item;
-    while (std::getline(ss, item, ',')) levels.push_back(std::stoi(item));
+  Options o;
+  o.smoke = flags.Get("smoke", nullptr, "") == "true";
+  o.size = std::stoul(flags.Get("size", nullptr, o.smoke ? "10000" : "100000"));
+  o.duration_ms = flags.GetInt("duration_ms", nullptr, o.smoke ? 1000 : 15000);
+  o.warmup_ms = flags.GetInt("warmup_ms", nullptr, o.smoke ? 200 : 3000);
+  o.n_queries = std::stoul(flags.Get("queries", nullptr, o.smoke ? "500" : "5000"));
+  o.n_plain = std::stoul(flags.Get("plain_queries", nullptr, "304"));
+  o.freshness_s = flags.GetInt("freshness_s", nullptr, o.smoke ? 2 : 20);
+  std::string levels = flags.Get("concurrency", nullptr, "");
+  if (!levels.empty()) {
+    o.levels.clear();
+    std::stringstream ss(levels);
+    for (std::string item; std::getline(ss, item, ',');) o.levels.push_back(std::stoi(item));
   }
-  std::set<std::string> engines;
-  {
-    std::stringstream ss(flags.Get("engines", nullptr, "ibasho,groonga,fts5,nginx"));
-    std::string item;
-    while (std::getline(ss, item, ',')) engines.insert(item);
-  }
-  std::string source_dir = IBASHO_SOURCE_DIR, bin = IBASHO_BINARY_DIR;
-  std::string work =
-      flags.Get("workdir", nullptr, std::filesystem::temp_directory_path() / ("ibasho_perf_" + std::to_string(size)));
-  std::filesystem::remove_all(work);
-  std::filesystem::create_directories(work);
-  // The commit the binaries were built from (read now: the tree may move on during a long run).
+  std::stringstream ss(flags.Get("engines", nullptr, "ibasho,groonga,groonga-httpd,fts5,nginx"));
+  for (std::string item; std::getline(ss, item, ',');) o.engines.insert(item);
+  o.raw_build = flags.Get("raw_build", nullptr, "true") == "true";
+  o.keep = flags.Get("keep", nullptr, "") == "true";
+  o.work =
+      flags.Get("workdir", nullptr, std::filesystem::temp_directory_path() / ("ibasho_perf_" + std::to_string(o.size)));
+  o.out = flags.Get("out", nullptr, "");
+  o.opendata = flags.Get("opendata", nullptr, std::string(IBASHO_SOURCE_DIR) + "/../shared/data/opendata");
+  return o;
+}
+
+// The commit the binaries were built from (read at the start: the tree may move on).
+std::string SourceCommit(const std::string& work) {
+  std::string cmd = std::string("cd ") + IBASHO_SOURCE_DIR + " && git rev-parse --short HEAD 2>/dev/null > " + work +
+                    "/commit && (git diff --quiet HEAD -- . ':!bench/results' || echo -dirty) >> " + work + "/commit";
+  (void)std::system(cmd.c_str());
+  std::ifstream in(work + "/commit");
   std::string commit;
-  {
-    std::string cmd = "cd " + source_dir + " && git rev-parse --short HEAD 2>/dev/null > " + work +
-                      "/commit && (git diff --quiet HEAD -- . ':!bench/results' || echo -dirty) >> " + work + "/commit";
-    (void)std::system(cmd.c_str());
-    std::ifstream in(work + "/commit");
-    for (std::string part; in >> part;) commit += part;
-  }
-  std::ostringstream md, log;
-  auto note = [&](const std::string& s) {
-    std::cerr << s << std::endl;
-    log << s << "\n";
-  };
+  for (std::string part; in >> part;) commit += part;
+  return commit;
+}
 
-  // 1. Corpus and query log.
-  auto t0 = SteadyClock::now();
-  auto real = LoadRealCorpus(source_dir, flags.Get("opendata", nullptr, source_dir + "/../shared/data/opendata"));
-  auto groups = SyntheticCorpus(real, size);
-  size_t activities = 0;
-  for (const auto& g : groups) activities += g.activities_size();
-  auto queries = QueryLog(groups, n_queries);
-  note("corpus: " + std::to_string(groups.size()) + " groups, " + std::to_string(activities) + " activities (" +
-       std::to_string(real.size()) + " real groups) in " + Fixed(Seconds(t0), 1) + " s");
-
-  // 2. The three services.
-  int http = testing::FreePort();
-  std::string reg_addr = "127.0.0.1:" + std::to_string(testing::FreePort());
-  std::string search_addr = "127.0.0.1:" + std::to_string(testing::FreePort());
-  Subprocess registry({bin + "/services/ibasho-registry", "--db=" + work + "/registry.db", "--listen=" + reg_addr,
-                       "--secret_file=" + work + "/registry.secret"},
-                      work + "/registry.log");
-  Subprocess search({bin + "/services/ibasho-search", "--index=" + work + "/index", "--listen=" + search_addr,
-                     "--registry=" + reg_addr, "--registry_secret_file=" + work + "/registry.secret"},
-                    work + "/search.log");
-  Subprocess gateway({bin + "/services/gateway/ibasho-gateway", "--port=" + std::to_string(http),
-                      "--registry=" + reg_addr, "--search=" + search_addr, "--admin_token=" + std::string(kToken),
-                      "--registry_secret_file=" + work + "/registry.secret"},
-                     work + "/gateway.log");
-  if (!WaitFor([&] { return HttpGet(http, "/readyz").first == 200; }, std::chrono::seconds(20))) {
-    std::cerr << "services did not start; see " << work << "\n";
-    return 1;
+// The three services of one run, with the flags they were started with.
+class Services {
+ public:
+  explicit Services(const std::string& work) : work_(work) {
+    std::string bin = IBASHO_BINARY_DIR;
+    http_ = testing::FreePort();
+    std::string reg_addr = "127.0.0.1:" + std::to_string(testing::FreePort());
+    std::string search_addr = "127.0.0.1:" + std::to_string(testing::FreePort());
+    registry_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{bin + "/services/ibasho-registry", "--db=" + work + "/registry.db",
+                                 "--listen=" + reg_addr, "--secret_file=" + work + "/registry.secret"},
+        work + "/registry.log");
+    search_args_ = {bin + "/services/ibasho-search", "--index=" + work + "/index", "--listen=" + search_addr,
+                    "--registry=" + reg_addr, "--registry_secret_file=" + work + "/registry.secret"};
+    search_ = std::make_unique<Subprocess>(search_args_, work + "/search.log");
+    gateway_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{bin + "/services/gateway/ibasho-gateway", "--port=" + std::to_string(http_),
+                                 "--registry=" + reg_addr, "--search=" + search_addr,
+                                 "--admin_token=" + std::string(kToken),
+                                 "--registry_secret_file=" + work + "/registry.secret"},
+        work + "/gateway.log");
   }
-  auto doc_count = [&] {
-    auto r = HttpGet(http, "/readyz");
-    auto j = json::parse(r.second, nullptr, false);
+
+  int http() const { return http_; }
+  bool Ready() const {
+    return WaitFor([&] { return HttpGet(http_, "/readyz").first == 200; }, std::chrono::seconds(60));
+  }
+  long DocCount() const {
+    auto j = json::parse(HttpGet(http_, "/readyz").second, nullptr, false);
     return j.is_object() && j.contains("index") ? j["index"]["doc_count"].get<long>() : -1L;
-  };
+  }
+  // Stops the search service and starts it again on its index (a deploy, a crash, a new node).
+  bool RestartSearch(long expected_docs) {
+    search_.reset();
+    search_ = std::make_unique<Subprocess>(search_args_, work_ + "/search.log");
+    return Ready() && WaitFor([&] { return DocCount() >= expected_docs; }, std::chrono::seconds(60));
+  }
+  std::map<std::string, long> Pss() const {
+    return {{"registry", registry_->PssKib()}, {"search", search_->PssKib()}, {"gateway", gateway_->PssKib()}};
+  }
+  std::map<std::string, long> PeakRss() const {
+    return {
+        {"registry", registry_->PeakRssKib()}, {"search", search_->PeakRssKib()}, {"gateway", gateway_->PeakRssKib()}};
+  }
 
-  // 3. Bulk import through the partner batch path, then until everything is searchable.
-  t0 = SteadyClock::now();
-  size_t rejected = 0;
+ private:
+  std::string work_;
+  int http_ = 0;
+  std::vector<std::string> search_args_;
+  std::unique_ptr<Subprocess> registry_, search_, gateway_;
+};
+
+// Imports groups through the partner batch API, 500 per request; false on a failed request.
+bool BulkImport(const Services& services, const std::vector<registry::v1::Group>& groups, Results* r) {
+  auto start = SteadyClock::now();
   for (size_t i = 0; i < groups.size(); i += 500) {
     json batch = {{"groups", json::array()}};
     for (size_t k = i; k < std::min(groups.size(), i + 500); ++k) {
@@ -233,315 +251,256 @@ int main(int argc, char** argv) {
       g["external_id"] = GroupKey(groups[k]);
       batch["groups"].push_back(std::move(g));
     }
-    auto r = HttpSend(http, "POST", "/v1/sources/bench/groups:batch", batch.dump(), kToken);
-    auto j = json::parse(r.second, nullptr, false);
-    if (r.first != 200 || j.is_discarded()) {
-      std::cerr << "batch failed: " << r.first << " " << r.second.substr(0, 300) << "\n";
-      return 1;
+    auto reply = HttpSend(services.http(), "POST", "/v1/sources/bench/groups:batch", batch.dump(), kToken);
+    auto j = json::parse(reply.second, nullptr, false);
+    if (reply.first != 200 || j.is_discarded()) {
+      std::cerr << "batch failed: " << reply.first << " " << reply.second.substr(0, 300) << "\n";
+      return false;
     }
-    rejected += j["rejected"].get<size_t>();
+    r->rejected += j["rejected"].get<size_t>();
   }
-  double import_ack_s = Seconds(t0);
-  bool indexed =
-      WaitFor([&] { return doc_count() >= static_cast<long>(activities - rejected); }, std::chrono::hours(2));
-  double import_searchable_s = Seconds(t0);
-  note("bulk import: " + std::to_string(groups.size()) + " groups acknowledged in " + Fixed(import_ack_s, 1) +
-       " s, searchable after " + Fixed(import_searchable_s, 1) + " s (" + std::to_string(rejected) + " rejected)" +
-       (indexed ? "" : " — index did not catch up"));
+  r->import_ack_s = Seconds(start);
+  r->indexed = WaitFor([&] { return services.DocCount() >= static_cast<long>(r->activities - r->rejected); },
+                       std::chrono::hours(2));
+  r->import_searchable_s = Seconds(start);
+  return true;
+}
 
-  // 4. The raw index build of the same documents, and in-process search latency.
-  std::string raw_index = work + "/raw_index";
+// The raw index build of the same documents, then in-process search latency over the log.
+void InProcess(const Options& o, const std::vector<registry::v1::Group>& groups,
+               const std::vector<LoggedQuery>& queries, Results* r) {
+  std::string source_dir = IBASHO_SOURCE_DIR, bin = IBASHO_BINARY_DIR;
+  std::string index = o.raw_build ? o.work + "/raw_index" : o.work + "/index";
   search::TokenizerOptions to;
   to.userdic = bin + "/dict/ibasho_user.dic";
   auto tokenizer = std::move(search::Tokenizer::Create(to)).value();
   auto dictionary = std::move(search::QueryDictionary::Load(source_dir + "/search/dict", *tokenizer)).value();
-  double raw_build_s = 0;
-  bool raw_build = flags.Get("raw_build", nullptr, "true") == "true";
-  if (!raw_build) raw_index = work + "/index";  // measure in-process search on the service's index
-  if (raw_build) {
-    auto writer = std::move(search::IndexWriter::Open(raw_index, *tokenizer)).value();
-    t0 = SteadyClock::now();
+  if (o.raw_build) {
+    auto writer = std::move(search::IndexWriter::Open(index, *tokenizer)).value();
+    auto start = SteadyClock::now();
     for (size_t i = 0; i < groups.size(); i += 1000) {
       std::vector<registry::v1::Group> chunk(groups.begin() + i, groups.begin() + std::min(groups.size(), i + 1000));
-      if (!writer->Apply(AsChangeBatch(chunk, static_cast<int64_t>(i) + 1)).ok()) return 1;
+      if (!writer->Apply(AsChangeBatch(chunk, static_cast<int64_t>(i) + 1)).ok()) return;
     }
-    raw_build_s = Seconds(t0);
+    r->raw_build_s = Seconds(start);
   }
-  if (raw_build) note("raw index build: " + Fixed(raw_build_s, 1) + " s");
-  std::vector<uint32_t> inproc_us;
-  {
-    search::SearcherOptions so;
-    so.index_path = raw_index;
-    auto searcher = std::move(search::Searcher::Open(so, *tokenizer, *dictionary)).value();
-    for (int pass = 0; pass < 2; ++pass) {
-      for (const auto& q : queries) {
-        search::v1::SearchRequest r = ToSearchRequest(ToPeer(q));
-        auto s0 = SteadyClock::now();
-        auto resp = searcher->Search(r);
-        if (pass == 1)
-          inproc_us.push_back(static_cast<uint32_t>(
-              std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - s0).count()));
-      }
+  search::SearcherOptions so;
+  so.index_path = index;
+  auto searcher = std::move(search::Searcher::Open(so, *tokenizer, *dictionary)).value();
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& q : queries) {
+      search::v1::SearchRequest req = ToSearchRequest(ToPeer(q));
+      auto start = SteadyClock::now();
+      auto resp = searcher->Search(req);
+      if (pass == 1)
+        r->inproc_us.push_back(static_cast<uint32_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count()));
     }
   }
-  auto pct = [](std::vector<uint32_t> v, double p) {
-    if (v.empty()) return 0.0;
-    size_t k = static_cast<size_t>(p * (v.size() - 1));
-    std::nth_element(v.begin(), v.begin() + k, v.end());
-    return v[k] / 1000.0;
-  };
+}
 
-  // 5. Peers with the same documents.
-  std::vector<FlatDoc> docs = Flatten(groups);
-  std::unique_ptr<Subprocess> groonga, fts5, nginx;
-  int groonga_port = 0, fts5_port = 0, nginx_port = 0;
-  double groonga_load_s = 0, fts5_load_s = 0;
-  if (engines.count("groonga")) {
-    std::filesystem::create_directories(work + "/groonga");
-    std::ofstream(work + "/groonga/load.grn") << GroongaSchemaAndLoad(docs, "TokenBigram");
-    t0 = SteadyClock::now();
-    std::string cmd = "groonga -n " + work + "/groonga/db < " + work + "/groonga/load.grn > /dev/null";
-    if (std::system(cmd.c_str()) != 0) return 1;
-    groonga_load_s = Seconds(t0);
-    groonga_port = testing::FreePort();
-    groonga =
-        std::make_unique<Subprocess>(std::vector<std::string>{"/usr/bin/groonga", "-s", "--protocol", "http", "--port",
-                                                              std::to_string(groonga_port), work + "/groonga/db"},
-                                     work + "/groonga.log");
-    WaitFor([&] { return HttpGet(groonga_port, "/d/status").first == 200; }, std::chrono::seconds(20));
-  }
-  if (engines.count("fts5")) {
-    t0 = SteadyClock::now();
-    {
-      Fts5Engine loader(work + "/fts5.db");
-      loader.Load(docs);
-    }
-    fts5_load_s = Seconds(t0);
-    fts5_port = testing::FreePort();
-    fts5 = std::make_unique<Subprocess>(
-        std::vector<std::string>{bin + "/bench/fts5_http_server", "--db=" + work + "/fts5.db",
-                                 "--port=" + std::to_string(fts5_port)},
-        work + "/fts5.log");
-    WaitFor([&] { return HttpGet(fts5_port, "/search?q=x").first == 200; }, std::chrono::seconds(20));
-  }
-  if (engines.count("nginx")) {
-    nginx_port = testing::FreePort();
-    std::filesystem::create_directories(work + "/nginx/www");
-    std::ofstream(work + "/nginx/www/search.json") << HttpGet(http, IbashoSearchTarget(queries[0])).second;
-    std::ofstream(work + "/nginx/nginx.conf")
-        << "daemon off; worker_processes 2; user root; pid " << work << "/nginx/nginx.pid; error_log " << work
-        << "/nginx/error.log;\nevents { worker_connections 4096; }\nhttp { access_log off; server { listen 127.0.0.1:"
-        << nginx_port << "; location / { root " << work << "/nginx/www; default_type application/json; } } }\n";
-    nginx = std::make_unique<Subprocess>(
-        std::vector<std::string>{"/usr/sbin/nginx", "-c", work + "/nginx/nginx.conf", "-p", work + "/nginx"},
-        work + "/nginx.log");
-    WaitFor([&] { return HttpGet(nginx_port, "/search.json").first == 200; }, std::chrono::seconds(10));
-  }
-
-  // 6. Zero-hit rates over the whole query log.
-  std::map<std::string, std::vector<std::string>> targets;
-  for (const auto& q : queries) {
-    targets["ibasho"].push_back(IbashoSearchTarget(q));
-    if (groonga) targets["groonga"].push_back(GroongaTarget(q));
-    if (fts5) targets["fts5"].push_back(Fts5Target(q));
-  }
-  std::map<std::string, double> zero_rate;
-  std::map<std::string, std::map<std::string, std::pair<int, int>>> zero_by_kind;  // engine → kind → (zero, n)
-  for (const auto& [engine, list] : targets) {
-    int port = engine == "ibasho" ? http : engine == "groonga" ? groonga_port : fts5_port;
-    size_t zero = 0;
-    for (size_t i = 0; i < list.size(); ++i) {
-      long total = TotalOf(engine, HttpGet(port, list[i]).second);
-      bool z = total <= 0;
-      zero += z;
-      auto& k = zero_by_kind[engine][queries[i].kind];
-      k.first += z;
-      k.second += 1;
-    }
-    zero_rate[engine] = 100.0 * zero / list.size();
-    note("zero-hit " + engine + ": " + Fixed(zero_rate[engine], 1) + "%");
-  }
-
-  // 7. Throughput and latency at each concurrency.
-  std::map<std::string, std::map<int, LoadResult>> load;
-  auto dur = std::chrono::milliseconds(duration_ms), warm = std::chrono::milliseconds(warmup_ms);
-  for (int c : levels) {
-    load["ibasho"][c] = RunLoad(http, targets["ibasho"], c, dur, warm);
-    if (groonga) load["groonga"][c] = RunLoad(groonga_port, targets["groonga"], c, dur, warm);
-    if (fts5) load["fts5"][c] = RunLoad(fts5_port, targets["fts5"], c, dur, warm);
-    load["gateway /healthz"][c] = RunLoad(http, {"/healthz"}, c, dur, warm);
-    if (nginx) load["nginx static"][c] = RunLoad(nginx_port, {"/search.json"}, c, dur, warm);
-    for (const auto& [engine, by_c] : load)
-      if (by_c.count(c))
-        note(engine + " c=" + std::to_string(c) + ": " + Fixed(by_c.at(c).rps, 1) + " req/s p50 " +
-             Fixed(by_c.at(c).p50_ms, 2) + " ms p99 " + Fixed(by_c.at(c).p99_ms, 2) + " ms, " +
-             std::to_string(by_c.at(c).failures) + " failures");
-  }
-
-  // 8. Freshness: 50 writes/s; time from the write's acknowledgement until search finds it.
-  auto write_listing = [&](const std::string& word) {
+// Writes a new listing every 20 ms until stop; counts acknowledged writes. `ack` (optional) is
+// told each acknowledged word and when.
+void WriteSteadily(int http, const std::string& prefix, const std::atomic<bool>& stop, size_t* done,
+                   const std::function<void(const std::string&)>& ack = nullptr) {
+  auto start = SteadyClock::now();
+  for (int i = 0; !stop; ++i) {
+    std::string word = UniqueWord(prefix, i);
     json g = {{"name", "鮮度テストの会 " + word},
               {"activities", json::array({{{"title", "鮮度テスト " + word}, {"categories", {"event"}}}})}};
-    return HttpSend(http, "PUT", "/v1/sources/freshness/groups/" + word, g.dump(), kToken);
-  };
-  std::vector<double> fresh_ms;
-  {
-    std::mutex mu;
-    std::map<std::string, SteadyClock::time_point> pending;
-    std::atomic<bool> done{false};
-    std::thread poller([&] {
-      while (!done || !pending.empty()) {
-        std::vector<std::pair<std::string, SteadyClock::time_point>> now;
-        {
-          std::lock_guard<std::mutex> lock(mu);
-          now.assign(pending.begin(), pending.end());
-        }
-        for (const auto& [word, acked] : now) {
-          if (TotalOf("ibasho", HttpGet(http, "/v1/search?q=" + word).second) > 0) {
-            double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - acked).count();
-            std::lock_guard<std::mutex> lock(mu);
-            fresh_ms.push_back(ms);
-            pending.erase(word);
-          }
-        }
-        if (done && Seconds(SteadyClock::now() - std::chrono::seconds(0)) > 0 && now.empty()) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    });
-    auto start = SteadyClock::now();
-    for (int i = 0; Seconds(start) < freshness_s; ++i) {
-      std::string word = UniqueWord("frsh", i);
-      auto next = start + std::chrono::milliseconds(20 * (i + 1));
-      auto r = write_listing(word);
-      if (r.first == 201 || r.first == 200) {
-        std::lock_guard<std::mutex> lock(mu);
-        pending[word] = SteadyClock::now();
-      }
-      std::this_thread::sleep_until(next);
+    auto reply = HttpSend(http, "PUT", "/v1/sources/freshness/groups/" + word, g.dump(), kToken);
+    if (reply.first == 200 || reply.first == 201) {
+      ++*done;
+      if (ack) ack(word);
     }
-    auto deadline = SteadyClock::now() + std::chrono::seconds(10);
-    while (SteadyClock::now() < deadline) {
+    std::this_thread::sleep_until(start + std::chrono::milliseconds(20 * (i + 1)));
+  }
+}
+
+// Freshness at 50 writes/s: from a write's acknowledgement until search finds it.
+void Freshness(const Options& o, int http, Results* r) {
+  std::mutex mu;
+  std::map<std::string, SteadyClock::time_point> pending;
+  std::atomic<bool> stop_writing{false}, stop_polling{false};
+  std::thread poller([&] {
+    while (!stop_polling) {
+      std::vector<std::pair<std::string, SteadyClock::time_point>> now;
       {
         std::lock_guard<std::mutex> lock(mu);
-        if (pending.empty()) break;
+        now.assign(pending.begin(), pending.end());
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      for (const auto& [word, acked] : now)
+        if (TotalOf("ibasho", HttpGet(http, "/v1/search?q=" + word).second) > 0) {
+          double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - acked).count();
+          std::lock_guard<std::mutex> lock(mu);
+          r->fresh_ms.push_back(ms);
+          pending.erase(word);
+        }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    done = true;
-    {
+  });
+  size_t done = 0;
+  std::thread writer([&] {
+    WriteSteadily(http, "frsh", stop_writing, &done, [&](const std::string& word) {
       std::lock_guard<std::mutex> lock(mu);
-      pending.clear();
-    }
-    poller.join();
-  }
-  std::vector<uint32_t> fresh_us;
-  for (double ms : fresh_ms) fresh_us.push_back(static_cast<uint32_t>(ms * 1000));
-  note("freshness: " + std::to_string(fresh_ms.size()) + " writes, p50 " + Fixed(pct(fresh_us, 0.5), 1) + " ms, p99 " +
-       Fixed(pct(fresh_us, 0.99), 1) + " ms");
+      pending[word] = SteadyClock::now();
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(o.freshness_s));
+  stop_writing = true;
+  writer.join();
+  WaitFor(
+      [&] {
+        std::lock_guard<std::mutex> lock(mu);
+        return pending.empty();
+      },
+      std::chrono::seconds(10));
+  stop_polling = true;
+  poller.join();
+}
 
-  // 8b. Search while the writes go on: each write is a new index revision, which empties the
-  // search service's posting cache, so this is the price of that cache under a steady write load.
-  LoadResult under_writes;
+struct Peers {
+  std::vector<PeerServer> servers;
+  PeerServer* Find(const std::string& name) {
+    for (auto& s : servers)
+      if (s.name == name && s.running()) return &s;
+    return nullptr;
+  }
+};
+
+// Starts the peers asked for; each Groonga server's first pass over the plain queries is its cold run.
+Peers StartPeers(const Options& o, const std::vector<FlatDoc>& docs, const std::vector<LoggedQuery>& plain,
+                 const std::string& static_body, Results* r) {
+  Peers peers;
+  bool groonga = o.engines.count("groonga") || o.engines.count("groonga-httpd");
+  double load_s = groonga ? LoadGroongaDatabase(docs, o.work + "/groonga") : -1;
+  if (load_s >= 0) {
+    r->peer_load_s["groonga"] = load_s;
+    if (o.engines.count("groonga")) peers.servers.push_back(StartGroongaHttp(o.work + "/groonga"));
+    if (o.engines.count("groonga-httpd")) {
+      peers.servers.push_back(StartGroongaHttpd(o.work + "/groonga", 1));  // as shipped
+      int cores = static_cast<int>(std::thread::hardware_concurrency());
+      if (cores > 1) peers.servers.push_back(StartGroongaHttpd(o.work + "/groonga", cores));
+    }
+    for (auto& s : peers.servers)
+      if (s.running()) {
+        Cold c{"after loading", {}, 0};
+        c.us = EachOnce(s.port, Targets(s.name, plain), &c.failures);
+        r->cold[s.name].push_back(std::move(c));
+      }
+  }
+  if (o.engines.count("fts5")) {
+    peers.servers.push_back(StartFts5(docs, o.work, std::string(IBASHO_BINARY_DIR) + "/bench/fts5_http_server"));
+    r->peer_load_s["fts5"] = peers.servers.back().load_s;
+  }
+  if (o.engines.count("nginx")) peers.servers.push_back(StartNginxStatic(static_body, o.work));
+  for (const auto& s : peers.servers)
+    if (!s.running()) std::cerr << s.name << ": not installed or did not start; left out\n";
+  return peers;
+}
+
+int Main(int argc, char** argv) {
+  Options o = ParseOptions(argc, argv);
+  std::filesystem::remove_all(o.work);
+  std::filesystem::create_directories(o.work);
+  Results r;
+  r.commit = SourceCommit(o.work);
+  auto note = [](const std::string& s) { std::cerr << s << std::endl; };
+
+  auto t0 = SteadyClock::now();
+  auto real = LoadRealCorpus(IBASHO_SOURCE_DIR, o.opendata);
+  auto groups = SyntheticCorpus(real, o.size);
+  r.groups = groups.size();
+  for (const auto& g : groups) r.activities += g.activities_size();
+  auto log = QueryLog(groups, o.n_queries);
+  auto plain = PlainQueries(log, o.n_plain);
+  note("corpus: " + std::to_string(groups.size()) + " groups, " + std::to_string(r.activities) + " activities in " +
+       Fixed(Seconds(t0), 1) + " s");
+
+  Services services(o.work);
+  if (!services.Ready()) {
+    std::cerr << "services did not start; see " << o.work << "\n";
+    return 1;
+  }
+  if (!BulkImport(services, groups, &r)) return 1;
+  note("bulk import: searchable after " + Fixed(r.import_searchable_s, 1) + " s");
+  r.pss_after_import = services.Pss();
+  {
+    Cold c{"after the bulk import", {}, 0};
+    c.us = EachOnce(services.http(), Targets("ibasho", plain), &c.failures);
+    r.cold["ibasho"].push_back(std::move(c));
+  }
+  InProcess(o, groups, log, &r);
+
+  Peers peers = StartPeers(o, Flatten(groups), plain, HttpGet(services.http(), IbashoSearchTarget(log[0])).second, &r);
+  std::map<std::string, int> ports = {{"ibasho", services.http()}};
+  for (const auto& s : peers.servers)
+    if (s.running() && s.name != "nginx static") ports[s.name] = s.port;
+
+  for (const auto& [engine, port] : ports)
+    for (const auto& q : log)
+      r.zero_hits[engine].push_back({q.kind, TotalOf(engine, HttpGet(port, Target(engine, q)).second) <= 0});
+
+  auto dur = std::chrono::milliseconds(o.duration_ms), warm = std::chrono::milliseconds(o.warmup_ms);
+  const std::map<std::string, const std::vector<LoggedQuery>*> shapes = {{"plain", &plain}, {"log", &log}};
+  for (int c : o.levels) {
+    for (const auto& [shape, queries] : shapes)
+      for (const auto& [engine, port] : ports) {
+        r.load[shape][engine][c] = RunLoad(port, Targets(engine, *queries), c, dur, warm);
+        const LoadResult& l = r.load[shape][engine][c];
+        note(shape + " " + engine + " c=" + std::to_string(c) + ": " + Fixed(l.rps, 1) + " req/s p99 " +
+             Fixed(l.p99_ms, 2) + " ms, " + std::to_string(l.failures) + " failures");
+      }
+    r.load["static"]["gateway /healthz"][c] = RunLoad(services.http(), {"/healthz"}, c, dur, warm);
+    if (PeerServer* nginx = peers.Find("nginx static"))
+      r.load["static"]["nginx static"][c] = RunLoad(nginx->port, {"/search.json"}, c, dur, warm);
+  }
+
+  Freshness(o, services.http(), &r);
+  note("freshness: " + std::to_string(r.fresh_ms.size()) + " writes");
   {
     std::atomic<bool> stop{false};
-    std::thread writer([&] {
-      auto start = SteadyClock::now();
-      for (int i = 0; !stop; ++i) {
-        write_listing(UniqueWord("busy", i));
-        std::this_thread::sleep_until(start + std::chrono::milliseconds(20 * (i + 1)));
-      }
-    });
-    under_writes = RunLoad(http, targets["ibasho"], 8, dur, warm);
+    std::thread writer([&] { WriteSteadily(services.http(), "busy", stop, &r.writes_done); });
+    r.under_writes = RunLoad(services.http(), Targets("ibasho", plain), 8, dur, warm);
     stop = true;
     writer.join();
   }
-  note("ibasho c=8 during 50 writes/s: " + Fixed(under_writes.rps, 1) + " req/s p50 " + Fixed(under_writes.p50_ms, 2) +
-       " ms p99 " + Fixed(under_writes.p99_ms, 2) + " ms");
+  note("plain c=8 during 50 writes/s: " + Fixed(r.under_writes.rps, 1) + " req/s");
 
-  // 9. Memory and disk.
-  std::map<std::string, long> rss = {
-      {"registry", registry.PeakRssKib()}, {"search", search.PeakRssKib()}, {"gateway", gateway.PeakRssKib()}};
-  if (groonga) rss["groonga"] = groonga->PeakRssKib();
-  if (fts5) rss["fts5 server"] = fts5->PeakRssKib();
-  std::map<std::string, long> disk = {{"registry (SQLite)", DiskKib(work + "/registry.db")},
-                                      {"search (Xapian)", DiskKib(work + "/index")}};
-  if (groonga) disk["groonga"] = DiskKib(work + "/groonga/db") + DiskKib(work + "/groonga");
-  if (fts5) disk["fts5"] = DiskKib(work + "/fts5.db");
-
-  // 10. The table.
-  std::time_t now = std::time(nullptr);
-  char date[32];
-  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
-  md << "# Performance: " << activities << " activities"
-     << (smoke ? " (smoke run: short phases, not for comparison)" : "") << "\n\n";
-  md << "Machine: " << MachineLine() << ". Date: " << date << ". Commit: " << commit
-     << ". Query log: " << queries.size() << " queries (all with facets; " << Fixed(duration_ms / 1000.0, 1)
-     << " s per measurement after " << Fixed(warmup_ms / 1000.0, 1)
-     << " s warm-up; everything on this one machine, so the load generator shares its cores).\n\n";
-  md << "## Search through HTTP (requests/s, latency ms)\n\n| engine | c | req/s | p50 | p99 | p99.9 | failures "
-        "|\n|---|---|---|---|---|---|---|\n";
-  for (const auto& [engine, by_c] : load)
-    for (const auto& [c, r] : by_c)
-      md << "| " << engine << " | " << c << " | " << Fixed(r.rps, 1) << " | " << Fixed(r.p50_ms, 2) << " | "
-         << Fixed(r.p99_ms, 2) << " | " << Fixed(r.p999_ms, 2) << " | " << r.failures << " |\n";
-  md << "\n## Ratios\n\n| c | ibasho / groonga req/s | ibasho p99 / groonga p99 | ibasho / fts5 req/s | gateway "
-        "/healthz / nginx static |\n|---|---|---|---|---|\n";
-  for (int c : levels) {
-    auto ratio = [&](const std::string& a, const std::string& b, bool p99) {
-      if (!load.count(a) || !load.count(b) || !load[a].count(c) || !load[b].count(c)) return std::string("—");
-      double x = p99 ? load[a][c].p99_ms : load[a][c].rps, y = p99 ? load[b][c].p99_ms : load[b][c].rps;
-      return y > 0 ? Fixed(x / y, 2) + "×" : std::string("—");
-    };
-    md << "| " << c << " | " << ratio("ibasho", "groonga", false) << " | " << ratio("ibasho", "groonga", true) << " | "
-       << ratio("ibasho", "fts5", false) << " | " << ratio("gateway /healthz", "nginx static", false) << " |\n";
-  }
-  md << "\n## Zero-hit rate over the query log\n\n| engine | overall |";
-  std::set<std::string> kinds;
-  for (const auto& q : queries) kinds.insert(q.kind);
-  for (const auto& k : kinds) md << " " << k << " |";
-  md << "\n|---|---|";
-  for (size_t i = 0; i < kinds.size(); ++i) md << "---|";
-  md << "\n";
-  for (const auto& [engine, rate] : zero_rate) {
-    md << "| " << engine << " | " << Fixed(rate, 1) << "% |";
-    for (const auto& k : kinds) {
-      auto [z, n] = zero_by_kind[engine][k];
-      md << " " << (n ? Fixed(100.0 * z / n, 1) : std::string("—")) << "% |";
+  r.pss_end = services.Pss();
+  r.peak_rss = services.PeakRss();
+  for (auto& s : peers.servers)
+    if (s.running()) {
+      r.pss_end[s.name] = s.process->PssKib();
+      r.peak_rss[s.name] = s.process->PeakRssKib();
     }
-    md << "\n";
+  r.disk = {{"registry (SQLite)", DiskKib(o.work + "/registry.db")}, {"search (Xapian)", DiskKib(o.work + "/index")}};
+  if (r.peer_load_s.count("groonga")) r.disk["groonga"] = DiskKib(o.work + "/groonga");
+  if (r.peer_load_s.count("fts5")) r.disk["fts5"] = DiskKib(o.work + "/fts5.db");
+
+  // Cold again, after a restart of each server on its data.
+  if (services.RestartSearch(static_cast<long>(r.activities - r.rejected))) {
+    Cold c{"after a restart", {}, 0};
+    c.us = EachOnce(services.http(), Targets("ibasho", plain), &c.failures);
+    r.cold["ibasho"].push_back(std::move(c));
   }
-  md << "\n## Inside the search service (analysis + Xapian + exact facets + snippets), one thread\n\n"
-     << "p50 " << Fixed(pct(inproc_us, 0.5), 2) << " ms, p99 " << Fixed(pct(inproc_us, 0.99), 2) << " ms, p99.9 "
-     << Fixed(pct(inproc_us, 0.999), 2) << " ms over " << inproc_us.size() << " queries.\n";
-  md << "\n## Freshness (write acknowledged → visible in search), 50 writes/s for " << freshness_s << " s\n\n"
-     << fresh_ms.size() << " writes: p50 " << Fixed(pct(fresh_us, 0.5), 1) << " ms, p99 "
-     << Fixed(pct(fresh_us, 0.99), 1) << " ms, max " << Fixed(pct(fresh_us, 1.0), 1) << " ms.\n";
-  md << "\n## Search while writing (c=8, 50 writes/s; every write is a new index revision)\n\n"
-     << "| | req/s | p50 | p99 | p99.9 |\n|---|---|---|---|---|\n";
-  if (load["ibasho"].count(8)) {
-    const LoadResult& quiet = load["ibasho"][8];
-    md << "| no writes | " << Fixed(quiet.rps, 1) << " | " << Fixed(quiet.p50_ms, 2) << " | " << Fixed(quiet.p99_ms, 2)
-       << " | " << Fixed(quiet.p999_ms, 2) << " |\n";
-  }
-  md << "| 50 writes/s | " << Fixed(under_writes.rps, 1) << " | " << Fixed(under_writes.p50_ms, 2) << " | "
-     << Fixed(under_writes.p99_ms, 2) << " | " << Fixed(under_writes.p999_ms, 2) << " |\n";
-  double import_rate = groups.size() / import_searchable_s, raw_rate = raw_build ? groups.size() / raw_build_s : 0;
-  md << "\n## Bulk import\n\n| path | listings/s |\n|---|---|\n"
-     << "| partner batch API (500 per request), acknowledged | " << Fixed(groups.size() / import_ack_s, 1) << " |\n"
-     << "| partner batch API, until searchable | " << Fixed(import_rate, 1) << " |\n"
-     << "| raw Xapian index build of the same documents | " << (raw_build ? Fixed(raw_rate, 1) : "not run") << " |\n"
-     << "| ratio (searchable / raw) | " << (raw_build ? Fixed(import_rate / raw_rate, 2) + "×" : "—") << " |\n";
-  if (groonga) md << "| Groonga load (for reference) | " << Fixed(docs.size() / groonga_load_s, 1) << " |\n";
-  if (fts5) md << "| FTS5 load (for reference) | " << Fixed(docs.size() / fts5_load_s, 1) << " |\n";
-  md << "\n## Memory (peak RSS) and disk\n\n| process | peak RSS MiB |\n|---|---|\n";
-  for (const auto& [p, kib] : rss) md << "| " << p << " | " << Fixed(kib / 1024.0, 1) << " |\n";
-  md << "\n| store | disk MiB |\n|---|---|\n";
-  for (const auto& [p, kib] : disk) md << "| " << p << " | " << Fixed(kib / 1024.0, 1) << " |\n";
+  for (auto& s : peers.servers)
+    if (s.running() && IsGroonga(s.name) && s.Restart("/d/status")) {
+      Cold c{"after a restart", {}, 0};
+      c.us = EachOnce(s.port, Targets(s.name, plain), &c.failures);
+      r.cold[s.name].push_back(std::move(c));
+    }
+
+  std::ostringstream md;
+  WriteReport(o, r, log, plain, md);
   std::cout << md.str();
-  std::string out = flags.Get("out", nullptr, "");
-  if (!out.empty())
-    std::ofstream(out) << md.str() << "\n<details><summary>log</summary>\n\n```\n" << log.str() << "```\n</details>\n";
-  bool ok = indexed && !load["ibasho"].empty() && load["ibasho"].begin()->second.requests > 0 && !fresh_ms.empty();
-  if (flags.Get("keep", nullptr, "") != "true") std::filesystem::remove_all(work);
+  if (!o.out.empty()) std::ofstream(o.out) << md.str();
+  bool ok = r.indexed && r.load["plain"]["ibasho"].begin()->second.requests > 0 && !r.fresh_ms.empty();
+  if (!o.keep) std::filesystem::remove_all(o.work);
   return ok ? 0 : 1;
 }
+
+}  // namespace
+}  // namespace ibasho::bench
+
+int main(int argc, char** argv) { return ibasho::bench::Main(argc, argv); }

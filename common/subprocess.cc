@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 namespace ibasho {
@@ -53,6 +54,47 @@ long Subprocess::PeakRssKib() const {
     std::getline(in, rest);
   }
   return -1;
+}
+
+namespace {
+
+long ProcessPssKib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  std::string key;
+  while (in >> key) {
+    if (key == "Pss:") {
+      long kib = -1;
+      in >> kib;
+      return kib;
+    }
+    std::string rest;
+    std::getline(in, rest);
+  }
+  return -1;
+}
+
+// The process and everything below it (children of every thread, recursively).
+void AddTree(pid_t pid, std::vector<pid_t>* out) {
+  out->push_back(pid);
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream children(task.path() / "children");
+    for (pid_t child; children >> child;) AddTree(child, out);
+  }
+}
+
+}  // namespace
+
+long Subprocess::PssKib() const {
+  if (pid_ <= 0) return -1;
+  std::vector<pid_t> tree;
+  AddTree(pid_, &tree);
+  long total = 0;
+  for (pid_t pid : tree) {
+    long kib = ProcessPssKib(pid);
+    if (kib > 0) total += kib;
+  }
+  return total > 0 ? total : -1;
 }
 
 }  // namespace ibasho

@@ -24,6 +24,9 @@ class Subprocess {
   pid_t pid() const { return pid_; }
   // Peak resident set size (VmHWM) in KiB, or -1 when the process is gone.
   long PeakRssKib() const;
+  // Proportional set size (smaps_rollup Pss) of the process and its descendants in KiB: what it
+  // costs the machine now, shared pages divided among their sharers. -1 when the process is gone.
+  long PssKib() const;
 
  private:
   std::vector<std::string> args_;

@@ -16,6 +16,9 @@ set -euo pipefail
 #
 # --production: only what a production build needs (cmake -DIBASHO_BUILD_TESTS=OFF): no GoogleTest,
 # no benchmark peers, no fuzzing or schema-validation tools.
+# --bench: also groonga-httpd, the keep-alive Groonga server the performance suite measures against
+# (bench/run_perf.sh; the test suite leaves it out when it is not installed). Its system service is
+# disabled: the suite starts its own on a free port.
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git curl
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -25,6 +28,7 @@ PACKAGES=(
 )
 # Node.js may come from elsewhere (NodeSource): only Debian's when there is no npm at all.
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)
+[ "${1:-}" = "--bench" ] && PACKAGES+=(groonga-httpd)
 if [ "${1:-}" != "--production" ]; then
   PACKAGES+=(
     libgtest-dev
@@ -48,3 +52,6 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [[ " ${missing[*]} " == *" groonga-httpd "* ]] && command -v systemctl >/dev/null; then
+  $SUDO systemctl disable --now groonga-httpd >/dev/null 2>&1 || true
+fi

@@ -174,6 +174,7 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, std::string path, const To
   int64_t cursor = 0;
   if (!ParseInt64(db_.get_metadata(kMetaAppliedCursor), &cursor)) cursor = 0;
   applied_cursor_ = cursor;
+  revision_ = db_.get_revision();
 }
 
 StatusOr<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, const Tokenizer& tokenizer) {
@@ -226,6 +227,7 @@ Status IndexWriter::Apply(const registry::v1::ChangeBatch& batch) {
     db_.commit_transaction();  // documents and cursor become durable together
     announced_ = 0;
     applied_cursor_ = last;
+    revision_ = db_.get_revision();
     return Status::Ok();
   } catch (const std::exception& e) {
     std::string what = e.what();
@@ -266,6 +268,7 @@ Status IndexWriter::ReplaceAll(const std::vector<Group>& groups, int64_t cursor)
     db_.set_metadata(kMetaAppliedCursor, std::to_string(cursor));
     db_.commit_transaction();
     applied_cursor_ = cursor;
+    revision_ = db_.get_revision();
     return Status::Ok();
   } catch (const Xapian::Error& e) {
     return Abort(in_transaction, "index rebuild failed: " + e.get_description(), StatusCode::kUnavailable);

@@ -44,6 +44,8 @@ class IndexWriter {
 
   // Thread-safe: read by gRPC threads (IndexStatus) while the follower applies.
   int64_t AppliedCursor() const { return applied_cursor_.load(); }
+  // The index's revision (it counts commits). Thread-safe.
+  uint64_t Revision() const { return revision_.load(); }
   uint32_t DocCount() const;
   // The bytes of the index's files on disk.
   int64_t IndexBytes() const;
@@ -60,6 +62,7 @@ class IndexWriter {
   Xapian::rev announced_ = 0;  // the revision the listener was told about and not yet committed
   DocumentAnalyzer analyzer_;
   std::atomic<int64_t> applied_cursor_{0};
+  std::atomic<uint64_t> revision_{0};
 };
 
 }  // namespace ibasho::search

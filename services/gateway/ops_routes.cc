@@ -30,7 +30,8 @@ HttpResponse Gateway::Ready() {
     if (h.reachable)
       one["index"] = {{"doc_count", h.status.doc_count()},
                       {"applied_cursor", h.status.applied_cursor()},
-                      {"following", h.status.following()}};
+                      {"following", h.status.following()},
+                      {"revision", h.status.revision()}};
     else
       one["error"] = h.error;
     any_search |= h.caught_up;
@@ -107,7 +108,7 @@ HttpResponse Gateway::Metrics() {
     Metric(&out, "ibasho_registry_up", "gauge", "1 when the registry answered this scrape.",
            Sample("ibasho_registry_up", latest >= 0 ? 1 : 0));
   }
-  std::string up, caught_up, applied, lag, docs, bytes;
+  std::string up, caught_up, applied, lag, docs, bytes, revision;
   search_.Probe();
   for (const auto& h : search_.Healths()) {
     const std::string label = "replica=\"" + PrometheusLabel(h.address) + "\"";
@@ -119,6 +120,7 @@ HttpResponse Gateway::Metrics() {
     if (latest >= 0) lag += Sample("ibasho_index_lag", std::max<int64_t>(0, latest - cursor), label);
     docs += Sample("ibasho_index_documents", h.status.doc_count(), label);
     bytes += Sample("ibasho_index_bytes", h.status.index_bytes(), label);
+    revision += Sample("ibasho_index_revision", h.status.revision(), label);
   }
   Metric(&out, "ibasho_search_up", "gauge", "1 when the search replica answered its last probe.", up);
   Metric(&out, "ibasho_search_caught_up", "gauge", "1 once the replica's index has caught up with the feed.",
@@ -127,6 +129,8 @@ HttpResponse Gateway::Metrics() {
   Metric(&out, "ibasho_index_lag", "gauge", "Changes the replica's index is behind the registry.", lag);
   Metric(&out, "ibasho_index_documents", "gauge", "Activities in the replica's index.", docs);
   Metric(&out, "ibasho_index_bytes", "gauge", "The replica's index files on disk.", bytes);
+  Metric(&out, "ibasho_index_revision", "counter",
+         "Commits the replica's index has had (changes arriving together share one).", revision);
   HttpResponse r = Json(200, std::move(out));
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.headers.emplace_back("Cache-Control", "no-store");

@@ -7,25 +7,34 @@
 
 namespace ibasho::services {
 
-FeedFollower::FeedFollower(std::shared_ptr<grpc::Channel> registry, search::IndexWriter* writer)
-    : stub_(registry::v1::Registry::NewStub(registry)), writer_(writer) {}
+FeedFollower::FeedFollower(std::shared_ptr<grpc::Channel> registry, search::IndexWriter* writer,
+                           const FeedFollowerOptions& options)
+    : stub_(registry::v1::Registry::NewStub(registry)), writer_(writer), options_(options) {}
 
 FeedFollower::~FeedFollower() { Stop(); }
 
 void FeedFollower::Start() {
-  thread_ = std::thread([this] { Run(); });
+  applier_ = std::thread([this] { ApplyLoop(); });
+  reader_ = std::thread([this] { ReadLoop(); });
 }
 
 void FeedFollower::Stop() {
   stop_ = true;
+  CancelStream();
   {
-    std::lock_guard<std::mutex> lock(ctx_mu_);
-    if (ctx_) ctx_->TryCancel();
+    std::lock_guard<std::mutex> lock(queue_mu_);  // no waiter can miss the wake-up
   }
-  if (thread_.joinable()) thread_.join();
+  queue_cv_.notify_all();
+  if (reader_.joinable()) reader_.join();
+  if (applier_.joinable()) applier_.join();
 }
 
-void FeedFollower::Run() {
+void FeedFollower::CancelStream() {
+  std::lock_guard<std::mutex> lock(ctx_mu_);
+  if (ctx_) ctx_->TryCancel();
+}
+
+void FeedFollower::ReadLoop() {
   int backoff_ms = 100;
   while (!stop_) {
     grpc::ClientContext ctx;
@@ -37,24 +46,18 @@ void FeedFollower::Run() {
     registry::v1::WatchChangesRequest req;
     req.set_after(std::to_string(writer_->AppliedCursor()));
     auto reader = stub_->WatchChanges(&ctx, req);
-    registry::v1::ChangeBatch batch;
-    bool apply_failed = false;
-    while (!stop_ && reader->Read(&batch)) {
+    Pending p;
+    while (!stop_ && reader->Read(&p.batch)) {
       if (!following_) spdlog::info("search: following the registry from cursor {}", req.after());
       following_ = true;
       backoff_ms = 100;
-      if (batch.caught_up() && !caught_up_) {
-        spdlog::info("search: caught up with the registry at cursor {}", writer_->AppliedCursor());
-        caught_up_ = true;
-      }
-      if (batch.events_size() == 0) continue;
-      Status s = writer_->Apply(batch);
-      if (!s.ok()) {
-        spdlog::error("search: {}", s.ToString());
-        apply_failed = true;
+      p.caught_up_marker = p.batch.caught_up();
+      if (p.batch.events_size() == 0 && !p.caught_up_marker) continue;
+      if (!Enqueue(std::move(p))) {
         ctx.TryCancel();
         break;
       }
+      p = Pending();
     }
     grpc::Status status = reader->Finish();
     {
@@ -63,6 +66,11 @@ void FeedFollower::Run() {
     }
     following_ = false;
     if (stop_) break;
+    bool apply_failed = false;
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      std::swap(apply_failed, apply_failed_);
+    }
     if (status.error_code() == grpc::StatusCode::OUT_OF_RANGE) {
       spdlog::warn("search: {}; rebuilding the index from a full listing", status.error_message());
       Status s = Resync();
@@ -72,6 +80,68 @@ void FeedFollower::Run() {
     if (!apply_failed) spdlog::warn("search: change feed ended ({}); reconnecting", status.error_message());
     std::this_thread::sleep_for(std::chrono::milliseconds(backoff_ms));
     backoff_ms = std::min(backoff_ms * 2, 2000);
+  }
+}
+
+bool FeedFollower::Enqueue(Pending p) {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_cv_.wait(lock, [&] { return stop_ || apply_failed_ || queued_events_ < options_.max_pending_events; });
+  if (stop_ || apply_failed_) return false;
+  queued_events_ += p.batch.events_size();
+  queue_.push_back(std::move(p));
+  lock.unlock();
+  queue_cv_.notify_all();
+  return true;
+}
+
+registry::v1::ChangeBatch FeedFollower::TakeQueuedLocked(bool* marker) {
+  registry::v1::ChangeBatch merged;
+  *marker = false;
+  for (Pending& p : queue_) {
+    *marker = *marker || p.caught_up_marker;
+    for (auto& ev : *p.batch.mutable_events()) *merged.add_events() = std::move(ev);
+  }
+  queue_.clear();
+  queued_events_ = 0;
+  return merged;
+}
+
+void FeedFollower::ApplyLoop() {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last_commit;  // long ago
+  while (!stop_) {
+    std::unique_lock<std::mutex> lock(queue_mu_);
+    queue_cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    // Batches soon after a commit wait out the interval together (the reader keeps queueing).
+    Clock::time_point due = last_commit + options_.min_commit_interval;
+    if (Clock::now() < due) queue_cv_.wait_until(lock, due, [&] { return stop_.load(); });
+    if (stop_) break;
+    bool marker = false;
+    registry::v1::ChangeBatch merged = TakeQueuedLocked(&marker);
+    lock.unlock();
+    queue_cv_.notify_all();  // room for the reader
+    Status s = Status::Ok();
+    if (merged.events_size() > 0) {
+      std::lock_guard<std::mutex> writing(writer_mu_);
+      s = writer_->Apply(merged);
+      last_commit = Clock::now();
+    }
+    if (!s.ok()) {
+      spdlog::error("search: {}", s.ToString());
+      {
+        std::lock_guard<std::mutex> failed(queue_mu_);
+        apply_failed_ = true;  // what is queued was read after the failed batch: read it again
+        queue_.clear();
+        queued_events_ = 0;
+      }
+      queue_cv_.notify_all();
+      CancelStream();
+      continue;
+    }
+    if (marker && !caught_up_) {
+      spdlog::info("search: caught up with the registry at cursor {}", writer_->AppliedCursor());
+      caught_up_ = true;
+    }
   }
 }
 
@@ -95,6 +165,12 @@ Status FeedFollower::Resync() {
   int64_t cursor = 0;
   if (!feed_cursor.empty() && !ParseInt64(feed_cursor, &cursor))
     return Internal("registry sent a malformed feed cursor \"" + feed_cursor + "\"");
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);  // what was queued is older than the listing
+    queue_.clear();
+    queued_events_ = 0;
+  }
+  std::lock_guard<std::mutex> writing(writer_mu_);
   return writer_->ReplaceAll(groups, cursor);
 }
 

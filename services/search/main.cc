@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
   int max_concurrent = flags.GetInt("max_concurrent_searches", "IBASHO_MAX_CONCURRENT_SEARCHES",
                                     static_cast<int>(2 * std::max(1u, std::thread::hardware_concurrency())),
                                     "searches run at once; the rest queue in arrival order");
+  services::FeedFollowerOptions follower_options;
+  follower_options.min_commit_interval = std::chrono::milliseconds(flags.GetInt(
+      "commit_interval_ms", "IBASHO_COMMIT_INTERVAL_MS", static_cast<int>(follower_options.min_commit_interval.count()),
+      "changes arriving sooner than this after the last index commit wait and are committed together"));
   flags.Finish();
 
   if (!std::filesystem::exists(tok_options.userdic)) {
@@ -84,7 +88,7 @@ int main(int argc, char** argv) {
     spdlog::error("search: {}", secret.status().ToString());
     return 1;
   }
-  services::FeedFollower follower(services::MakeRegistryChannel(registry, *secret), writer->get());
+  services::FeedFollower follower(services::MakeRegistryChannel(registry, *secret), writer->get(), follower_options);
   follower.Start();
   services::SearchServiceImpl service(searcher->get(), writer->get(), &follower, max_concurrent);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();  // grpcurl and friends can list the API

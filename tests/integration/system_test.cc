@@ -63,6 +63,28 @@ TEST_F(SystemTest, CreateUpdateDeleteReachSearchWithinASecond) {
   EXPECT_EQ(later.body["changes"].size(), 0u);
 }
 
+TEST(SystemCommits, WritesArrivingTogetherShareIndexCommitsAndAllBecomeSearchable) {
+  setenv("IBASHO_COMMIT_INTERVAL_MS", "400", 1);  // read by the search service only
+  testing::Cluster c;
+  unsetenv("IBASHO_COMMIT_INTERVAL_MS");
+  auto revision = [&] { return c.Call("GET", "/readyz").body["replicas"][0]["index"]["revision"].get<int64_t>(); };
+  auto put = [&](int i) {
+    json g = {{"name", "合同練習の会" + std::to_string(i)},
+              {"activities", {{{"title", "ひまわり合同練習" + std::to_string(i)}, {"categories", {"event"}}}}}};
+    return c.Admin("PUT", "/v1/sources/commits/groups/g" + std::to_string(i), g.dump()).status;
+  };
+  ASSERT_EQ(put(0), 201);  // its commit starts an interval
+  ASSERT_TRUE(
+      WaitUntil([&] { return c.Search("ひまわり合同練習").body.value("total", 0) == 1; }, std::chrono::seconds(2)));
+  int64_t before = revision();
+  for (int i = 1; i <= 10; ++i) ASSERT_EQ(put(i), 201);
+  ASSERT_TRUE(
+      WaitUntil([&] { return c.Search("ひまわり合同練習").body.value("total", 0) == 11; }, std::chrono::seconds(3)));
+  int64_t commits = revision() - before;
+  EXPECT_GE(commits, 1);
+  EXPECT_LE(commits, 3) << "ten writes within one interval should share a commit or two";
+}
+
 TEST_F(SystemTest, SearchRestartResumesFromItsCursorWithoutGapsOrDuplicates) {
   std::vector<std::string> ids;
   auto make = [&](int i) {
