@@ -292,8 +292,7 @@ StatusOr<std::unique_ptr<RegistryStore>> RegistryStore::Open(RegistryStoreOption
     impl->db->exec("PRAGMA journal_mode = WAL");
     impl->db->exec("PRAGMA synchronous = NORMAL");
     impl->db->exec("PRAGMA foreign_keys = ON");
-    impl->db->exec("PRAGMA cache_size = -65536");     // 64 MiB of page cache
-    impl->db->exec("PRAGMA mmap_size = 1073741824");  // read pages straight from the mapping
+    impl->db->exec("PRAGMA cache_size = " + std::to_string(-1024 * std::max(1, impl->options.cache_mib)));
     Status s = impl->Migrate();
     if (!s.ok()) return s;
     impl->latest_seq = impl->db->execAndGet("SELECT COALESCE(MAX(seq), 0) FROM changes").getInt64();

@@ -26,6 +26,10 @@ struct RegistryStoreOptions {
   // Path of the SQLite file; created with its schema when missing.
   std::string path;
   int busy_timeout_ms = 5000;
+  // SQLite's own page cache. Reads go through it rather than a memory map of the whole file: a
+  // mapping keeps every page a scan or bulk import touched counted in the process's memory (the
+  // kernel's file cache holds them either way, shared and reclaimable).
+  int cache_mib = 16;
   // Stamps created_at, updated_at, audit and token times. Not owned; must outlive the store.
   const Clock* clock = SystemClock();
   // Fault-injection seam for tests: called inside each write transaction after the group row is

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   ibasho::storage::RegistryStoreOptions options;
   options.path =
       flags.Get("db", "IBASHO_REGISTRY_DB", "var/registry.db", "the SQLite database file (created if missing)");
+  options.cache_mib = flags.GetInt("cache_mib", "IBASHO_REGISTRY_CACHE_MIB", options.cache_mib,
+                                   "SQLite's page cache in MiB (the file itself stays in the kernel's cache)");
   int retention_days = flags.GetInt("change_retention_days", "IBASHO_CHANGE_RETENTION_DAYS", 180,
                                     "superseded changes and tombstones older than this are compacted hourly");
   std::string secret_file =
