@@ -315,9 +315,10 @@ std::shared_ptr<const DocSet> PostingCache::Get(Xapian::Database& db, const std:
       for (Xapian::docid id = 0; id < segment.dense.size(); ++id) docs->AddIf(id, segment.dense[id] != 0);
     });
   } else {
-    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) docs->Add(*it);
+    bool any = false;
+    for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it, any = true) docs->Add(*it);
     std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.reads;
+    stats_.reads += any;
   }
   return Store<DocSet>(db, revision, term, &Entry::docs, std::move(docs));
 }
@@ -398,7 +399,7 @@ std::shared_ptr<const TermImpacts> PostingCache::Impacts(Xapian::Database& db, c
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ++stats_.reads;
+    stats_.reads += impacts->postings > 0;
   }
   Store<DocSet>(db, revision, term, &Entry::docs, std::move(docs));
   return Store<TermImpacts>(db, revision, term, &Entry::impacts, std::move(impacts));

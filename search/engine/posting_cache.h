@@ -49,7 +49,7 @@ struct PostingCacheOptions {
 class PostingCache final : public IndexChangeListener {
  public:
   struct Stats {
-    uint64_t reads = 0;    // term postings read from the index
+    uint64_t reads = 0;    // term postings read from the index (not counting terms it does not hold)
     uint64_t patches = 0;  // cached terms brought up to date from deltas
     size_t bytes = 0;      // held now
   };
@@ -94,6 +94,10 @@ class PostingCache final : public IndexChangeListener {
   }
   Stats stats();
   const PostingCacheOptions& options() const { return options_; }
+  // The memory budget for doccount documents.
+  size_t Budget(Xapian::doccount doccount) const {
+    return std::max(options_.max_bytes, options_.max_bytes_per_document * doccount);
+  }
 
   void WillCommit(const IndexDelta& delta) override;
   void CommitFailed(Xapian::rev revision) override;
@@ -134,10 +138,6 @@ class PostingCache final : public IndexChangeListener {
   // Under mu_: the same for locations_; false when the deltas are not all kept.
   bool PatchLocationsLocked();
   void EvictLocked();
-  // Under mu_: the memory budget for doccount documents.
-  size_t Budget(Xapian::doccount doccount) const {
-    return std::max(options_.max_bytes, options_.max_bytes_per_document * doccount);
-  }
   // Under mu_: drops the newest or the oldest kept delta.
   void PopDeltaLocked(bool newest);
   // memo[key] for the cached revision, computed by compute() when missing.

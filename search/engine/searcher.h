@@ -61,6 +61,17 @@ class Searcher {
   // holds no activity with the id (drafts and archived listings are never indexed).
   StatusOr<v1::ActivityDetail> GetActivity(const v1::GetActivityRequest& request);
   StatusOr<uint32_t> DocCount();
+
+  struct WarmStats {
+    size_t terms = 0;  // terms whose bitmap and weights were read
+    size_t bytes = 0;  // the posting cache holds afterwards
+  };
+  // Reads what broad queries need into the posting cache so the first searches after a start or a
+  // bulk import cost what later ones do: document locations, the bitmaps of facet values, then the
+  // bitmaps and BM25 weights of the most frequent terms, most frequent first, until the cache holds
+  // budget_share of its budget (searcher_warm.cc). Safe beside searches; Unavailable when Xapian
+  // fails.
+  StatusOr<WarmStats> Warm(double budget_share);
   // Give this to the index writer (IndexWriter::set_listener) when it runs in the same process:
   // the searcher's cached term data then follows each commit instead of being read again.
   IndexChangeListener* change_listener() { return &posting_cache_; }

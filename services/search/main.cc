@@ -15,6 +15,7 @@
 #include "services/common/channel.h"
 #include "services/common/registry_secret.h"
 #include "services/common/server_main.h"
+#include "services/search/cache_warmer.h"
 #include "services/search/feed_follower.h"
 #include "services/search/search_service.h"
 
@@ -90,9 +91,12 @@ int main(int argc, char** argv) {
   }
   services::FeedFollower follower(services::MakeRegistryChannel(registry, *secret), writer->get(), follower_options);
   follower.Start();
-  services::SearchServiceImpl service(searcher->get(), writer->get(), &follower, max_concurrent);
+  services::CacheWarmer warmer(searcher->get(), writer->get());
+  warmer.Start();
+  services::SearchServiceImpl service(searcher->get(), writer->get(), &follower, &warmer, max_concurrent);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();  // grpcurl and friends can list the API
-  int rc = services::RunGrpcServer("search", listen, {&service}, nullptr, [&] { return follower.caught_up(); });
+  int rc = services::RunGrpcServer("search", listen, {&service}, nullptr, [&] { return service.Ready(); });
+  warmer.Stop();
   follower.Stop();
   return rc;
 }

@@ -47,7 +47,7 @@ grpc::Status SearchServiceImpl::IndexStatus(grpc::ServerContext*, const search::
   resp->set_doc_count(static_cast<int32_t>(*count));
   resp->set_applied_cursor(std::to_string(writer_->AppliedCursor()));
   resp->set_following(follower_->following());
-  resp->set_caught_up(follower_->caught_up());
+  resp->set_caught_up(Ready());
   resp->set_index_bytes(writer_->IndexBytes());
   resp->set_revision(static_cast<int64_t>(writer_->Revision()));
   return grpc::Status::OK;

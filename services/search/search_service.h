@@ -5,6 +5,7 @@
 #include "ibasho/search/v1/search.grpc.pb.h"
 #include "search/engine/searcher.h"
 #include "search/index/index_writer.h"
+#include "services/search/cache_warmer.h"
 #include "services/search/feed_follower.h"
 #include "services/search/fifo_gate.h"
 
@@ -12,11 +13,13 @@ namespace ibasho::services {
 
 class SearchServiceImpl final : public search::v1::Search::Service {
  public:
-  // All three must outlive the service. max_concurrent: searches running at once (others queue;
+  // All four must outlive the service. max_concurrent: searches running at once (others queue;
   // the default, two per core, keeps the cores busy while a search waits on its reader).
   SearchServiceImpl(search::Searcher* searcher, const search::IndexWriter* writer, const FeedFollower* follower,
-                    int max_concurrent)
-      : searcher_(searcher), writer_(writer), follower_(follower), gate_(max_concurrent) {}
+                    const CacheWarmer* warmer, int max_concurrent)
+      : searcher_(searcher), writer_(writer), follower_(follower), warmer_(warmer), gate_(max_concurrent) {}
+  // Caught up with the feed and warmed: what readiness and IndexStatus.caught_up report.
+  bool Ready() const { return follower_->caught_up() && warmer_->warmed(); }
 
   grpc::Status Search(grpc::ServerContext*, const search::v1::SearchRequest*, search::v1::SearchResponse*) override;
   grpc::Status Suggest(grpc::ServerContext*, const search::v1::SuggestRequest*, search::v1::SuggestResponse*) override;
@@ -30,6 +33,7 @@ class SearchServiceImpl final : public search::v1::Search::Service {
   search::Searcher* searcher_;
   const search::IndexWriter* writer_;
   const FeedFollower* follower_;
+  const CacheWarmer* warmer_;
   FifoGate gate_;
 };
 

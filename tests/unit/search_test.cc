@@ -527,6 +527,35 @@ TEST_F(SearchTest, CachedBitmapsFollowIndexChanges) {
   EXPECT_EQ(count(), before);
 }
 
+TEST_F(SearchTest, WarmedCacheAnswersBroadQueriesWithoutReadingPostings) {
+  SearcherOptions o;
+  o.index_path = env_->dir->File("index");
+  o.facet_counting.method = FacetCounting::kBitmaps;
+  auto search = [&](Searcher& s) {
+    // Literal: the words as written (a dictionary's variants may be words no listing holds, and
+    // looking those up is a read of nothing).
+    for (const char* q : {"食堂", "居場所", "子ども", "練馬区 相談"}) {
+      SearchRequest r;
+      r.set_q(q);
+      r.set_literal(true);
+      r.set_today("2026-11-26");
+      ASSERT_TRUE(s.Search(r).ok()) << q;
+    }
+  };
+  auto cold = std::move(Searcher::Open(o, *env_->tokenizer, *env_->dictionary)).value();
+  search(*cold);
+  EXPECT_GT(cold->posting_cache_stats().reads, 0u);  // a cold searcher reads what it needs
+
+  auto warm = std::move(Searcher::Open(o, *env_->tokenizer, *env_->dictionary)).value();
+  auto stats = warm->Warm(1.0);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_GT(stats->terms, 0u);
+  EXPECT_EQ(stats->bytes, warm->posting_cache_stats().bytes);
+  const uint64_t reads = warm->posting_cache_stats().reads;
+  search(*warm);
+  EXPECT_EQ(warm->posting_cache_stats().reads, reads);
+}
+
 std::vector<Xapian::docid> Members(const DocSet& docs) {
   std::vector<Xapian::docid> out;
   docs.ForEach([&](Xapian::docid id) { out.push_back(id); });
