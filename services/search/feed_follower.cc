@@ -97,12 +97,17 @@ bool FeedFollower::Enqueue(Pending p) {
 registry::v1::ChangeBatch FeedFollower::TakeQueuedLocked(bool* marker) {
   registry::v1::ChangeBatch merged;
   *marker = false;
-  for (Pending& p : queue_) {
+  while (!queue_.empty()) {
+    Pending& p = queue_.front();
+    const auto merged_events = static_cast<size_t>(merged.events_size());
+    if (merged_events > 0 &&
+        merged_events + static_cast<size_t>(p.batch.events_size()) > options_.max_events_per_commit)
+      break;
     *marker = *marker || p.caught_up_marker;
+    queued_events_ -= p.batch.events_size();
     for (auto& ev : *p.batch.mutable_events()) *merged.add_events() = std::move(ev);
+    queue_.pop_front();
   }
-  queue_.clear();
-  queued_events_ = 0;
   return merged;
 }
 

@@ -28,8 +28,11 @@ struct FeedFollowerOptions {
   // with whatever else arrives; one arriving later is applied at once. The freshness this costs is
   // at most the interval.
   std::chrono::milliseconds min_commit_interval{40};
+  // Events in one commit, at most: a transaction is held in memory until it commits (a bulk import
+  // in one commit would hold all of it).
+  size_t max_events_per_commit = 1024;
   // Events read but not yet applied, at most (the reader waits beyond that).
-  size_t max_pending_events = 20000;
+  size_t max_pending_events = 4096;
 };
 
 class FeedFollower {
@@ -56,7 +59,8 @@ class FeedFollower {
   void ApplyLoop();
   // Waits for room, then queues p; false when stopping or the applier asked for a reconnect.
   bool Enqueue(Pending p);
-  // Under the applier: everything queued as one batch (*marker: a caught-up marker was among it).
+  // Under the applier: what is queued, up to max_events_per_commit (at least one batch), as one
+  // batch; *marker: a caught-up marker was among it.
   registry::v1::ChangeBatch TakeQueuedLocked(bool* marker);
   // Rebuilds the index from a full listing after the feed was compacted past our cursor.
   Status Resync();
