@@ -23,7 +23,7 @@ struct CacheWarmerOptions {
   // Changes applied since the last warm-up, as a share of the documents, that call for another.
   double rewarm_share = 0.1;
   // The feed must have been quiet this long before a re-warm (not before the first).
-  std::chrono::milliseconds quiet{300};
+  std::chrono::milliseconds quiet{2000};
   std::chrono::milliseconds poll{100};
 };
 

@@ -30,7 +30,7 @@ struct FeedFollowerOptions {
   std::chrono::milliseconds min_commit_interval{40};
   // Events in one commit, at most: a transaction is held in memory until it commits (a bulk import
   // in one commit would hold all of it).
-  size_t max_events_per_commit = 1024;
+  size_t max_events_per_commit = 256;
   // Events read but not yet applied, at most (the reader waits beyond that).
   size_t max_pending_events = 4096;
 };
