@@ -213,6 +213,10 @@ Status ValidateActivity(const registry::v1::Activity& a, const std::string& path
       if (a.categories(k) == a.categories(i))
         return InvalidArgument("category listed twice", path + "." + Index("categories", i));
   }
+  for (int i = 0; i < a.inferred_categories_size(); ++i)
+    if (std::find(a.categories().begin(), a.categories().end(), a.inferred_categories(i)) == a.categories().end())
+      return InvalidArgument("an inferred category must also be one of categories",
+                             path + "." + Index("inferred_categories", i));
   if (a.has_ages()) {
     if (a.ages().min() < 0 || a.ages().min() > 120)
       return InvalidArgument("age must be 0..120", Path(path, "ages.min"));

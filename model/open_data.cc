@@ -184,9 +184,22 @@ std::string ScheduleText(const std::vector<Schedule>& schedules, const std::stri
   return Join({text, note}, "（") + (note.empty() || text.empty() ? "" : "）");
 }
 
-// Categories from 実施支援の主な区分 and the words of the row.
-std::vector<std::string> Categories(const std::string& kinds, const std::string& words, bool shokudo_list) {
-  std::set<std::string> cats;
+// An activity's categories: those the data states, and those guessed from its words.
+struct CategoryGuess {
+  std::set<std::string> stated, guessed;
+
+  void SetOn(Activity* a) const {
+    std::set<std::string> all = stated;
+    all.insert(guessed.begin(), guessed.end());
+    for (const auto& c : all) a->add_categories(c);
+    for (const auto& c : guessed)
+      if (!stated.count(c)) a->add_inferred_categories(c);
+  }
+};
+
+// Categories from 実施支援の主な区分 (stated: the list says so) and the words of the row (guessed).
+CategoryGuess Categories(const std::string& kinds, const std::string& words, bool shokudo_list) {
+  CategoryGuess cats;
   struct Rule {
     const char* word;
     const char* category;
@@ -201,12 +214,16 @@ std::vector<std::string> Categories(const std::string& kinds, const std::string&
       {"障がい", "hattatsu"},       {"相談", "soudan"},
   };
   for (const auto& r : kRules)
-    if (kinds.find(r.word) != std::string::npos) cats.insert(r.category);
+    if (kinds.find(r.word) != std::string::npos) cats.stated.insert(r.category);
   for (const char* w : {"食堂", "ごはん", "食事", "弁当", "フードパントリー"})
-    if (words.find(w) != std::string::npos) cats.insert("kodomo_shokudo");
-  if (shokudo_list && cats.empty()) cats.insert("kodomo_shokudo");
-  if (cats.empty()) cats.insert("ibasho");
-  return {cats.begin(), cats.end()};
+    if (words.find(w) != std::string::npos) cats.guessed.insert("kodomo_shokudo");
+  // A file that lists 子ども食堂 says what a row is unless its own 区分 says otherwise.
+  if (shokudo_list && cats.stated.empty()) {
+    cats.stated.insert("kodomo_shokudo");
+    cats.guessed.erase("kodomo_shokudo");
+  }
+  if (cats.stated.empty() && cats.guessed.empty()) cats.guessed.insert("ibasho");
+  return cats;
 }
 
 // A stable external id for rows that carry none.
@@ -252,12 +269,12 @@ void SetLocation(const CsvRecord& r, Activity* a, ParsedFile* out, const OpenDat
 }
 
 Activity ShokudoActivity(const CsvRecord& r, const std::string& title, const std::string& description,
-                         const std::vector<std::string>& categories, ParsedFile* out, const OpenDataOptions& options,
+                         const CategoryGuess& categories, ParsedFile* out, const OpenDataOptions& options,
                          const std::string& municipality) {
   Activity a;
   a.set_title(title);
   a.set_description(description);
-  for (const auto& c : categories) a.add_categories(c);
+  categories.SetOn(&a);
   SetLocation(r, &a, out, options, municipality);
   std::string raw_open = r.Get({"開催開始時間"}), raw_close = r.Get({"開催終了時間"});
   std::string opens = ParseTimeOfDay(raw_open), closes = ParseTimeOfDay(raw_close);
@@ -448,8 +465,9 @@ void ParseShokudo(const std::vector<CsvRow>& rows, const std::map<std::string, s
       out->rejected.push_back({er->line, "companion row for ID " + id + " has no main row"});
 }
 
-// Words that mark a facility as a place for children, and the categories they imply.
-std::vector<std::string> FacilityCategories(const std::string& text) {
+// Words that mark a facility as a place for children, and the categories they imply (guessed: the
+// facility lists say what a place is, not which of these categories it belongs to).
+CategoryGuess FacilityCategories(const std::string& text) {
   struct Rule {
     const char* word;
     std::vector<std::string> categories;
@@ -476,10 +494,10 @@ std::vector<std::string> FacilityCategories(const std::string& text) {
       {"教育支援センター", {"soudan", "futoukou"}},
       {"適応指導", {"futoukou"}},
   };
-  std::set<std::string> cats;
+  CategoryGuess cats;
   for (const auto& r : kRules)
-    if (text.find(r.word) != std::string::npos) cats.insert(r.categories.begin(), r.categories.end());
-  return {cats.begin(), cats.end()};
+    if (text.find(r.word) != std::string::npos) cats.guessed.insert(r.categories.begin(), r.categories.end());
+  return cats;
 }
 
 void ParseFacilities(const std::vector<CsvRow>& rows, const std::map<std::string, size_t>& index,
@@ -489,7 +507,7 @@ void ParseFacilities(const std::vector<CsvRow>& rows, const std::map<std::string
     std::string kind = r.Get({"種別"});
     std::string about = Join({kind, r.Get({"説明"}), r.Get({"特記事項"})}, " ");
     auto categories = FacilityCategories(name + " " + about);
-    if (categories.empty()) {
+    if (categories.guessed.empty()) {
       out->skipped.push_back({r.line(), "not a place for children (名称/種別/説明 name none): " + name});
       return;
     }
@@ -509,7 +527,7 @@ void ParseFacilities(const std::vector<CsvRow>& rows, const std::map<std::string
     Activity a;
     a.set_title(name);
     a.set_description(Join({about, r.Get({"利用可能時間特記事項"}), r.Get({"備考"})}, " "));
-    for (const auto& c : categories) a.add_categories(c);
+    categories.SetOn(&a);
     SetLocation(r, &a, out, options, r.Get({"所在地_市区町村", "市区町村名"}));
     std::string opens = ParseTimeOfDay(r.Get({"開始時間"})), closes = ParseTimeOfDay(r.Get({"終了時間"}));
     if (!opens.empty() && !closes.empty() && closes <= opens) closes.clear();

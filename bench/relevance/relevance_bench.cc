@@ -65,6 +65,12 @@ int Grade(const json& rules, const registry::v1::Group& g, const registry::v1::A
     if (r.contains("category"))
       ok &= std::find(a.categories().begin(), a.categories().end(), r["category"].get<std::string>()) !=
             a.categories().end();
+    if (r.contains("stated")) {  // a category the listing's data states (not one inferred from its words)
+      const std::string code = r["stated"];
+      ok &= std::find(a.categories().begin(), a.categories().end(), code) != a.categories().end() &&
+            std::find(a.inferred_categories().begin(), a.inferred_categories().end(), code) ==
+                a.inferred_categories().end();
+    }
     if (r.contains("text")) ok &= ContainsAny(text, r["text"]);
     if (r.contains("name")) ok &= ContainsAny(name, r["name"]);
     if (r.contains("municipality")) ok &= a.location().municipality() == r["municipality"].get<std::string>();

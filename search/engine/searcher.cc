@@ -320,11 +320,20 @@ std::vector<Xapian::docid> Searcher::RankPage(Lease& lease, MatchEvaluator& eval
     Xapian::MSet mset = enquire.get_mset(offset, page_size);
     for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(*it);
   } else if (!built.has_text) {
+    // Browsing: listings whose data states a requested category before those where it was only
+    // inferred from their words, each part in index order.
+    DocSet stated(passing.max_docid());
+    for (const auto& c : filters.facets.categories)
+      stated.UnionWith(posting_cache_.Get(lease.db(), kTermStatedCategory + c)->Resized(passing.max_docid()));
+    stated.IntersectWith(passing);
+    DocSet rest = passing;
+    rest.Subtract(stated);
     int skipped = 0;
-    for (Xapian::docid id = passing.NextFrom(1); id != 0 && static_cast<int>(page.size()) < page_size;
-         id = passing.NextFrom(id + 1)) {
-      if (skipped++ >= offset) page.push_back(id);
-    }
+    for (const DocSet* part : {&stated, &rest})
+      for (Xapian::docid id = part->NextFrom(1); id != 0 && static_cast<int>(page.size()) < page_size;
+           id = part->NextFrom(id + 1)) {
+        if (skipped++ >= offset) page.push_back(id);
+      }
   } else {
     for (const RankedDocument& d : RankByRelevance(evaluator, used, passing, offset, page_size, &lease.scores()))
       page.push_back(d.id);

@@ -16,9 +16,11 @@ bool NeverReadWhole(std::string_view term) {
   return term.starts_with(kTermActivityId) || term.starts_with(kTermGroupId) || term.starts_with(kTermOccurrence);
 }
 
-// Facet values: every broad query counts them from their bitmaps.
+// Facet values (every broad query counts them from their bitmaps) and stated categories (browsing
+// orders by them).
 bool IsFacetValue(std::string_view term) {
-  for (std::string_view prefix : {kTermCategory, kTermMunicipality, kTermWeekday, kTermFee, kTermAgeBand})
+  for (std::string_view prefix :
+       {kTermCategory, kTermStatedCategory, kTermMunicipality, kTermWeekday, kTermFee, kTermAgeBand})
     if (term.starts_with(prefix)) return true;
   return false;
 }

@@ -31,6 +31,8 @@ inline constexpr char kValueSeparator = '\x1f';
 inline constexpr char kTermActivityId[] = "Q";
 inline constexpr char kTermGroupId[] = "G";
 inline constexpr char kTermCategory[] = "XC";
+// Categories the listing's data states (not inferred_categories): browsing lists these first.
+inline constexpr char kTermStatedCategory[] = "XD";
 inline constexpr char kTermMunicipality[] = "XM";
 inline constexpr char kTermWeekday[] = "XW";
 inline constexpr char kTermFee[] = "XF";

@@ -92,8 +92,10 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
   analyzer.IndexReadingOf(g.name(), g.name_kana(), 1, &doc, &pos);
   analyzer.IndexText(a.description(), 1, &doc, &pos, nouns);
   if (g.description() != a.description()) analyzer.IndexText(g.description(), 1, &doc, &pos, nouns);
-  for (const auto& c : a.categories()) {
-    if (const char* label = CategoryLabel(c)) analyzer.IndexText(label, 1, &doc, &pos, nullptr);
+  std::set<std::string> inferred(a.inferred_categories().begin(), a.inferred_categories().end());
+  for (const auto& c : a.categories()) {  // an inferred category's words are in the text already
+    const char* label = CategoryLabel(c);
+    if (label && !inferred.count(c)) analyzer.IndexText(label, 1, &doc, &pos, nullptr);
   }
   const auto& loc = a.location();
   for (const std::string* s : {&loc.name(), &loc.address(), &loc.municipality(), &loc.town(), &loc.nearest_station(),
@@ -104,7 +106,10 @@ Xapian::Document BuildActivityDocument(const Group& g, const Activity& a, const 
   doc.add_boolean_term(kTermActivityId + a.id());
   doc.add_boolean_term(kTermGroupId + g.id());
   std::set<std::string> categories(a.categories().begin(), a.categories().end());
-  for (const auto& c : categories) doc.add_boolean_term(kTermCategory + c);
+  for (const auto& c : categories) {
+    doc.add_boolean_term(kTermCategory + c);
+    if (!inferred.count(c)) doc.add_boolean_term(kTermStatedCategory + c);
+  }
   doc.add_value(kSlotCategories, Join(categories));
   if (!loc.municipality().empty()) {
     doc.add_boolean_term(kTermMunicipality + loc.municipality());

@@ -222,6 +222,7 @@ TEST(OpenDataFiles, NerimaRowsCarryScheduleFeesAndPlace) {
   EXPECT_TRUE(a.fee().free());  // 0 for children, 300 for adults
   EXPECT_NE(a.fee().text().find("大人 300円"), std::string::npos) << a.fee().text();
   EXPECT_EQ(a.categories(0), "kodomo_shokudo");
+  EXPECT_EQ(a.inferred_categories_size(), 0) << "a 子ども食堂 list states what its rows are";
 }
 
 TEST(OpenDataFiles, ReimportingEverythingChangesNothing) {

@@ -527,6 +527,40 @@ TEST_F(SearchTest, CachedBitmapsFollowIndexChanges) {
   EXPECT_EQ(count(), before);
 }
 
+TEST_F(SearchTest, BrowsingListsStatedCategoriesBeforeInferredOnes) {
+  std::vector<registry::v1::Group> created;
+  // The inferred one first: in index order it would come first.
+  for (const char* json : {
+           R"({"name":"推測の会","activities":[{"title":"推測された若者の場","categories":["wakamono"],
+               "inferred_categories":["wakamono"]}]})",
+           R"({"name":"明示の会","activities":[{"title":"明示された若者の場","categories":["wakamono"]}]})",
+       }) {
+    Group g;
+    ASSERT_TRUE(ParseJson(json, &g).ok());
+    auto stored = env_->store->Create(g);
+    ASSERT_TRUE(stored.ok());
+    created.push_back(*stored);
+  }
+  ApplyFeed();
+  SearchRequest browse;
+  browse.add_category("wakamono");
+  std::vector<std::string> titles;
+  for (const auto& r : All(browse)) titles.push_back(r.title());
+  auto at = [&](const std::string& t) { return std::find(titles.begin(), titles.end(), t) - titles.begin(); };
+  ASSERT_LT(at("明示された若者の場"), static_cast<long>(titles.size()));
+  ASSERT_LT(at("推測された若者の場"), static_cast<long>(titles.size()));
+  EXPECT_LT(at("明示された若者の場"), at("推測された若者の場"));
+  // The label of an inferred category adds no words: 若者支援 is only the stated one's.
+  SearchRequest label;
+  label.set_q("若者支援");
+  label.set_literal(true);
+  titles = Titles(Search(label));
+  EXPECT_LT(at("明示された若者の場"), static_cast<long>(titles.size()));
+  EXPECT_LT(at("明示された若者の場"), at("推測された若者の場"));
+  for (const auto& g : created) ASSERT_TRUE(env_->store->Archive(g.id(), g.version()).ok());
+  ApplyFeed();
+}
+
 TEST_F(SearchTest, WarmedCacheAnswersBroadQueriesWithoutReadingPostings) {
   SearcherOptions o;
   o.index_path = env_->dir->File("index");
