@@ -399,13 +399,77 @@ Peers StartPeers(const Options& o, const std::vector<FlatDoc>& docs, const std::
   return peers;
 }
 
+void Note(const std::string& s) { std::cerr << s << std::endl; }
+
+// Throughput and latency of every engine at each concurrency, in both query shapes, and the HTTP
+// ceiling (the gateway's /healthz, nginx's static file).
+void LoadPhases(const Options& o, int http, const std::map<std::string, int>& ports, Peers& peers,
+                const std::vector<LoggedQuery>& plain, const std::vector<LoggedQuery>& log, Results* out) {
+  Results& r = *out;
+  auto dur = std::chrono::milliseconds(o.duration_ms), warm = std::chrono::milliseconds(o.warmup_ms);
+  const std::map<std::string, const std::vector<LoggedQuery>*> shapes = {{"plain", &plain}, {"log", &log}};
+  for (int c : o.levels) {
+    for (const auto& [shape, queries] : shapes)
+      for (const auto& [engine, port] : ports) {
+        r.load[shape][engine][c] = RunLoad(port, Targets(engine, *queries), c, dur, warm);
+        const LoadResult& l = r.load[shape][engine][c];
+        Note(shape + " " + engine + " c=" + std::to_string(c) + ": " + Fixed(l.rps, 1) + " req/s p99 " +
+             Fixed(l.p99_ms, 2) + " ms, " + std::to_string(l.failures) + " failures");
+      }
+    r.load["static"]["gateway /healthz"][c] = RunLoad(http, {"/healthz"}, c, dur, warm);
+    if (PeerServer* nginx = peers.Find("nginx static"))
+      r.load["static"]["nginx static"][c] = RunLoad(nginx->port, {"/search.json"}, c, dur, warm);
+  }
+}
+
+// The plain queries at c=8 while 50 writes/s go on.
+void SearchWhileWriting(const Options& o, int http, const std::vector<LoggedQuery>& plain, Results* r) {
+  auto dur = std::chrono::milliseconds(o.duration_ms), warm = std::chrono::milliseconds(o.warmup_ms);
+  std::atomic<bool> stop{false};
+  std::thread writer([&] { WriteSteadily(http, "busy", stop, &r->writes_done); });
+  r->under_writes = RunLoad(http, Targets("ibasho", plain), 8, dur, warm);
+  stop = true;
+  writer.join();
+  Note("plain c=8 during 50 writes/s: " + Fixed(r->under_writes.rps, 1) + " req/s");
+}
+
+// Memory of every process now and disk of every store.
+void RecordFootprint(const Options& o, const Services& services, Peers& peers, Results* out) {
+  Results& r = *out;
+  r.pss_end = services.Pss();
+  r.peak_rss = services.PeakRss();
+  for (auto& s : peers.servers)
+    if (s.running()) {
+      r.pss_end[s.name] = s.process->PssKib();
+      r.peak_rss[s.name] = s.process->PeakRssKib();
+    }
+  r.disk = {{"registry (SQLite)", DiskKib(o.work + "/registry.db")}, {"search (Xapian)", DiskKib(o.work + "/index")}};
+  if (r.peer_load_s.count("groonga")) r.disk["groonga"] = DiskKib(o.work + "/groonga");
+  if (r.peer_load_s.count("fts5")) r.disk["fts5"] = DiskKib(o.work + "/fts5.db");
+}
+
+// Each plain query once after each server restarted on its data.
+void ColdAfterRestarts(Services& services, Peers& peers, const std::vector<LoggedQuery>& plain, Results* out) {
+  Results& r = *out;
+  if (services.RestartSearch(static_cast<long>(r.activities - r.rejected))) {
+    Cold c{"after a restart", {}, 0};
+    c.us = EachOnce(services.http(), Targets("ibasho", plain), &c.failures);
+    r.cold["ibasho"].push_back(std::move(c));
+  }
+  for (auto& s : peers.servers)
+    if (s.running() && IsGroonga(s.name) && s.Restart("/d/status")) {
+      Cold c{"after a restart", {}, 0};
+      c.us = EachOnce(s.port, Targets(s.name, plain), &c.failures);
+      r.cold[s.name].push_back(std::move(c));
+    }
+}
+
 int Main(int argc, char** argv) {
   Options o = ParseOptions(argc, argv);
   std::filesystem::remove_all(o.work);
   std::filesystem::create_directories(o.work);
   Results r;
   r.commit = SourceCommit(o.work);
-  auto note = [](const std::string& s) { std::cerr << s << std::endl; };
 
   auto t0 = SteadyClock::now();
   auto real = LoadRealCorpus(IBASHO_SOURCE_DIR, o.opendata);
@@ -414,7 +478,7 @@ int Main(int argc, char** argv) {
   for (const auto& g : groups) r.activities += g.activities_size();
   auto log = QueryLog(groups, o.n_queries);
   auto plain = PlainQueries(log, o.n_plain);
-  note("corpus: " + std::to_string(groups.size()) + " groups, " + std::to_string(r.activities) + " activities in " +
+  Note("corpus: " + std::to_string(groups.size()) + " groups, " + std::to_string(r.activities) + " activities in " +
        Fixed(Seconds(t0), 1) + " s");
 
   Services services(o.work);
@@ -423,7 +487,7 @@ int Main(int argc, char** argv) {
     return 1;
   }
   if (!BulkImport(services, groups, &r)) return 1;
-  note("bulk import: searchable after " + Fixed(r.import_searchable_s, 1) + " s");
+  Note("bulk import: searchable after " + Fixed(r.import_searchable_s, 1) + " s");
   r.pss_after_import = services.Pss();
   {
     Cold c{"after the bulk import", {}, 0};
@@ -441,55 +505,12 @@ int Main(int argc, char** argv) {
     for (const auto& q : log)
       r.zero_hits[engine].push_back({q.kind, TotalOf(engine, HttpGet(port, Target(engine, q)).second) <= 0});
 
-  auto dur = std::chrono::milliseconds(o.duration_ms), warm = std::chrono::milliseconds(o.warmup_ms);
-  const std::map<std::string, const std::vector<LoggedQuery>*> shapes = {{"plain", &plain}, {"log", &log}};
-  for (int c : o.levels) {
-    for (const auto& [shape, queries] : shapes)
-      for (const auto& [engine, port] : ports) {
-        r.load[shape][engine][c] = RunLoad(port, Targets(engine, *queries), c, dur, warm);
-        const LoadResult& l = r.load[shape][engine][c];
-        note(shape + " " + engine + " c=" + std::to_string(c) + ": " + Fixed(l.rps, 1) + " req/s p99 " +
-             Fixed(l.p99_ms, 2) + " ms, " + std::to_string(l.failures) + " failures");
-      }
-    r.load["static"]["gateway /healthz"][c] = RunLoad(services.http(), {"/healthz"}, c, dur, warm);
-    if (PeerServer* nginx = peers.Find("nginx static"))
-      r.load["static"]["nginx static"][c] = RunLoad(nginx->port, {"/search.json"}, c, dur, warm);
-  }
-
+  LoadPhases(o, services.http(), ports, peers, plain, log, &r);
   Freshness(o, services.http(), &r);
-  note("freshness: " + std::to_string(r.fresh_ms.size()) + " writes");
-  {
-    std::atomic<bool> stop{false};
-    std::thread writer([&] { WriteSteadily(services.http(), "busy", stop, &r.writes_done); });
-    r.under_writes = RunLoad(services.http(), Targets("ibasho", plain), 8, dur, warm);
-    stop = true;
-    writer.join();
-  }
-  note("plain c=8 during 50 writes/s: " + Fixed(r.under_writes.rps, 1) + " req/s");
-
-  r.pss_end = services.Pss();
-  r.peak_rss = services.PeakRss();
-  for (auto& s : peers.servers)
-    if (s.running()) {
-      r.pss_end[s.name] = s.process->PssKib();
-      r.peak_rss[s.name] = s.process->PeakRssKib();
-    }
-  r.disk = {{"registry (SQLite)", DiskKib(o.work + "/registry.db")}, {"search (Xapian)", DiskKib(o.work + "/index")}};
-  if (r.peer_load_s.count("groonga")) r.disk["groonga"] = DiskKib(o.work + "/groonga");
-  if (r.peer_load_s.count("fts5")) r.disk["fts5"] = DiskKib(o.work + "/fts5.db");
-
-  // Cold again, after a restart of each server on its data.
-  if (services.RestartSearch(static_cast<long>(r.activities - r.rejected))) {
-    Cold c{"after a restart", {}, 0};
-    c.us = EachOnce(services.http(), Targets("ibasho", plain), &c.failures);
-    r.cold["ibasho"].push_back(std::move(c));
-  }
-  for (auto& s : peers.servers)
-    if (s.running() && IsGroonga(s.name) && s.Restart("/d/status")) {
-      Cold c{"after a restart", {}, 0};
-      c.us = EachOnce(s.port, Targets(s.name, plain), &c.failures);
-      r.cold[s.name].push_back(std::move(c));
-    }
+  Note("freshness: " + std::to_string(r.fresh_ms.size()) + " writes");
+  SearchWhileWriting(o, services.http(), plain, &r);
+  RecordFootprint(o, services, peers, &r);
+  ColdAfterRestarts(services, peers, plain, &r);
 
   std::ostringstream md;
   WriteReport(o, r, log, plain, md);

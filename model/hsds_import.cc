@@ -21,6 +21,13 @@ std::string Str(const json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// The first element of j[key] when that is a non-empty array, else null.
+const json* First(const json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(key);
+  return it != j.end() && it->is_array() && !it->empty() ? &(*it)[0] : nullptr;
+}
+
 Status ParseSchedule(const json& j, const std::string& path, Activity* a) {
   Schedule s;
   s.set_opens(Str(j, "opens_at"));
@@ -120,6 +127,7 @@ StatusOr<Group> GroupFromHsds(const json& org) {
   int i = 0;
   for (const auto& svc : org.value("services", json::array())) {
     std::string path = "services[" + std::to_string(i++) + "]";
+    if (!svc.is_object()) return InvalidArgument("each service must be an object", path);
     Activity* a = g.add_activities();
     a->set_title(Str(svc, "name"));
     a->set_description(Str(svc, "description"));
@@ -145,20 +153,19 @@ StatusOr<Group> GroupFromHsds(const json& org) {
       Status st = ParseSchedule(s, path + ".schedules[" + std::to_string(k++) + "]", a);
       if (!st.ok()) return st;
     }
-    auto sal = svc.value("service_at_locations", json::array());
-    if (!sal.empty() && sal[0].contains("location")) {
-      const auto& l = sal[0]["location"];
+    const json* sal = First(svc, "service_at_locations");
+    if (sal && sal->is_object() && sal->contains("location") && (*sal)["location"].is_object()) {
+      const json& l = (*sal)["location"];
       auto* loc = a->mutable_location();
       loc->set_name(Str(l, "name"));
       loc->set_online(Str(l, "location_type") == "virtual");
       loc->set_nearest_station(Str(l, "transportation"));
       if (l.contains("latitude") && l["latitude"].is_number()) loc->set_lat(l["latitude"]);
       if (l.contains("longitude") && l["longitude"].is_number()) loc->set_lon(l["longitude"]);
-      auto addrs = l.value("addresses", json::array());
-      if (!addrs.empty()) {
-        loc->set_address(Str(addrs[0], "address_1"));
-        loc->set_municipality(Str(addrs[0], "city"));
-        loc->set_postal_code(Str(addrs[0], "postal_code"));
+      if (const json* address = First(l, "addresses")) {
+        loc->set_address(Str(*address, "address_1"));
+        loc->set_municipality(Str(*address, "city"));
+        loc->set_postal_code(Str(*address, "postal_code"));
       }
     }
   }

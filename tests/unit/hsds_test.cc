@@ -131,4 +131,21 @@ TEST(Hsds, GroupRoundTripsThroughAnOrganization) {
 }
 
 }  // namespace
+TEST(HsdsImport, MisshapenServicesAreErrorsNotCrashes) {
+  auto odd = GroupFromHsds(json::parse(R"({"id":"o1","name":"会","services":[{"name":"a"},"not an object"]})"));
+  ASSERT_FALSE(odd.ok());
+  EXPECT_EQ(odd.status().field(), "services[1]");
+  // Locations of the wrong shape are left out, not dereferenced.
+  auto places = GroupFromHsds(json::parse(R"({"id":"o2","name":"会","services":[
+      {"name":"a","service_at_locations":{"location":1}},
+      {"name":"b","service_at_locations":[{"location":{"name":"公民館","addresses":"x"}}]},
+      {"name":"c","service_at_locations":["s"]}]})"));
+  ASSERT_TRUE(places.ok()) << places.status().ToString();
+  ASSERT_EQ(places->activities_size(), 3);
+  EXPECT_FALSE(places->activities(0).has_location());
+  EXPECT_EQ(places->activities(1).location().name(), "公民館");
+  EXPECT_EQ(places->activities(1).location().address(), "");
+  EXPECT_FALSE(places->activities(2).has_location());
+}
+
 }  // namespace ibasho::model
