@@ -40,29 +40,13 @@ int Subprocess::Stop(int signal) {
   return status;
 }
 
-long Subprocess::PeakRssKib() const {
-  if (pid_ <= 0) return -1;
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
-  std::string key;
-  while (in >> key) {
-    if (key == "VmHWM:") {
-      long kib = -1;
-      in >> kib;
-      return kib;
-    }
-    std::string rest;
-    std::getline(in, rest);
-  }
-  return -1;
-}
-
 namespace {
 
-long ProcessPssKib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
-  std::string key;
-  while (in >> key) {
-    if (key == "Pss:") {
+// The KiB figure after `key` (e.g. "VmHWM:") in a /proc file of "Key: value kB" lines, or -1.
+long ProcKib(pid_t pid, const char* file, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/" + file);
+  for (std::string word; in >> word;) {
+    if (word == key) {
       long kib = -1;
       in >> kib;
       return kib;
@@ -85,13 +69,15 @@ void AddTree(pid_t pid, std::vector<pid_t>* out) {
 
 }  // namespace
 
+long Subprocess::PeakRssKib() const { return pid_ > 0 ? ProcKib(pid_, "status", "VmHWM:") : -1; }
+
 long Subprocess::PssKib() const {
   if (pid_ <= 0) return -1;
   std::vector<pid_t> tree;
   AddTree(pid_, &tree);
   long total = 0;
   for (pid_t pid : tree) {
-    long kib = ProcessPssKib(pid);
+    long kib = ProcKib(pid, "smaps_rollup", "Pss:");
     if (kib > 0) total += kib;
   }
   return total > 0 ? total : -1;
